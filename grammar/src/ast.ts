@@ -1,0 +1,229 @@
+/**
+ * The syntax tree of a `.mix` file: plain, immutable data with source spans.
+ *
+ * The parser is fault tolerant, so any node may be incomplete: a missing name
+ * has `name === ''`, a missing number has `value === NaN` and `recovered`
+ * set. Code after the parser (validation, model, editor features) must accept
+ * such partial trees.
+ */
+import type { UnitImage } from './tokens.js';
+
+/** Offsets into the document text; `end` is exclusive. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface NameRef {
+  readonly name: string;
+  readonly span: Span;
+}
+
+export interface StringValue {
+  /** The unescaped text between the quotes. */
+  readonly value: string;
+  readonly span: Span;
+  /** False when the closing quote is missing (already reported by the parser). */
+  readonly terminated: boolean;
+}
+
+/** A number with its unit as written. `-inf` and `inf` are ±Infinity. */
+export interface Quantity {
+  readonly value: number;
+  /** The number as written, e.g. `+2.5`. */
+  readonly text: string;
+  readonly unit: UnitImage | null;
+  readonly span: Span;
+  readonly numberSpan: Span;
+  /** Set when the number was missing and the parser made one up to recover. */
+  readonly recovered?: boolean;
+}
+
+export type TimeExpr =
+  | { readonly kind: 'duration'; readonly quantity: Quantity; readonly span: Span }
+  | { readonly kind: 'clock'; readonly text: string; readonly seconds: number; readonly span: Span }
+  | { readonly kind: 'bar'; readonly bar: Quantity; readonly beat: Quantity | null; readonly span: Span }
+  | { readonly kind: 'marker'; readonly ref: NameRef; readonly span: Span };
+
+interface StatementBase {
+  /** The statement's keyword as written (`gain`, `bell`, `track`, ...). */
+  readonly keyword: string;
+  readonly keywordSpan: Span;
+  readonly span: Span;
+}
+
+// ---- top level -----------------------------------------------------------------
+
+export interface TitleStatement extends StatementBase { readonly kind: 'title'; readonly value: StringValue | null }
+export interface SampleRateStatement extends StatementBase { readonly kind: 'samplerate'; readonly value: Quantity | null }
+export interface TempoStatement extends StatementBase { readonly kind: 'tempo'; readonly value: Quantity | null }
+export interface MeterStatement extends StatementBase {
+  readonly kind: 'meter';
+  readonly beats: Quantity | null;
+  readonly unit: Quantity | null;
+}
+export interface OutputStatement extends StatementBase {
+  readonly kind: 'output';
+  readonly layout: 'stereo' | 'mono' | null;
+  readonly layoutSpan: Span | null;
+}
+export interface LengthStatement extends StatementBase { readonly kind: 'length'; readonly time: TimeExpr | null }
+export interface ReferenceStatement extends StatementBase {
+  readonly kind: 'reference';
+  readonly name: NameRef;
+  readonly path: StringValue | null;
+  readonly gain: Quantity | null;
+}
+export interface MarkerStatement extends StatementBase {
+  readonly kind: 'marker';
+  readonly name: NameRef;
+  readonly time: TimeExpr | null;
+}
+
+export type ChannelKind = 'track' | 'bus' | 'master';
+
+export interface ChannelStatement extends StatementBase {
+  readonly kind: 'channel';
+  readonly channelKind: ChannelKind;
+  /** For `master` the name is `master` and spans the keyword. */
+  readonly name: NameRef;
+  readonly body: readonly ChannelItem[];
+  /** From `{` to `}` (or to the end of what was parsed when `}` is missing). */
+  readonly bodySpan: Span;
+}
+
+export type TopStatement =
+  | TitleStatement
+  | SampleRateStatement
+  | TempoStatement
+  | MeterStatement
+  | OutputStatement
+  | LengthStatement
+  | ReferenceStatement
+  | MarkerStatement
+  | ChannelStatement;
+
+// ---- channel statements -------------------------------------------------------------
+
+/** `hidden`, `mute`, `solo`, `bypass`: a keyword alone. */
+export interface FlagStatement extends StatementBase {
+  readonly kind: 'flag';
+  readonly flag: 'hidden' | 'mute' | 'solo' | 'bypass';
+}
+export interface StringSetting extends StatementBase {
+  readonly kind: 'label' | 'color' | 'file';
+  readonly value: StringValue | null;
+}
+/** `gain`, `pan`, `target` — a keyword and one quantity. */
+export interface ValueSetting extends StatementBase {
+  readonly kind: 'gain' | 'pan' | 'target';
+  readonly value: Quantity | null;
+}
+
+export type ClipClauseKind = 'at' | 'from' | 'to' | 'fade' | 'fadein' | 'fadeout';
+export interface ClipTimeClause {
+  readonly clause: ClipClauseKind;
+  readonly keywordSpan: Span;
+  readonly time: TimeExpr | null;
+  readonly span: Span;
+}
+export interface ClipGainClause {
+  readonly clause: 'gain';
+  readonly keywordSpan: Span;
+  readonly gain: Quantity | null;
+  readonly span: Span;
+}
+export type ClipClause = ClipTimeClause | ClipGainClause;
+
+export interface ClipStatement extends StatementBase {
+  readonly kind: 'clip';
+  readonly path: StringValue | null;
+  readonly clauses: readonly ClipClause[];
+}
+export interface CutStatement extends StatementBase {
+  readonly kind: 'cut';
+  readonly from: TimeExpr | null;
+  readonly to: TimeExpr | null;
+}
+export interface TrimStatement extends StatementBase {
+  readonly kind: 'trim';
+  readonly auto: boolean;
+  readonly value: Quantity | null;
+  /** Only for `trim auto`: `peak` (default) or `rms`. */
+  readonly mode: 'peak' | 'rms' | null;
+}
+export interface PolarityStatement extends StatementBase {
+  readonly kind: 'polarity';
+  readonly invert: boolean;
+}
+export interface RouteStatement extends StatementBase {
+  readonly kind: 'to';
+  readonly target: NameRef;
+}
+export interface SendStatement extends StatementBase {
+  readonly kind: 'send';
+  readonly target: NameRef;
+  readonly level: Quantity | null;
+  readonly pre: boolean;
+}
+
+export type BandType = 'highpass' | 'lowpass' | 'lowshelf' | 'highshelf' | 'bell' | 'notch' | 'bandpass';
+export interface BandStatement extends StatementBase {
+  readonly kind: 'band';
+  readonly band: BandType;
+  readonly freq: Quantity | null;
+  readonly gain: Quantity | null;
+  readonly slope: Quantity | null;
+  readonly q: Quantity | null;
+}
+
+export type ParamKeyword =
+  | 'threshold' | 'ratio' | 'knee' | 'attack' | 'release' | 'makeup' | 'mix'
+  | 'ceiling' | 'lookahead';
+/** One setting of a compressor or limiter. */
+export interface ParamStatement extends StatementBase {
+  readonly kind: 'param';
+  readonly param: ParamKeyword;
+  readonly value: Quantity | null;
+  /** `ratio 4:1` keeps the `1`; anything else is an error the validator reports. */
+  readonly denominator?: Quantity | null;
+}
+export interface SidechainStatement extends StatementBase {
+  readonly kind: 'sidechain';
+  readonly target: NameRef;
+}
+
+export type EqItem = BandStatement | FlagStatement;
+export type DynamicsItem = ParamStatement | SidechainStatement | FlagStatement;
+
+export interface ProcessorStatement extends StatementBase {
+  readonly kind: 'processor';
+  readonly processor: 'eq' | 'comp' | 'limit';
+  readonly body: readonly (EqItem | DynamicsItem)[];
+  readonly bodySpan: Span;
+}
+
+export type ChannelItem =
+  | FlagStatement
+  | StringSetting
+  | ValueSetting
+  | ClipStatement
+  | CutStatement
+  | TrimStatement
+  | PolarityStatement
+  | RouteStatement
+  | SendStatement
+  | ProcessorStatement;
+
+export type AnyStatement = TopStatement | ChannelItem | EqItem | DynamicsItem;
+
+export interface CommentNode {
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface MixDocument {
+  readonly statements: readonly TopStatement[];
+  readonly comments: readonly CommentNode[];
+  readonly span: Span;
+}

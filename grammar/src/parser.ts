@@ -1,0 +1,830 @@
+/**
+ * A fault-tolerant Chevrotain parser for `.mix` files that builds the AST
+ * directly (embedded actions). With `recoveryEnabled`, a missing token is
+ * inserted and a broken statement is skipped up to the next statement, so a
+ * file with many mistakes reports all of them and still yields a tree.
+ *
+ * One parser instance is reused for every parse (Chevrotain guide,
+ * performance: build the grammar once, reset with `parser.input`).
+ */
+import {
+  EmbeddedActionsParser,
+  EOF,
+  type IToken,
+  type TokenType,
+  type IParserErrorMessageProvider,
+  type TokenVocabulary,
+} from 'chevrotain';
+import type * as ast from './ast.js';
+import {
+  allTokens, Clock, Colon, Identifier, Comment, kw, LCurly, mixLexer, Name, NegInf, NumberLit, RCurly, Semicolon, Slash,
+  StringLit, Unit, UnterminatedString, type Keyword, type UnitImage,
+} from './tokens.js';
+
+type Span = ast.Span;
+
+/** A problem found while lexing or parsing, before any validation. */
+export interface SyntaxProblem {
+  readonly message: string;
+  readonly span: Span;
+  /** Names of the tokens that would have been accepted, when known. */
+  readonly expected?: readonly string[];
+}
+
+export interface ParseResult {
+  readonly document: ast.MixDocument;
+  readonly problems: readonly SyntaxProblem[];
+  readonly tokens: readonly IToken[];
+}
+
+/** True for a token the parser made up to recover (and for the dummies of Chevrotain's grammar recording). */
+const isInserted = (t: IToken | undefined): boolean =>
+  !t || t.isInsertedInRecovery === true || typeof t.startOffset !== 'number' || Number.isNaN(t.startOffset) || typeof t.image !== 'string';
+
+/** Shown to users: `'gain'` rather than `Kw_gain`. */
+export function tokenLabel(t: TokenType): string {
+  if (t.LABEL) return t.LABEL;
+  switch (t.name) {
+    case 'NumberLit': return 'a number';
+    case 'NegInf': return '-inf';
+    case 'StringLit': return 'a string';
+    case 'Name': return 'a name';
+    case 'Clock': return 'a clock time';
+    case 'LCurly': return "'{'";
+    case 'RCurly': return "'}'";
+    case 'Semicolon': return "';'";
+    case 'Colon': return "':'";
+    case 'Slash': return "'/'";
+    case 'Unit': return 'a unit';
+    case 'EOF': return 'end of file';
+    default: return t.name;
+  }
+}
+
+function shown(token: IToken): string {
+  if (token.tokenType === EOF) return 'end of file';
+  return `'${token.image}'`;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${tokenLabel(expected)} but found ${shown(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${shown(firstRedundant)}: a statement starts with a keyword`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const firsts = new Set<string>();
+    for (const alt of expectedPathsPerAlt) for (const path of alt) if (path[0]) firsts.add(tokenLabel(path[0]));
+    const list = [...firsts];
+    const what = ruleName === 'time' ? 'a time' : ruleName === 'quantity' ? 'a number' : list.length > 6 ? 'a statement' : list.join(' or ');
+    return `expected ${what} but found ${shown(actual[0]!)}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    const firsts = [...new Set(expectedIterationPaths.map((p) => (p[0] ? tokenLabel(p[0]) : '')))];
+    return `expected ${firsts.join(' or ')} but found ${shown(actual[0]!)}`;
+  },
+};
+
+type Level = 'top' | 'channel' | 'processor';
+
+const kws = (words: readonly Keyword[]) => new Set<TokenType>(words.map(kw));
+const TOP_STARTS = kws(['title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'reference', 'marker', 'track', 'bus', 'master']);
+const CHANNEL_STARTS = kws([
+  'label', 'color', 'hidden', 'mute', 'solo', 'file', 'clip', 'cut', 'trim', 'gain', 'pan', 'polarity', 'to', 'send',
+  'eq', 'comp', 'limit', 'target', 'bypass',
+]);
+const PROCESSOR_STARTS = kws([
+  'highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass', 'threshold', 'ratio', 'knee', 'attack',
+  'release', 'makeup', 'mix', 'ceiling', 'lookahead', 'sidechain', 'bypass',
+]);
+const CHANNEL_OPENERS = kws(['track', 'bus', 'master']);
+
+const STRING_EXAMPLES: Record<string, string> = {
+  label: `'label' needs a string, e.g. label "Kick In"`,
+  color: `'color' needs a colour, e.g. color "#e06c75"`,
+  file: `'file' needs the audio file, e.g. file "stems/kick.wav"`,
+};
+const VALUE_EXAMPLES: Record<string, string> = {
+  gain: `'gain' needs a level, e.g. gain -3 dB`,
+  pan: `'pan' needs a position, e.g. pan -30%`,
+  target: `'target' needs a loudness, e.g. target -14 LUFS`,
+};
+const BAND_EXAMPLES: Record<string, string> = {
+  highpass: 'highpass 80 Hz slope 24 dB/oct',
+  lowpass: 'lowpass 12 kHz',
+  lowshelf: 'lowshelf 100 Hz +1 dB',
+  highshelf: 'highshelf 10 kHz +2 dB',
+  bell: 'bell 300 Hz -3 dB q 1.4',
+  notch: 'notch 60 Hz q 10',
+  bandpass: 'bandpass 1 kHz q 1',
+};
+const PARAM_EXAMPLES: Record<string, string> = {
+  threshold: 'threshold -18 dB',
+  knee: 'knee 6 dB',
+  attack: 'attack 10 ms',
+  release: 'release 100 ms',
+  makeup: 'makeup 3 dB',
+  mix: 'mix 50%',
+  ceiling: 'ceiling -1 dBTP',
+  lookahead: 'lookahead 1.5 ms',
+};
+
+class MixParser extends EmbeddedActionsParser {
+  /** Runs of tokens the grammar could not place, each reported once. */
+  skipped: SyntaxProblem[] = [];
+
+  /** Set before each parse; used for spans at end of input. */
+  textLength = 0;
+
+  constructor() {
+    super(allTokens as TokenVocabulary, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
+    // Chevrotain's own in-repetition recovery reports a stray word as "expected
+    // '}'"; `skipJunk` steps over the same tokens with a message that says what
+    // is wrong, so switch the generic one off.
+    (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
+    this.performSelfAnalysis();
+  }
+
+  // ---- helpers (not grammar rules) -------------------------------------------------
+
+  /** Reports a value the statement needs but does not have, on the keyword that asks for it. */
+  private missing(at: IToken, message: string): void {
+    if (this.RECORDING_PHASE) return;
+    this.skipped.push({ message, span: this.spanOf(at) });
+  }
+
+  /** Span of a token; an inserted token gets an empty span where it would be. */
+  private spanOf(t: IToken | undefined): Span {
+    if (t && !isInserted(t)) return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+    const next = this.LA(1);
+    const at = next && !isInserted(next) && next.tokenType !== EOF ? next.startOffset : this.textLength;
+    return { start: at, end: at };
+  }
+
+  private join(a: Span, b: Span | null | undefined): Span {
+    if (!b || b.end < a.end) return a;
+    return { start: a.start, end: b.end };
+  }
+
+  private nameRef(t: IToken | undefined): ast.NameRef {
+    return { name: t && !isInserted(t) ? t.image : '', span: this.spanOf(t) };
+  }
+
+  private stringValue(t: IToken | undefined): ast.StringValue | null {
+    if (!t || isInserted(t)) return null;
+    const terminated = t.tokenType === StringLit;
+    const inner = terminated ? t.image.slice(1, -1) : t.image.slice(1);
+    return { value: inner.replace(/\\(["\\])/g, '$1'), span: this.spanOf(t), terminated };
+  }
+
+  /**
+   * Whether the next token cannot start anything at this level, so it is
+   * skipped as junk. Tokens that end the level (`}`) or that clearly open a
+   * new channel (a `}` was forgotten) are not junk: the enclosing rule deals
+   * with them.
+   */
+  private isJunk(level: Level): boolean {
+    const t = this.LA(1).tokenType;
+    if (t === EOF || t === RCurly || t === Semicolon) return level === 'top' && t === RCurly;
+    const opensChannel = CHANNEL_OPENERS.has(t) && (this.LA(2).tokenType === LCurly || this.LA(3).tokenType === LCurly);
+    switch (level) {
+      case 'top': return !TOP_STARTS.has(t);
+      case 'channel': return !CHANNEL_STARTS.has(t) && !opensChannel;
+      case 'processor': return !PROCESSOR_STARTS.has(t) && !CHANNEL_STARTS.has(t) && !opensChannel;
+    }
+  }
+
+  private junkMessage(level: Level, first: IToken): string {
+    const word = first.image;
+    if (level === 'top') {
+      if (CHANNEL_STARTS.has(first.tokenType)) return `'${word}' belongs inside a track, bus or master block`;
+      if (first.tokenType === RCurly) return `unexpected '}': there is no open block to close`;
+      return `unexpected ${shown(first)}: a statement starts with a keyword such as track, bus or master`;
+    }
+    if (level === 'channel') {
+      if (PROCESSOR_STARTS.has(first.tokenType)) return `'${word}' belongs inside an eq, comp or limit block`;
+      return `${shown(first)} is not a channel setting`;
+    }
+    return `${shown(first)} is not a setting of this block`;
+  }
+
+  // ---- grammar -----------------------------------------------------------------------
+
+  /**
+   * Steps over a run of tokens that cannot start a statement here (keeping
+   * braces balanced) and reports the run once. This is hand-driven rather
+   * than a grammar rule: an "any token" alternative would make Chevrotain's
+   * lookahead analysis explode.
+   */
+  private skipJunk(level: Level): boolean {
+    if (this.RECORDING_PHASE || !this.isJunk(level)) return false;
+    const first = this.LA(1);
+    let last = first;
+    let depth = 0;
+    do {
+      last = this.LA(1);
+      if (last.tokenType === LCurly) depth++;
+      else if (last.tokenType === RCurly) depth--;
+      this.SKIP_TOKEN();
+    } while (this.LA(1).tokenType !== EOF && (depth > 0 || this.isJunk(level)));
+    this.skipped.push({ message: this.junkMessage(level, first), span: this.join(this.spanOf(first), { start: last.startOffset, end: last.endOffset! + 1 }) });
+    return true;
+  }
+
+  public document = this.RULE('document', (): ast.TopStatement[] => {
+    const statements: ast.TopStatement[] = [];
+    do {
+      this.MANY(() => {
+        this.OR([
+          { ALT: () => { const s = this.SUBRULE(this.topStatement); if (s) statements.push(s); } },
+          { ALT: () => { this.CONSUME(Semicolon); } },
+        ]);
+      });
+    } while (this.skipJunk('top'));
+    return statements;
+  });
+
+  private topStatement = this.RULE('topStatement', (): ast.TopStatement => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.titleStatement) },
+      { ALT: () => this.SUBRULE(this.sampleRateStatement) },
+      { ALT: () => this.SUBRULE(this.tempoStatement) },
+      { ALT: () => this.SUBRULE(this.meterStatement) },
+      { ALT: () => this.SUBRULE(this.outputStatement) },
+      { ALT: () => this.SUBRULE(this.lengthStatement) },
+      { ALT: () => this.SUBRULE(this.referenceStatement) },
+      { ALT: () => this.SUBRULE(this.markerStatement) },
+      { ALT: () => this.SUBRULE(this.channelStatement) },
+    ]);
+  }, { recoveryValueFunc: () => undefined });
+
+  // Values are parsed with OPTION and a missing one is reported by `missing`:
+  // the statement stays in the tree and the parser never has to re-sync.
+
+  private string = this.RULE('string', (): ast.StringValue | null => {
+    const t = this.OR([{ ALT: () => this.CONSUME(StringLit) }, { ALT: () => this.CONSUME(UnterminatedString) }]);
+    return this.stringValue(t);
+  });
+
+  private titleStatement = this.RULE('titleStatement', (): ast.TitleStatement => {
+    const k = this.CONSUME(kw('title'));
+    const value = this.OPTION(() => this.SUBRULE(this.string)) ?? null;
+    if (!value) this.missing(k, `'title' needs a string, e.g. title "Night Drive"`);
+    return { kind: 'title', keyword: 'title', keywordSpan: this.spanOf(k), value, span: this.join(this.spanOf(k), value?.span) };
+  });
+
+  private sampleRateStatement = this.RULE('sampleRateStatement', (): ast.SampleRateStatement => {
+    const k = this.CONSUME(kw('samplerate'));
+    const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
+    if (!value) this.missing(k, `'samplerate' needs a rate, e.g. samplerate 48000 Hz`);
+    return { kind: 'samplerate', keyword: 'samplerate', keywordSpan: this.spanOf(k), value, span: this.join(this.spanOf(k), value?.span) };
+  });
+
+  private tempoStatement = this.RULE('tempoStatement', (): ast.TempoStatement => {
+    const k = this.CONSUME(kw('tempo'));
+    const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
+    if (!value) this.missing(k, `'tempo' needs beats per minute, e.g. tempo 120 bpm`);
+    return { kind: 'tempo', keyword: 'tempo', keywordSpan: this.spanOf(k), value, span: this.join(this.spanOf(k), value?.span) };
+  });
+
+  private meterStatement = this.RULE('meterStatement', (): ast.MeterStatement => {
+    const k = this.CONSUME(kw('meter'));
+    let beats: ast.Quantity | null = null;
+    let unit: ast.Quantity | null = null;
+    this.OPTION(() => {
+      beats = this.numberQuantity(this.CONSUME(NumberLit), undefined);
+      this.OPTION2(() => {
+        this.CONSUME(Slash);
+        this.OPTION3(() => { unit = this.numberQuantity(this.CONSUME2(NumberLit), undefined); });
+      });
+    });
+    if (!beats || !unit) this.missing(k, `'meter' needs a time signature, e.g. meter 4/4`);
+    const end: ast.Quantity | null = unit ?? beats;
+    return { kind: 'meter', keyword: 'meter', keywordSpan: this.spanOf(k), beats, unit, span: this.join(this.spanOf(k), end?.span) };
+  });
+
+  private outputStatement = this.RULE('outputStatement', (): ast.OutputStatement => {
+    const k = this.CONSUME(kw('output'));
+    const t = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(kw('stereo')) }, { ALT: () => this.CONSUME(kw('mono')) }]));
+    const layout = isInserted(t) ? null : (t!.image as 'stereo' | 'mono');
+    if (!layout) this.missing(k, `'output' is either stereo or mono`);
+    const layoutSpan = layout ? this.spanOf(t) : null;
+    return { kind: 'output', keyword: 'output', keywordSpan: this.spanOf(k), layout, layoutSpan, span: this.join(this.spanOf(k), layoutSpan) };
+  });
+
+  private lengthStatement = this.RULE('lengthStatement', (): ast.LengthStatement => {
+    const k = this.CONSUME(kw('length'));
+    const time = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
+    if (!time) this.missing(k, `'length' needs a time, e.g. length 3:30`);
+    return { kind: 'length', keyword: 'length', keywordSpan: this.spanOf(k), time, span: this.join(this.spanOf(k), time?.span) };
+  });
+
+  private referenceStatement = this.RULE('referenceStatement', (): ast.ReferenceStatement => {
+    const k = this.CONSUME(kw('reference'));
+    const n = this.OPTION(() => this.CONSUME(Name));
+    const name = this.nameRef(n);
+    const path = this.OPTION2(() => this.SUBRULE(this.string)) ?? null;
+    if (!n || !path) this.missing(k, `'reference' needs a name and a file, e.g. reference pro "refs/pro.wav"`);
+    let gain: ast.Quantity | null = null;
+    this.OPTION3(() => {
+      const g = this.CONSUME(kw('gain'));
+      gain = this.OPTION4(() => this.SUBRULE(this.quantity)) ?? null;
+      if (!gain) this.missing(g, `'gain' needs a level, e.g. gain -2 dB`);
+    });
+    const end: ast.Quantity | null = gain;
+    return {
+      kind: 'reference', keyword: 'reference', keywordSpan: this.spanOf(k), name, path, gain,
+      span: this.join(this.spanOf(k), end ? end.span : path?.span ?? (n ? name.span : null)),
+    };
+  });
+
+  private markerStatement = this.RULE('markerStatement', (): ast.MarkerStatement => {
+    const k = this.CONSUME(kw('marker'));
+    const n = this.OPTION(() => this.CONSUME(Name));
+    const name = this.nameRef(n);
+    const time = this.OPTION2(() => this.SUBRULE(this.time)) ?? null;
+    if (!n || !time) this.missing(k, `'marker' needs a name and a time, e.g. marker chorus bar 17`);
+    return { kind: 'marker', keyword: 'marker', keywordSpan: this.spanOf(k), name, time, span: this.join(this.spanOf(k), time?.span ?? (n ? name.span : null)) };
+  });
+
+  private channelStatement = this.RULE('channelStatement', (): ast.ChannelStatement => {
+    let channelKind: ast.ChannelKind = 'track';
+    let name: ast.NameRef = { name: '', span: { start: 0, end: 0 } };
+    // DSL calls must not sit behind run-time conditions (Chevrotain records the
+    // grammar by running the rule once), so each alternative reads its own name.
+    const k = this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(kw('track'));
+          channelKind = 'track';
+          const n = this.OPTION(() => this.CONSUME(Name));
+          name = this.nameRef(n);
+          if (!n) this.missing(t, `'track' needs a name, e.g. track kick { … }`);
+          return t;
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(kw('bus'));
+          channelKind = 'bus';
+          const n = this.OPTION2(() => this.CONSUME2(Name));
+          name = this.nameRef(n);
+          if (!n) this.missing(t, `'bus' needs a name, e.g. bus drums { … }`);
+          return t;
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(kw('master'));
+          channelKind = 'master';
+          name = { name: 'master', span: this.spanOf(t) };
+          return t;
+        },
+      },
+    ]);
+    const what = channelKind === 'master' ? 'master' : `${channelKind} ${name.name}`;
+    const open = this.OPTION3(() => this.CONSUME(LCurly));
+    if (!open) this.missing(k, `expected '{' to open the block of ${what}`);
+    // Without '{' the settings that follow are still read as this channel's.
+    const body: ast.ChannelItem[] = [];
+    do {
+      this.MANY(() => {
+        this.OR2([
+          { ALT: () => { const s = this.SUBRULE(this.channelItem); if (s) body.push(s); } },
+          { ALT: () => { this.CONSUME(Semicolon); } },
+        ]);
+      });
+    } while (this.skipJunk('channel'));
+    const close = this.OPTION4(() => this.CONSUME(RCurly));
+    if (!close && open) this.missing(open, `the block of ${what} is not closed: '}' is missing`);
+    const start = open ? this.spanOf(open) : { start: name.span.end, end: name.span.end };
+    const bodySpan = this.join(start, close ? this.spanOf(close) : body.at(-1)?.span);
+    return {
+      kind: 'channel', keyword: channelKind, keywordSpan: this.spanOf(k), channelKind, name, body, bodySpan,
+      span: this.join(this.spanOf(k), bodySpan),
+    };
+  });
+
+  private channelItem = this.RULE('channelItem', (): ast.ChannelItem => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.flagStatement) },
+      { ALT: () => this.SUBRULE(this.stringSetting) },
+      { ALT: () => this.SUBRULE(this.valueSetting) },
+      { ALT: () => this.SUBRULE(this.clipStatement) },
+      { ALT: () => this.SUBRULE(this.cutStatement) },
+      { ALT: () => this.SUBRULE(this.trimStatement) },
+      { ALT: () => this.SUBRULE(this.polarityStatement) },
+      { ALT: () => this.SUBRULE(this.routeStatement) },
+      { ALT: () => this.SUBRULE(this.sendStatement) },
+      { ALT: () => this.SUBRULE(this.processorStatement) },
+    ]);
+  }, { recoveryValueFunc: () => undefined });
+
+  private flagStatement = this.RULE('flagStatement', (): ast.FlagStatement => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(kw('hidden')) },
+      { ALT: () => this.CONSUME(kw('mute')) },
+      { ALT: () => this.CONSUME(kw('solo')) },
+      { ALT: () => this.CONSUME(kw('bypass')) },
+    ]);
+    const span = this.spanOf(t);
+    return { kind: 'flag', keyword: t.image, flag: t.image as ast.FlagStatement['flag'], keywordSpan: span, span };
+  });
+
+  private stringSetting = this.RULE('stringSetting', (): ast.StringSetting => {
+    const k = this.OR([
+      { ALT: () => this.CONSUME(kw('label')) },
+      { ALT: () => this.CONSUME(kw('color')) },
+      { ALT: () => this.CONSUME(kw('file')) },
+    ]);
+    const value = this.OPTION(() => this.SUBRULE(this.string)) ?? null;
+    if (!value) this.missing(k, STRING_EXAMPLES[k.image] ?? `'${k.image}' needs a string`);
+    return {
+      kind: k.image as ast.StringSetting['kind'], keyword: k.image, keywordSpan: this.spanOf(k), value,
+      span: this.join(this.spanOf(k), value?.span),
+    };
+  });
+
+  private valueSetting = this.RULE('valueSetting', (): ast.ValueSetting => {
+    const k = this.OR([
+      { ALT: () => this.CONSUME(kw('gain')) },
+      { ALT: () => this.CONSUME(kw('pan')) },
+      { ALT: () => this.CONSUME(kw('target')) },
+    ]);
+    const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
+    if (!value) this.missing(k, VALUE_EXAMPLES[k.image] ?? `'${k.image}' needs a value`);
+    return {
+      kind: k.image as ast.ValueSetting['kind'], keyword: k.image, keywordSpan: this.spanOf(k), value,
+      span: this.join(this.spanOf(k), value?.span),
+    };
+  });
+
+  /**
+   * `clip PATH [at T] [from T] [to T] [fade D|fadein D|fadeout D] [gain DB]`.
+   * `to` and `gain` are also statements of their own, so as clauses they must
+   * stay on the clip's line: `to drums` on the next line routes the track.
+   */
+  private clipStatement = this.RULE('clipStatement', (): ast.ClipStatement => {
+    const k = this.CONSUME(kw('clip'));
+    const path = this.OPTION(() => this.SUBRULE(this.string)) ?? null;
+    if (!path) this.missing(k, `'clip' needs a file, e.g. clip "takes/vox_1.wav" from bar 9`);
+    let line = this.LA(0).endLine ?? 0;
+    const sameLine = () => this.LA(1).startLine === line;
+    const clauses: ast.ClipClause[] = [];
+    const continuesClip = () => {
+      const t = this.LA(1).tokenType;
+      return t === kw('to') || t === kw('gain') ? sameLine() : true;
+    };
+    this.MANY({
+      GATE: continuesClip,
+      DEF: () => this.OR2([
+        {
+          ALT: () => {
+            const clause = this.SUBRULE(this.clipTimeClause);
+            if (clause) clauses.push(clause);
+            line = this.LA(0).endLine ?? line;
+          },
+        },
+        {
+          GATE: sameLine,
+          ALT: () => {
+            const c = this.CONSUME2(kw('to'));
+            const time = this.OPTION2(() => this.SUBRULE2(this.time)) ?? null;
+            if (!time) this.missing(c, `'to' needs a time, e.g. to bar 17`);
+            clauses.push({ clause: 'to', keywordSpan: this.spanOf(c), time, span: this.join(this.spanOf(c), time?.span) });
+            line = this.LA(0).endLine ?? line;
+          },
+        },
+        {
+          GATE: sameLine,
+          ALT: () => {
+            const c = this.CONSUME3(kw('gain'));
+            const gain = this.OPTION3(() => this.SUBRULE3(this.quantity)) ?? null;
+            if (!gain) this.missing(c, `'gain' needs a level, e.g. gain -2 dB`);
+            clauses.push({ clause: 'gain', keywordSpan: this.spanOf(c), gain, span: this.join(this.spanOf(c), gain?.span) });
+            line = this.LA(0).endLine ?? line;
+          },
+        },
+      ]),
+    });
+    const last = clauses.at(-1)?.span ?? path?.span;
+    return { kind: 'clip', keyword: 'clip', keywordSpan: this.spanOf(k), path, clauses, span: this.join(this.spanOf(k), last) };
+  });
+
+  private clipTimeClause = this.RULE('clipTimeClause', (): ast.ClipTimeClause => {
+    const c = this.OR(
+      (['at', 'from', 'fade', 'fadein', 'fadeout'] as const).map((word) => ({ ALT: () => this.CONSUME(kw(word)) })),
+    );
+    const time = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
+    if (!time) this.missing(c, `'${c.image}' needs a ${c.image.startsWith('fade') ? 'duration, e.g. fade 20 ms' : 'time, e.g. from bar 9'}`);
+    return { clause: c.image as ast.ClipClauseKind, keywordSpan: this.spanOf(c), time, span: this.join(this.spanOf(c), time?.span) };
+  });
+
+  private cutStatement = this.RULE('cutStatement', (): ast.CutStatement => {
+    const k = this.CONSUME(kw('cut'));
+    const from = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
+    let to: ast.TimeExpr | null = null;
+    const t = this.OPTION2(() => {
+      const tk = this.CONSUME(kw('to'));
+      to = this.OPTION3(() => this.SUBRULE2(this.time)) ?? null;
+      return tk;
+    });
+    if (!from || !to) this.missing(k, `'cut' needs a span, e.g. cut 2:03.2 to 2:04`);
+    const end: ast.TimeExpr | null = to ?? from;
+    return { kind: 'cut', keyword: 'cut', keywordSpan: this.spanOf(k), from, to, span: this.join(this.spanOf(k), end?.span ?? (t ? this.spanOf(t) : null)) };
+  });
+
+  private trimStatement = this.RULE('trimStatement', (): ast.TrimStatement => {
+    const k = this.CONSUME(kw('trim'));
+    let mode: 'peak' | 'rms' | null = null;
+    let modeSpan: Span | null = null;
+    const a = this.OPTION(() => this.CONSUME(kw('auto')));
+    const value = this.OPTION2(() => this.SUBRULE(this.quantity)) ?? null;
+    this.OPTION3(() => {
+      const m = this.OR([{ ALT: () => this.CONSUME(kw('peak')) }, { ALT: () => this.CONSUME(kw('rms')) }]);
+      mode = m.image as 'peak' | 'rms';
+      modeSpan = this.spanOf(m);
+      if (!a) this.missing(m, `'${m.image}' only goes with 'trim auto', e.g. trim auto -18 dBFS ${m.image}`);
+    });
+    if (!value) this.missing(k, a ? `'trim auto' needs a level, e.g. trim auto -18 dBFS rms` : `'trim' needs a level, e.g. trim -3 dB`);
+    const end: Span | null = modeSpan ?? value?.span ?? (a ? this.spanOf(a) : null);
+    return { kind: 'trim', keyword: 'trim', keywordSpan: this.spanOf(k), auto: !!a, value, mode, span: this.join(this.spanOf(k), end) };
+  });
+
+  private polarityStatement = this.RULE('polarityStatement', (): ast.PolarityStatement => {
+    const k = this.CONSUME(kw('polarity'));
+    const i = this.OPTION(() => this.CONSUME(kw('invert')));
+    if (!i) this.missing(k, `'polarity' takes 'invert': polarity invert`);
+    return { kind: 'polarity', keyword: 'polarity', keywordSpan: this.spanOf(k), invert: !!i, span: this.join(this.spanOf(k), i ? this.spanOf(i) : null) };
+  });
+
+  private routeStatement = this.RULE('routeStatement', (): ast.RouteStatement => {
+    const k = this.CONSUME(kw('to'));
+    const n = this.OPTION(() => this.CONSUME(Name));
+    if (!n) this.missing(k, `'to' needs the bus it feeds, e.g. to drums`);
+    const target = this.nameRef(n);
+    return { kind: 'to', keyword: 'to', keywordSpan: this.spanOf(k), target, span: this.join(this.spanOf(k), n ? target.span : null) };
+  });
+
+  private sendStatement = this.RULE('sendStatement', (): ast.SendStatement => {
+    const k = this.CONSUME(kw('send'));
+    const n = this.OPTION(() => this.CONSUME(Name));
+    const target = this.nameRef(n);
+    const level = this.OPTION2(() => this.SUBRULE(this.quantity)) ?? null;
+    if (!n || !level) this.missing(k, `'send' needs a bus and a level, e.g. send verb -12 dB`);
+    const p = this.OPTION3(() => this.CONSUME(kw('pre')));
+    const end: Span | null = p ? this.spanOf(p) : level?.span ?? (n ? target.span : null);
+    return { kind: 'send', keyword: 'send', keywordSpan: this.spanOf(k), target, level, pre: !!p, span: this.join(this.spanOf(k), end) };
+  });
+
+  /** `eq { … }`, `comp { … }`, `limit { … }`. Which settings fit which block is checked by validation. */
+  private processorStatement = this.RULE('processorStatement', (): ast.ProcessorStatement => {
+    const k = this.OR([
+      { ALT: () => this.CONSUME(kw('eq')) },
+      { ALT: () => this.CONSUME(kw('comp')) },
+      { ALT: () => this.CONSUME(kw('limit')) },
+    ]);
+    const open = this.OPTION(() => this.CONSUME(LCurly));
+    if (!open) this.missing(k, `expected '{' after '${k.image}', e.g. ${k.image} { … }`);
+    const body: (ast.EqItem | ast.DynamicsItem)[] = [];
+    do {
+      this.MANY(() => {
+        this.OR2([
+          { ALT: () => { const s = this.SUBRULE(this.processorItem); if (s) body.push(s); } },
+          { ALT: () => { this.CONSUME(Semicolon); } },
+        ]);
+      });
+    } while (this.skipJunk('processor'));
+    const close = this.OPTION2(() => this.CONSUME(RCurly));
+    if (!close && open) this.missing(open, `the ${k.image} block is not closed: '}' is missing`);
+    const kSpan = this.spanOf(k);
+    const start = open ? this.spanOf(open) : { start: kSpan.end, end: kSpan.end };
+    const bodySpan = this.join(start, close ? this.spanOf(close) : body.at(-1)?.span);
+    return {
+      kind: 'processor', keyword: k.image, processor: k.image as 'eq' | 'comp' | 'limit', keywordSpan: kSpan, body, bodySpan,
+      span: this.join(kSpan, bodySpan),
+    };
+  });
+
+  private processorItem = this.RULE('processorItem', (): ast.EqItem | ast.DynamicsItem => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.bandStatement) },
+      { ALT: () => this.SUBRULE(this.paramStatement) },
+      { ALT: () => this.SUBRULE(this.ratioStatement) },
+      { ALT: () => this.SUBRULE(this.sidechainStatement) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(kw('bypass'));
+          const span = this.spanOf(t);
+          return { kind: 'flag', keyword: 'bypass', flag: 'bypass', keywordSpan: span, span } as ast.FlagStatement;
+        },
+      },
+    ]);
+  }, { recoveryValueFunc: () => undefined });
+
+  private bandStatement = this.RULE('bandStatement', (): ast.BandStatement => {
+    const k = this.OR(
+      (['highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass'] as const).map((word) => ({
+        ALT: () => this.CONSUME(kw(word)),
+      })),
+    );
+    const freq = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
+    if (!freq) this.missing(k, `'${k.image}' needs a frequency, e.g. ${BAND_EXAMPLES[k.image] ?? `${k.image} 100 Hz`}`);
+    let gain: ast.Quantity | null = null;
+    let slope: ast.Quantity | null = null;
+    let q: ast.Quantity | null = null;
+    let end: Span | null = freq?.span ?? null;
+    this.OPTION2(() => {
+      gain = this.SUBRULE2(this.quantity) ?? null;
+      end = gain?.span ?? end;
+    });
+    this.MANY(() => {
+      this.OR2([
+        {
+          ALT: () => {
+            const c = this.CONSUME(kw('slope'));
+            slope = this.OPTION3(() => this.SUBRULE3(this.quantity)) ?? null;
+            if (!slope) this.missing(c, `'slope' needs a value, e.g. slope 24 dB/oct`);
+            end = slope?.span ?? this.spanOf(c);
+          },
+        },
+        {
+          ALT: () => {
+            const c = this.CONSUME(kw('q'));
+            q = this.OPTION4(() => this.SUBRULE4(this.quantity)) ?? null;
+            if (!q) this.missing(c, `'q' needs a value, e.g. q 1.4`);
+            end = q?.span ?? this.spanOf(c);
+          },
+        },
+      ]);
+    });
+    return {
+      kind: 'band', keyword: k.image, band: k.image as ast.BandType, keywordSpan: this.spanOf(k), freq, gain, slope, q,
+      span: this.join(this.spanOf(k), end),
+    };
+  });
+
+  private paramStatement = this.RULE('paramStatement', (): ast.ParamStatement => {
+    const k = this.OR(
+      (['threshold', 'knee', 'attack', 'release', 'makeup', 'mix', 'ceiling', 'lookahead'] as const).map((word) => ({
+        ALT: () => this.CONSUME(kw(word)),
+      })),
+    );
+    const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
+    if (!value) this.missing(k, `'${k.image}' needs a value, e.g. ${PARAM_EXAMPLES[k.image] ?? k.image}`);
+    return {
+      kind: 'param', keyword: k.image, param: k.image as ast.ParamKeyword, keywordSpan: this.spanOf(k), value,
+      span: this.join(this.spanOf(k), value?.span),
+    };
+  });
+
+  /** `ratio 4`, `ratio 4:1`, `ratio inf`. A denominator other than 1 is a validation error. */
+  private ratioStatement = this.RULE('ratioStatement', (): ast.ParamStatement => {
+    const k = this.CONSUME(kw('ratio'));
+    const v = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(kw('inf')) }]));
+    let denominator: ast.Quantity | null = null;
+    this.OPTION2(() => {
+      this.CONSUME(Colon);
+      this.OPTION3(() => { denominator = this.numberQuantity(this.CONSUME2(NumberLit), undefined); });
+    });
+    if (!v) this.missing(k, `'ratio' needs a value, e.g. ratio 4:1`);
+    const value = v ? this.numberQuantity(v, undefined) : null;
+    const end: ast.Quantity | null = denominator ?? value;
+    return {
+      kind: 'param', keyword: 'ratio', param: 'ratio', keywordSpan: this.spanOf(k), value, denominator,
+      span: this.join(this.spanOf(k), end?.span),
+    };
+  });
+
+  private sidechainStatement = this.RULE('sidechainStatement', (): ast.SidechainStatement => {
+    const k = this.CONSUME(kw('sidechain'));
+    const n = this.OPTION(() => this.CONSUME(Name));
+    if (!n) this.missing(k, `'sidechain' needs the channel that keys the compressor, e.g. sidechain kick`);
+    const target = this.nameRef(n);
+    return { kind: 'sidechain', keyword: 'sidechain', keywordSpan: this.spanOf(k), target, span: this.join(this.spanOf(k), n ? target.span : null) };
+  });
+
+  /** A number or `-inf`, then its unit if one is written. */
+  private quantity = this.RULE('quantity', (): ast.Quantity => {
+    const n = this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(NegInf) }]);
+    const u = this.OPTION(() => this.CONSUME(Unit));
+    return this.numberQuantity(n, u);
+  }, { recoveryValueFunc: () => undefined });
+
+  /** `83.5 s`, `500 ms`, `2:03.2`, `bar 17`, `bar 17 beat 3`, or a marker's name. */
+  private time = this.RULE('time', (): ast.TimeExpr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const b = this.CONSUME(kw('bar'));
+          const n = this.OPTION(() => this.CONSUME(NumberLit));
+          if (!n) this.missing(b, `'bar' needs a bar number, e.g. bar 17`);
+          const bar = this.numberQuantity(n, undefined);
+          let beat: ast.Quantity | null = null;
+          this.OPTION2(() => {
+            const bt = this.CONSUME(kw('beat'));
+            const m = this.OPTION3(() => this.CONSUME2(NumberLit));
+            if (!m) this.missing(bt, `'beat' needs a beat number, e.g. bar 17 beat 3`);
+            beat = this.numberQuantity(m, undefined);
+          });
+          const end: ast.Quantity | null = beat;
+          return { kind: 'bar', bar, beat, span: this.join(this.spanOf(b), end ? end.span : n ? bar.span : null) } as ast.TimeExpr;
+        },
+      },
+      {
+        ALT: () => {
+          const c = this.CONSUME(Clock);
+          const text = isInserted(c) ? '' : c.image;
+          return { kind: 'clock', text, seconds: text ? parseClock(text) : NaN, span: this.spanOf(c) } as ast.TimeExpr;
+        },
+      },
+      {
+        ALT: () => {
+          const q = this.SUBRULE(this.quantity);
+          return { kind: 'duration', quantity: q, span: q?.span ?? this.spanOf(undefined) } as ast.TimeExpr;
+        },
+      },
+      {
+        ALT: () => {
+          const ref = this.nameRef(this.CONSUME(Identifier));
+          return { kind: 'marker', ref, span: ref.span } as ast.TimeExpr;
+        },
+      },
+    ]);
+  }, { recoveryValueFunc: () => undefined });
+
+  private numberQuantity(n: IToken | undefined, u: IToken | undefined): ast.Quantity {
+    const recovered = isInserted(n);
+    const numberSpan = this.spanOf(n);
+    const text = recovered ? '' : n!.image;
+    const value = recovered ? NaN : text === '-inf' ? -Infinity : text === 'inf' ? Infinity : Number(text);
+    const unit = u && !isInserted(u) ? (u.image as UnitImage) : null;
+    const span = unit ? this.join(numberSpan, this.spanOf(u)) : numberSpan;
+    return recovered ? { value, text, unit, span, numberSpan, recovered } : { value, text, unit, span, numberSpan };
+  }
+}
+
+/** `m:ss` or `m:ss.fff` to seconds. */
+export function parseClock(text: string): number {
+  const [m, s] = text.split(':');
+  return Number(m) * 60 + Number(s);
+}
+
+let shared: MixParser | undefined;
+function parser(): MixParser {
+  return (shared ??= new MixParser());
+}
+
+/** Parse a whole document. Never throws: problems are returned beside the tree. */
+export function parse(text: string): ParseResult {
+  const lexed = mixLexer.tokenize(text);
+  const problems: SyntaxProblem[] = [];
+  for (const e of lexed.errors) {
+    const bad = text.slice(e.offset, e.offset + e.length);
+    problems.push({ message: `unexpected character ${JSON.stringify(bad.slice(0, 20))}`, span: { start: e.offset, end: e.offset + Math.max(1, e.length) } });
+  }
+  for (const t of lexed.tokens) {
+    if (t.tokenType === UnterminatedString) {
+      problems.push({ message: 'this string has no closing quote', span: { start: t.startOffset, end: t.endOffset! + 1 } });
+    }
+  }
+  const p = parser();
+  p.textLength = text.length;
+  p.input = lexed.tokens;
+  p.skipped = [];
+  const statements = p.document();
+  problems.push(...p.skipped);
+  for (const e of p.errors) {
+    const t = e.token;
+    const span = t.tokenType === EOF || Number.isNaN(t.startOffset)
+      ? endOfPrevious(e.previousToken, text.length)
+      : { start: t.startOffset, end: t.endOffset! + 1 };
+    problems.push({ message: e.message, span });
+  }
+  const comments = (lexed.groups['comments'] ?? []).map((c) => ({ text: c.image, span: { start: c.startOffset, end: c.endOffset! + 1 } }));
+  return {
+    document: { statements: statements ?? [], comments, span: { start: 0, end: text.length } },
+    problems,
+    tokens: lexed.tokens,
+  };
+}
+
+function endOfPrevious(prev: IToken | undefined, length: number): Span {
+  if (prev && !Number.isNaN(prev.startOffset) && prev.endOffset !== undefined) return { start: prev.endOffset + 1, end: prev.endOffset + 1 };
+  return { start: length, end: length };
+}
+
+/**
+ * Which token types may come next after `precedingTokens`, for completion.
+ * Chevrotain computes this from the grammar itself.
+ */
+export function nextTokenTypes(precedingTokens: IToken[]): TokenType[] {
+  const suggestions = parser().computeContentAssist('document', precedingTokens);
+  const seen = new Set<TokenType>();
+  for (const s of suggestions) seen.add(s.nextTokenType);
+  return [...seen];
+}
+
+export { Comment as CommentToken };
+export type { Keyword };

@@ -1,0 +1,115 @@
+/**
+ * Tokens of the mix language (design §2).
+ *
+ * Keywords are contextual: every keyword token is also in the `Name`
+ * category, so a channel may be called `comp` or `verb` and the parser still
+ * knows `comp {` inside a channel opens a compressor. Only `master` is
+ * reserved as a name, and that is a validation rule, not a lexical one.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
+
+/** Anything that can be a name: a plain identifier, or a keyword or unit used as one. */
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
+/** A word that is neither keyword nor unit. Marker references in times must be one. */
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Name] });
+
+/** A double-quoted string; only `\"` and `\\` are escapes. */
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\["\\])*"/ });
+/** A string that runs to the end of the line: lexed so the error is precise. */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/ });
+
+/** `2:03` or `2:03.250` — minutes, two-digit seconds, optional fraction. */
+export const Clock = createToken({ name: 'Clock', pattern: /\d+:[0-5]\d(?:\.\d+)?/ });
+export const NegInf = createToken({ name: 'NegInf', pattern: /-inf(?![A-Za-z0-9_])/ });
+/**
+ * Numbers. `.5` and `5.` are lexed too so that the validator can say exactly
+ * what is wrong with them (design §2: `.5` is not a number).
+ */
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)/ });
+
+export const LCurly = createToken({ name: 'LCurly', pattern: '{' });
+export const RCurly = createToken({ name: 'RCurly', pattern: '}' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: ';' });
+export const Colon = createToken({ name: 'Colon', pattern: ':' });
+export const Slash = createToken({ name: 'Slash', pattern: '/' });
+
+// ---- units (case as written) -------------------------------------------------
+
+export const Unit = createToken({ name: 'Unit', pattern: Lexer.NA });
+
+function unit(name: string, image: string): TokenType {
+  const pattern = image === '%' ? /%/ : new RegExp(image.replace('/', '\\/') + '(?![A-Za-z0-9_])');
+  return createToken({ name: `Unit_${name}`, pattern, categories: image === '%' ? [Unit] : [Unit, Name], label: `'${image}'` });
+}
+
+/** Unit spellings, longest first so `dBFS` is not read as `dB` + `FS`. */
+export const UNIT_IMAGES = ['dB/oct', 'dBFS', 'dBTP', 'dB', 'LUFS', 'kHz', 'Hz', 'ms', 's', '%', 'bpm'] as const;
+export type UnitImage = (typeof UNIT_IMAGES)[number];
+
+export const unitTokens: ReadonlyMap<UnitImage, TokenType> = new Map(
+  UNIT_IMAGES.map((image) => [image, unit(image.replace('/', '_per_').replace('%', 'percent'), image)]),
+);
+
+// ---- keywords ----------------------------------------------------------------
+
+/**
+ * Every keyword of the language. The TextMate grammar and completion are
+ * generated from this list, so adding a keyword here is enough for both.
+ */
+export const KEYWORDS = [
+  // top level
+  'title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'reference', 'marker',
+  'track', 'bus', 'master', 'stereo', 'mono',
+  // channel statements
+  'label', 'color', 'hidden', 'mute', 'solo', 'file', 'clip', 'cut', 'trim', 'gain', 'pan',
+  'polarity', 'to', 'send', 'eq', 'comp', 'limit', 'target',
+  // clauses
+  'at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat',
+  // eq
+  'highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass', 'slope', 'q', 'bypass',
+  // comp and limit
+  'threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain', 'inf',
+  'ceiling', 'lookahead',
+] as const;
+export type Keyword = (typeof KEYWORDS)[number];
+
+export const keywordTokens: ReadonlyMap<Keyword, TokenType> = new Map(
+  KEYWORDS.map((kw) => [
+    kw,
+    createToken({ name: `Kw_${kw}`, pattern: new RegExp(kw + '(?![A-Za-z0-9_])'), categories: [Name], label: `'${kw}'` }),
+  ]),
+);
+
+export function kw(word: Keyword): TokenType {
+  return keywordTokens.get(word)!;
+}
+export function unitToken(image: UnitImage): TokenType {
+  return unitTokens.get(image)!;
+}
+
+/** Token order matters: longer and more specific patterns first. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLit,
+  UnterminatedString,
+  Clock,
+  NegInf,
+  NumberLit,
+  LCurly,
+  RCurly,
+  Semicolon,
+  Colon,
+  Slash,
+  // Keywords longest-first so `fadein` is not lexed as `fade` + `in`.
+  ...[...keywordTokens.entries()].sort((a, b) => b[0].length - a[0].length).map(([, t]) => t),
+  ...unitTokens.values(),
+  Unit,
+  Identifier,
+  Name,
+];
+
+export const mixLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
