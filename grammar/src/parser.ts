@@ -245,7 +245,7 @@ class MixParser extends EmbeddedActionsParser {
     return statements;
   });
 
-  private topStatement = this.RULE('topStatement', (): ast.TopStatement => {
+  private topStatement = this.RULE('topStatement', (): ast.TopStatement | undefined => {
     return this.OR([
       { ALT: () => this.SUBRULE(this.titleStatement) },
       { ALT: () => this.SUBRULE(this.sampleRateStatement) },
@@ -290,8 +290,8 @@ class MixParser extends EmbeddedActionsParser {
 
   private meterStatement = this.RULE('meterStatement', (): ast.MeterStatement => {
     const k = this.CONSUME(kw('meter'));
-    let beats: ast.Quantity | null = null;
-    let unit: ast.Quantity | null = null;
+    let beats = null as ast.Quantity | null;
+    let unit = null as ast.Quantity | null;
     this.OPTION(() => {
       beats = this.numberQuantity(this.CONSUME(NumberLit), undefined);
       this.OPTION2(() => {
@@ -326,7 +326,7 @@ class MixParser extends EmbeddedActionsParser {
     const name = this.nameRef(n);
     const path = this.OPTION2(() => this.SUBRULE(this.string)) ?? null;
     if (!n || !path) this.missing(k, `'reference' needs a name and a file, e.g. reference pro "refs/pro.wav"`);
-    let gain: ast.Quantity | null = null;
+    let gain = null as ast.Quantity | null;
     this.OPTION3(() => {
       const g = this.CONSUME(kw('gain'));
       gain = this.OPTION4(() => this.SUBRULE(this.quantity)) ?? null;
@@ -349,7 +349,7 @@ class MixParser extends EmbeddedActionsParser {
   });
 
   private channelStatement = this.RULE('channelStatement', (): ast.ChannelStatement => {
-    let channelKind: ast.ChannelKind = 'track';
+    let channelKind = 'track' as ast.ChannelKind;
     let name: ast.NameRef = { name: '', span: { start: 0, end: 0 } };
     // DSL calls must not sit behind run-time conditions (Chevrotain records the
     // grammar by running the rule once), so each alternative reads its own name.
@@ -406,7 +406,7 @@ class MixParser extends EmbeddedActionsParser {
     };
   });
 
-  private channelItem = this.RULE('channelItem', (): ast.ChannelItem => {
+  private channelItem = this.RULE('channelItem', (): ast.ChannelItem | undefined => {
     return this.OR([
       { ALT: () => this.SUBRULE(this.flagStatement) },
       { ALT: () => this.SUBRULE(this.stringSetting) },
@@ -524,7 +524,7 @@ class MixParser extends EmbeddedActionsParser {
   private cutStatement = this.RULE('cutStatement', (): ast.CutStatement => {
     const k = this.CONSUME(kw('cut'));
     const from = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
-    let to: ast.TimeExpr | null = null;
+    let to = null as ast.TimeExpr | null;
     const t = this.OPTION2(() => {
       const tk = this.CONSUME(kw('to'));
       to = this.OPTION3(() => this.SUBRULE2(this.time)) ?? null;
@@ -607,7 +607,7 @@ class MixParser extends EmbeddedActionsParser {
     };
   });
 
-  private processorItem = this.RULE('processorItem', (): ast.EqItem | ast.DynamicsItem => {
+  private processorItem = this.RULE('processorItem', (): ast.EqItem | ast.DynamicsItem | undefined => {
     return this.OR([
       { ALT: () => this.SUBRULE(this.bandStatement) },
       { ALT: () => this.SUBRULE(this.paramStatement) },
@@ -631,9 +631,9 @@ class MixParser extends EmbeddedActionsParser {
     );
     const freq = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
     if (!freq) this.missing(k, `'${k.image}' needs a frequency, e.g. ${BAND_EXAMPLES[k.image] ?? `${k.image} 100 Hz`}`);
-    let gain: ast.Quantity | null = null;
-    let slope: ast.Quantity | null = null;
-    let q: ast.Quantity | null = null;
+    let gain = null as ast.Quantity | null;
+    let slope = null as ast.Quantity | null;
+    let q = null as ast.Quantity | null;
     let end: Span | null = freq?.span ?? null;
     this.OPTION2(() => {
       gain = this.SUBRULE2(this.quantity) ?? null;
@@ -683,7 +683,7 @@ class MixParser extends EmbeddedActionsParser {
   private ratioStatement = this.RULE('ratioStatement', (): ast.ParamStatement => {
     const k = this.CONSUME(kw('ratio'));
     const v = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(kw('inf')) }]));
-    let denominator: ast.Quantity | null = null;
+    let denominator = null as ast.Quantity | null;
     this.OPTION2(() => {
       this.CONSUME(Colon);
       this.OPTION3(() => { denominator = this.numberQuantity(this.CONSUME2(NumberLit), undefined); });
@@ -706,14 +706,14 @@ class MixParser extends EmbeddedActionsParser {
   });
 
   /** A number or `-inf`, then its unit if one is written. */
-  private quantity = this.RULE('quantity', (): ast.Quantity => {
+  private quantity = this.RULE('quantity', (): ast.Quantity | undefined => {
     const n = this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(NegInf) }]);
     const u = this.OPTION(() => this.CONSUME(Unit));
     return this.numberQuantity(n, u);
   }, { recoveryValueFunc: () => undefined });
 
   /** `83.5 s`, `500 ms`, `2:03.2`, `bar 17`, `bar 17 beat 3`, or a marker's name. */
-  private time = this.RULE('time', (): ast.TimeExpr => {
+  private time = this.RULE('time', (): ast.TimeExpr | undefined => {
     return this.OR([
       {
         ALT: () => {
@@ -721,7 +721,7 @@ class MixParser extends EmbeddedActionsParser {
           const n = this.OPTION(() => this.CONSUME(NumberLit));
           if (!n) this.missing(b, `'bar' needs a bar number, e.g. bar 17`);
           const bar = this.numberQuantity(n, undefined);
-          let beat: ast.Quantity | null = null;
+          let beat = null as ast.Quantity | null;
           this.OPTION2(() => {
             const bt = this.CONSUME(kw('beat'));
             const m = this.OPTION3(() => this.CONSUME2(NumberLit));
@@ -798,7 +798,7 @@ export function parse(text: string): ParseResult {
   for (const e of p.errors) {
     const t = e.token;
     const span = t.tokenType === EOF || Number.isNaN(t.startOffset)
-      ? endOfPrevious(e.previousToken, text.length)
+      ? endOfPrevious((e as { previousToken?: IToken }).previousToken, text.length)
       : { start: t.startOffset, end: t.endOffset! + 1 };
     problems.push({ message: e.message, span });
   }

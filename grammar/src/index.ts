@@ -1,0 +1,48 @@
+/**
+ * The mix language: one entry point for every host (language server, CLI,
+ * tests, and later the preview). Pure TypeScript: no Node, DOM or vscode.
+ */
+import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js';
+import type { MixDocument } from './ast.js';
+import { CODES, type Diagnostic } from './diagnostics.js';
+import { parse, type SyntaxProblem } from './parser.js';
+
+export * from './ast.js';
+export * from './diagnostics.js';
+export * from './facts.js';
+export * from './model.js';
+export { analyze, type Analysis, type AnalyzeOptions, type MixSymbol, type NameUse, type SymbolKind } from './analyze.js';
+export { parse, nextTokenTypes, tokenLabel, parseClock, type ParseResult, type SyntaxProblem } from './parser.js';
+export { KEYWORDS, UNIT_IMAGES, type Keyword, type UnitImage } from './tokens.js';
+export { closestNames, editDistance } from './names.js';
+export { UNIT_RULES, unitsOf, showValue, type ValueKind } from './units.js';
+export { LineIndex, type Position, type Range } from './lines.js';
+
+export interface CheckedDocument extends Analysis {
+  readonly text: string;
+  readonly document: MixDocument;
+  /** Syntax problems first, then everything analysis found, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly hasErrors: boolean;
+}
+
+export function syntaxDiagnostic(p: SyntaxProblem): Diagnostic {
+  return { code: CODES.syntax, severity: 'error', message: p.message, span: p.span };
+}
+
+/** Parse and analyze a whole document. Never throws. */
+export function check(text: string, options: AnalyzeOptions = {}): CheckedDocument {
+  const parsed = parse(text);
+  const analysis = analyze(parsed.document, options);
+  const diagnostics = [...parsed.problems.map(syntaxDiagnostic), ...analysis.diagnostics].sort(
+    (a, b) => a.span.start - b.span.start || a.span.end - b.span.end,
+  );
+  return {
+    ...analysis,
+    text,
+    document: parsed.document,
+    diagnostics,
+    hasErrors: diagnostics.some((d) => d.severity === 'error'),
+  };
+}
+export { format, type FormatResult } from './format.js';

@@ -1,0 +1,174 @@
+/**
+ * The semantic model of a mix: what the engine renders, the preview
+ * hot-swaps and the semantic diff compares.
+ *
+ * Plain, immutable, JSON-safe data (apart from `-Infinity` gains and
+ * `Infinity` ratios, which survive structured clone): names resolved, units
+ * converted to base units (seconds, hertz, decibels, fractions), times in
+ * seconds, defaults filled in. Source positions are not part of it; they are
+ * kept beside it in a `SourceMap`, so two models of differently formatted
+ * files compare equal.
+ */
+import type { Span, BandType, ChannelKind } from './ast.js';
+
+export interface MixModel {
+  readonly title: string;
+  /** Render rate in Hz. */
+  readonly sampleRate: number;
+  /** Beats per minute, or null when the file sets no tempo. */
+  readonly tempo: number | null;
+  readonly meter: { readonly beats: number; readonly unit: number };
+  readonly output: 'stereo' | 'mono';
+  /** Render length in seconds; null means "to the end of the last clip". */
+  readonly length: number | null;
+  readonly references: readonly ReferenceModel[];
+  /** In time order. */
+  readonly markers: readonly MarkerModel[];
+  /**
+   * Every channel in processing order: a channel comes after every channel
+   * that feeds it (by `to`, `send` or `sidechain`); `master` is last.
+   */
+  readonly channels: readonly ChannelModel[];
+}
+
+export interface ReferenceModel {
+  readonly name: string;
+  readonly path: string;
+  readonly gainDb: number;
+}
+
+export interface MarkerModel {
+  readonly name: string;
+  readonly time: number;
+}
+
+export interface ChannelModel {
+  readonly kind: ChannelKind;
+  readonly name: string;
+  readonly label: string | null;
+  /** `#rrggbb`, lower case. */
+  readonly color: string | null;
+  readonly hidden: boolean;
+  readonly mute: boolean;
+  readonly solo: boolean;
+  /** Tracks only: clips in written order. */
+  readonly clips: readonly ClipModel[];
+  readonly cuts: readonly CutModel[];
+  readonly trim: TrimModel;
+  /** `eq`, `comp` and `limit` blocks in written order. */
+  readonly inserts: readonly ProcessorModel[];
+  /** Fader, dB; `-Infinity` is silence. */
+  readonly gainDb: number;
+  /** -1 (left) .. +1 (right). */
+  readonly pan: number;
+  readonly polarityInvert: boolean;
+  /** The bus this channel feeds; null for master. */
+  readonly output: string | null;
+  readonly sends: readonly SendModel[];
+  /** Master only: the integrated loudness to reach, LUFS. */
+  readonly targetLufs: number | null;
+}
+
+export interface ClipModel {
+  /** `file` is a clip with every default. */
+  readonly source: 'file' | 'clip';
+  /** As written, relative to the mix file's folder, `/`-separated. */
+  readonly path: string;
+  /** Timeline position of the file's first sample, seconds. */
+  readonly at: number;
+  /** Timeline span that plays; `to` null means "to the end of the file". */
+  readonly from: number;
+  readonly to: number | null;
+  /**
+   * Fade lengths in seconds, centred on the edge. Written fades are kept; an
+   * edge cut by `from`/`to` gets the 5 ms default. The engine drops a fade at
+   * an edge that is the file's own start or end.
+   */
+  readonly fadeIn: number;
+  readonly fadeOut: number;
+  readonly gainDb: number;
+}
+
+export interface CutModel {
+  readonly from: number;
+  readonly to: number;
+  /** Each edge is faded over this many seconds, centred on the edge. */
+  readonly fade: number;
+}
+
+export type TrimModel =
+  | { readonly mode: 'fixed'; readonly gainDb: number }
+  | { readonly mode: 'auto'; readonly levelDbfs: number; readonly detector: 'peak' | 'rms' };
+
+export interface SendModel {
+  readonly bus: string;
+  readonly gainDb: number;
+  readonly pre: boolean;
+}
+
+export type ProcessorModel = EqModel | CompModel | LimitModel;
+
+export interface EqModel {
+  readonly type: 'eq';
+  readonly bypass: boolean;
+  readonly bands: readonly BandModel[];
+}
+
+export interface BandModel {
+  readonly type: BandType;
+  readonly freq: number;
+  /** dB; 0 for bands without gain. */
+  readonly gainDb: number;
+  readonly q: number;
+  /** dB/oct for highpass and lowpass, null for the others. */
+  readonly slope: number | null;
+}
+
+export interface CompModel {
+  readonly type: 'comp';
+  readonly bypass: boolean;
+  readonly thresholdDb: number;
+  /** `Infinity` for `ratio inf`. */
+  readonly ratio: number;
+  readonly kneeDb: number;
+  /** Seconds. */
+  readonly attack: number;
+  readonly release: number;
+  readonly makeupDb: number;
+  /** Wet fraction, 0..1. */
+  readonly mix: number;
+  /** Channel whose post-insert, pre-fader signal keys the detector, or null for self. */
+  readonly sidechain: string | null;
+}
+
+export interface LimitModel {
+  readonly type: 'limit';
+  readonly bypass: boolean;
+  readonly ceilingDb: number;
+  /** `dBTP`: true-peak ceiling (4x oversampled); `dBFS`: sample peak. */
+  readonly ceilingMode: 'dBFS' | 'dBTP';
+  readonly release: number;
+  readonly lookahead: number;
+}
+
+/**
+ * Where each part of the model was written. Keys are model paths joined with
+ * `/`: `channel:vox`, `channel:vox/insert:0`, `channel:vox/insert:0/band:1`,
+ * `channel:vox/clip:2`, `channel:vox/send:crush`, `channel:vox/gain`,
+ * `marker:chorus`, `reference:pro`, `session/tempo`.
+ */
+export type SourceMap = Readonly<Record<string, Span>>;
+
+/** Defaults of the language, in base units (design §3-5). */
+export const DEFAULTS = {
+  sampleRate: 48000,
+  meter: { beats: 4, unit: 4 },
+  output: 'stereo' as const,
+  gainDb: 0,
+  pan: 0,
+  editFade: 0.005,
+  band: { slope: 12, passQ: Math.SQRT1_2, shelfQ: Math.SQRT1_2, bellQ: 1, notchQ: 10, bandpassQ: 1 },
+  comp: { thresholdDb: -20, ratio: 4, kneeDb: 6, attack: 0.01, release: 0.1, makeupDb: 0, mix: 1 },
+  limit: { ceilingDb: -1, ceilingMode: 'dBTP' as const, release: 0.05, lookahead: 0.0015 },
+  trimAutoDetector: 'peak' as const,
+};
