@@ -6,14 +6,19 @@ import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js';
 import type { MixDocument } from './ast.js';
 import { CODES, type Diagnostic } from './diagnostics.js';
 import { parse, type SyntaxProblem } from './parser.js';
+import type { IToken } from 'chevrotain';
 
 export * from './ast.js';
 export * from './diagnostics.js';
 export * from './facts.js';
 export * from './model.js';
 export { analyze, type Analysis, type AnalyzeOptions, type MixSymbol, type NameUse, type SymbolKind } from './analyze.js';
-export { parse, nextTokenTypes, tokenLabel, parseClock, type ParseResult, type SyntaxProblem } from './parser.js';
+export { parse, nextTokenTypes, tokenLabel, parseClock, type AssistRule, type ParseResult, type SyntaxProblem } from './parser.js';
+export * from './walk.js';
 export { KEYWORDS, UNIT_IMAGES, type Keyword, type UnitImage } from './tokens.js';
+export * as tokens from './tokens.js';
+export { KEYWORD_DOCS, statementKeywords, type KeywordDoc, type Level } from './keyword-docs.js';
+export type { IToken } from 'chevrotain';
 export { closestNames, editDistance } from './names.js';
 export { UNIT_RULES, unitsOf, showValue, type ValueKind } from './units.js';
 export { LineIndex, type Position, type Range } from './lines.js';
@@ -21,6 +26,8 @@ export { LineIndex, type Position, type Range } from './lines.js';
 export interface CheckedDocument extends Analysis {
   readonly text: string;
   readonly document: MixDocument;
+  /** The lexer's tokens (comments excluded), for editor features. */
+  readonly tokens: readonly IToken[];
   /** Syntax problems first, then everything analysis found, in file order. */
   readonly diagnostics: readonly Diagnostic[];
   readonly hasErrors: boolean;
@@ -41,6 +48,7 @@ export function check(text: string, options: AnalyzeOptions = {}): CheckedDocume
     ...analysis,
     text,
     document: parsed.document,
+    tokens: parsed.tokens,
     diagnostics,
     hasErrors: diagnostics.some((d) => d.severity === 'error'),
   };

@@ -815,12 +815,15 @@ function endOfPrevious(prev: IToken | undefined, length: number): Span {
   return { start: length, end: length };
 }
 
+/** Rules from which content assist can start: one per block level. */
+export type AssistRule = 'topStatement' | 'channelItem' | 'processorItem';
+
 /**
- * Which token types may come next after `precedingTokens`, for completion.
- * Chevrotain computes this from the grammar itself.
+ * Which token types may come next after `precedingTokens` (the start of one
+ * statement), for completion. Chevrotain computes this from the grammar.
  */
-export function nextTokenTypes(precedingTokens: IToken[]): TokenType[] {
-  const suggestions = parser().computeContentAssist('document', precedingTokens);
+export function nextTokenTypes(rule: AssistRule, precedingTokens: IToken[]): TokenType[] {
+  const suggestions = parser().computeContentAssist(rule, precedingTokens);
   const seen = new Set<TokenType>();
   for (const s of suggestions) seen.add(s.nextTokenType);
   return [...seen];

@@ -1,0 +1,78 @@
+/** Small helpers to find things in the syntax tree. */
+import type * as ast from './ast.js';
+
+export type BlockLevel = 'top' | 'channel' | 'eq' | 'comp' | 'limit';
+
+export interface BlockContext {
+  readonly level: BlockLevel;
+  readonly channel: ast.ChannelStatement | null;
+  readonly processor: ast.ProcessorStatement | null;
+}
+
+const inside = (span: ast.Span, offset: number) => offset > span.start && offset < span.end;
+
+/**
+ * The block the offset is in. A block whose `}` is missing extends to the end
+ * of what was parsed for it, so typing at the end of an unclosed block still
+ * counts as inside it.
+ */
+export function blockAt(doc: ast.MixDocument, offset: number, text: string): BlockContext {
+  for (const s of doc.statements) {
+    if (s.kind !== 'channel') continue;
+    const closed = text[s.bodySpan.end - 1] === '}';
+    const body = closed ? s.bodySpan : { start: s.bodySpan.start, end: nextTopStart(doc, s, text.length) };
+    if (text[s.bodySpan.start] !== '{' || !inside(body, offset)) continue;
+    for (const p of s.body) {
+      if (p.kind !== 'processor' || text[p.bodySpan.start] !== '{') continue;
+      const pClosed = text[p.bodySpan.end - 1] === '}';
+      const pBody = pClosed ? p.bodySpan : { start: p.bodySpan.start, end: nextItemStart(s, p, body.end) };
+      if (inside(pBody, offset)) return { level: p.processor, channel: s, processor: p };
+    }
+    return { level: 'channel', channel: s, processor: null };
+  }
+  return { level: 'top', channel: null, processor: null };
+}
+
+function nextTopStart(doc: ast.MixDocument, s: ast.TopStatement, end: number): number {
+  const i = doc.statements.indexOf(s);
+  return doc.statements[i + 1]?.span.start ?? end + 1;
+}
+
+function nextItemStart(c: ast.ChannelStatement, p: ast.ChannelItem, end: number): number {
+  const i = c.body.indexOf(p);
+  return c.body[i + 1]?.span.start ?? end;
+}
+
+/** Every time expression in the file, with the statement it belongs to. */
+export function forEachTime(doc: ast.MixDocument, visit: (t: ast.TimeExpr) => void): void {
+  for (const s of doc.statements) {
+    if (s.kind === 'marker' && s.time) visit(s.time);
+    else if (s.kind === 'length' && s.time) visit(s.time);
+    else if (s.kind === 'channel') {
+      for (const item of s.body) {
+        if (item.kind === 'clip') for (const c of item.clauses) if (c.clause !== 'gain' && c.time) visit(c.time);
+        if (item.kind === 'cut') {
+          if (item.from) visit(item.from);
+          if (item.to) visit(item.to);
+        }
+      }
+    }
+  }
+}
+
+/** The innermost statement whose span contains the offset (ends inclusive). */
+export function statementAt(doc: ast.MixDocument, offset: number): ast.AnyStatement | null {
+  const hit = (sp: ast.Span) => offset >= sp.start && offset <= sp.end;
+  for (const s of doc.statements) {
+    if (!hit(s.span)) continue;
+    if (s.kind !== 'channel') return s;
+    for (const item of s.body) {
+      if (!hit(item.span)) continue;
+      if (item.kind !== 'processor') return item;
+      for (const p of item.body) if (hit(p.span)) return p;
+      return item;
+    }
+    return s;
+  }
+  return null;
+}

@@ -1,0 +1,209 @@
+/**
+ * Completion: keywords valid at the cursor (asked of the grammar itself
+ * through Chevrotain's content assist), units after a number, channel and
+ * marker names where a name goes, audio files inside `file`/`clip` strings.
+ */
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type Position,
+} from 'vscode-languageserver';
+import {
+  blockAt, KEYWORD_DOCS, nextTokenTypes, statementKeywords, tokens as T, unitsOf,
+  type AssistRule, type BlockLevel, type IToken, type Keyword, type ValueKind,
+} from '../../../grammar/src/index.js';
+import type { DocState } from '../documents.js';
+import { endOf, firstTokenFrom } from './tokens-at.js';
+
+export interface AudioFileLister {
+  /** Audio files under `folder`, as paths relative to it with `/` separators. */
+  list(folder: string): Promise<string[]>;
+}
+
+const RULE: Record<BlockLevel, AssistRule> = { top: 'topStatement', channel: 'channelItem', eq: 'processorItem', comp: 'processorItem', limit: 'processorItem' };
+
+/** Settings that may appear once per block: not offered again once set. */
+const ONCE = new Set(['title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'label', 'color', 'hidden', 'mute', 'solo', 'trim', 'gain', 'pan', 'polarity', 'to', 'target', 'threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain', 'ceiling', 'lookahead', 'bypass']);
+
+const isKeywordType = (t: IToken['tokenType']) => t.name.startsWith('Kw_');
+const keywordOf = (t: IToken) => (isKeywordType(t.tokenType) ? t.image : null);
+
+export async function completion(doc: DocState, position: Position, files: AudioFileLister): Promise<CompletionItem[]> {
+  const offset = doc.lines.offset(position);
+  const { tokens, document } = doc.checked;
+  if (document.comments.some((c) => c.span.start < offset && offset <= c.span.end)) return [];
+
+  const i = firstTokenFrom(tokens, offset) - 1; // last token starting before the cursor
+  const last = tokens[i];
+  const touching = last && endOf(last) >= offset ? last : undefined;
+
+  // Inside a string: audio files for `file`, `clip` and `reference`.
+  if (touching && (touching.tokenType === T.StringLit || touching.tokenType === T.UnterminatedString) && offset > touching.startOffset) {
+    const closed = touching.tokenType === T.StringLit;
+    if (closed && offset === endOf(touching)) return [];
+    return fileCompletions(doc, tokens, i, touching, files);
+  }
+
+  // The statement so far: tokens on the cursor's line, back to a brace or `;`.
+  // A word being typed is what completion replaces, not part of the prefix.
+  const end = touching && isWordToken(touching) && endOf(touching) === offset ? i - 1 : i;
+  const prefix: IToken[] = [];
+  const line = position.line + 1; // Chevrotain lines are 1-based
+  for (let k = end; k >= 0; k--) {
+    const t = tokens[k]!;
+    if (t.endLine !== line || t.tokenType === T.LCurly || t.tokenType === T.RCurly || t.tokenType === T.Semicolon) break;
+    prefix.unshift(t);
+  }
+
+  const ctx = blockAt(document, offset, doc.text);
+  if (prefix.length === 0) return statementCompletions(doc, ctx.level, ctx.channel);
+
+  const next = nextTokenTypes(RULE[ctx.level], prefix);
+  const items: CompletionItem[] = [];
+  const seen = new Set<string>();
+  const add = (item: CompletionItem) => {
+    if (seen.has(item.label)) return;
+    seen.add(item.label);
+    items.push(item);
+  };
+
+  const afterNumber = prefix.at(-1);
+  const numberTouching = afterNumber && (afterNumber.tokenType === T.NumberLit || afterNumber.tokenType === T.NegInf) && endOf(afterNumber) === offset;
+  for (const type of next) {
+    if (type === T.Unit || type.name.startsWith('Unit_')) {
+      for (const unit of unitsFor(prefix)) {
+        const text = unit === '%' || !numberTouching ? unit : ` ${unit}`;
+        add({
+          label: unit,
+          kind: CompletionItemKind.Unit,
+          sortText: `0${unit}`,
+          textEdit: { range: { start: position, end: position }, newText: text },
+        });
+      }
+    } else if (type === T.Name || type === T.Identifier) {
+      for (const item of nameCompletions(doc, prefix, type === T.Identifier, ctx.channel?.name.name ?? null)) add(item);
+    } else if (isKeywordType(type)) {
+      const word = type.name.slice(3) as Keyword;
+      add(keywordItem(word));
+    }
+  }
+  // A unit is expected but the grammar reached it only as an option: offer it too.
+  if (numberTouching && items.length === 0) {
+    for (const unit of unitsFor(prefix)) {
+      add({ label: unit, kind: CompletionItemKind.Unit, textEdit: { range: { start: position, end: position }, newText: unit === '%' ? unit : ` ${unit}` } });
+    }
+  }
+  return items;
+}
+
+function isWordToken(t: IToken): boolean {
+  return t.tokenType === T.Identifier || isKeywordType(t.tokenType) || t.tokenType.name.startsWith('Unit_');
+}
+
+function keywordItem(word: Keyword, withSnippet = false): CompletionItem {
+  const d = KEYWORD_DOCS[word];
+  const item: CompletionItem = { label: word, kind: CompletionItemKind.Keyword };
+  if (d) {
+    item.detail = d.syntax;
+    item.documentation = { kind: MarkupKind.Markdown, value: docMarkdown(d) };
+    if (withSnippet && d.snippet) {
+      item.insertText = d.snippet;
+      item.insertTextFormat = InsertTextFormat.Snippet;
+    }
+  }
+  return item;
+}
+
+export function docMarkdown(d: NonNullable<(typeof KEYWORD_DOCS)[Keyword]>): string {
+  const rows = [d.summary];
+  if (d.unit) rows.push(`**Unit:** ${d.unit}`);
+  if (d.range) rows.push(`**Range:** ${d.range}`);
+  if (d.default) rows.push(`**Default:** ${d.default}`);
+  return rows.join('\n\n');
+}
+
+function statementCompletions(doc: DocState, level: BlockLevel, channel: DocState['checked']['document']['statements'][number] | null): CompletionItem[] {
+  let words = statementKeywords(level);
+  const body = level === 'top'
+    ? doc.checked.document.statements
+    : level === 'channel' && channel?.kind === 'channel' ? channel.body : [];
+  const present = new Set(body.map((s) => s.keyword));
+  words = words.filter((w) => !(ONCE.has(w) && present.has(w)));
+  if (level === 'top' && present.has('master')) words = words.filter((w) => w !== 'master');
+  if (level === 'channel' && channel?.kind === 'channel') {
+    const kind = channel.channelKind;
+    const only: Partial<Record<string, (k: string) => boolean>> = {
+      file: (k) => k === 'track', clip: (k) => k === 'track', cut: (k) => k === 'track',
+      to: (k) => k !== 'master', send: (k) => k !== 'master', mute: (k) => k !== 'master', solo: (k) => k !== 'master',
+      target: (k) => k === 'master',
+    };
+    words = words.filter((w) => only[w]?.(kind) ?? true);
+  }
+  return words.map((w, i) => ({ ...keywordItem(w, true), sortText: String(i).padStart(3, '0') }));
+}
+
+/** Units for the number being written, from the keyword that asked for it. */
+function unitsFor(prefix: readonly IToken[]): string[] {
+  let k = prefix.length - 1;
+  while (k >= 0 && !keywordOf(prefix[k]!)) k--;
+  const word = k >= 0 ? prefix[k]!.image : '';
+  const numbers = prefix.slice(k + 1).filter((t) => t.tokenType === T.NumberLit || t.tokenType === T.NegInf).length;
+  const kind = valueKind(word, numbers);
+  return kind ? unitsOf(kind) : [];
+}
+
+function valueKind(word: string, nth: number): ValueKind | null {
+  switch (word) {
+    case 'gain': case 'send': case 'threshold': case 'knee': case 'makeup': case 'trim': return 'gain';
+    case 'auto': return 'level';
+    case 'pan': case 'mix': return 'percent';
+    case 'target': return 'loudness';
+    case 'ceiling': return 'ceiling';
+    case 'attack': case 'release': case 'lookahead': case 'fade': case 'fadein': case 'fadeout':
+    case 'at': case 'from': case 'to': case 'cut': case 'length': case 'marker': return 'duration';
+    case 'slope': return 'slope';
+    case 'samplerate': return 'samplerate';
+    case 'tempo': return 'tempo';
+    case 'highpass': case 'lowpass': case 'notch': case 'bandpass': return 'frequency';
+    case 'bell': case 'lowshelf': case 'highshelf': return nth <= 1 ? 'frequency' : 'gain';
+    default: return null;
+  }
+}
+
+function nameCompletions(doc: DocState, prefix: readonly IToken[], markersOnly: boolean, self: string | null): CompletionItem[] {
+  const symbols = doc.checked.symbols;
+  const first = prefix[0]?.image;
+  const lastKw = [...prefix].reverse().find((t) => keywordOf(t))?.image;
+  if (markersOnly || (lastKw && ['from', 'at', 'length'].includes(lastKw)) || (first === 'clip' && lastKw === 'to') || first === 'cut') {
+    return symbols.filter((s) => s.kind === 'marker').map((s) => ({ label: s.name, kind: CompletionItemKind.Event, detail: 'marker' }));
+  }
+  if (lastKw === 'to' || lastKw === 'send') {
+    return symbols
+      .filter((s) => (s.kind === 'bus' || s.kind === 'master') && s.name !== self)
+      .map((s) => ({ label: s.name, kind: CompletionItemKind.Module, detail: s.kind }));
+  }
+  if (lastKw === 'sidechain') {
+    return symbols
+      .filter((s) => (s.kind === 'track' || s.kind === 'bus') && s.name !== self)
+      .map((s) => ({ label: s.name, kind: CompletionItemKind.Module, detail: s.kind }));
+  }
+  return [];
+}
+
+async function fileCompletions(doc: DocState, tokens: readonly IToken[], i: number, str: IToken, files: AudioFileLister): Promise<CompletionItem[]> {
+  const before = tokens[i - 1];
+  const beforeThat = tokens[i - 2];
+  const wantsAudio = before && (before.image === 'file' || before.image === 'clip' || beforeThat?.image === 'reference');
+  if (!wantsAudio || !doc.folder) return [];
+  const closed = str.tokenType === T.StringLit;
+  const range = doc.lines.range({ start: str.startOffset + 1, end: closed ? endOf(str) - 1 : endOf(str) });
+  const paths = await files.list(doc.folder);
+  return paths.map((p) => ({
+    label: p,
+    kind: CompletionItemKind.File,
+    textEdit: { range, newText: closed ? p : `${p}"` },
+    filterText: p,
+  }));
+}

@@ -1,0 +1,125 @@
+/**
+ * Hover: what a keyword means (unit, range, default); for a channel, its
+ * routing and its source files' length, rate, channels and peak; for a bar
+ * time or a marker, the clock time.
+ */
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import {
+  durationOf, KEYWORD_DOCS, tokens as T, type AudioFact, type ChannelModel, type IToken, type Keyword, type MixSymbol,
+} from '../../../grammar/src/index.js';
+import type { DocState } from '../documents.js';
+import { docMarkdown } from './completion.js';
+import { clockTime } from './inlay-hints.js';
+import { symbolAt } from './navigation.js';
+import { endOf, tokenAt } from './tokens-at.js';
+
+export interface AudioInfoSource {
+  fact(folder: string, path: string): AudioFact | undefined;
+  peakDbfs(folder: string, path: string): Promise<number | null>;
+}
+
+export async function hover(doc: DocState, position: Position, audio: AudioInfoSource): Promise<Hover | null> {
+  const offset = doc.lines.offset(position);
+  const hit = symbolAt(doc, offset);
+  if (hit) {
+    return { contents: { kind: MarkupKind.Markdown, value: await symbolMarkdown(doc, hit.symbol, audio) }, range: doc.lines.range(hit.span) };
+  }
+  const token = tokenAt(doc.checked.tokens, offset);
+  if (!token) return null;
+  const range = doc.lines.range({ start: token.startOffset, end: endOf(token) });
+  if (token.tokenType.name.startsWith('Kw_')) {
+    const d = KEYWORD_DOCS[token.image as Keyword];
+    if (token.image === 'bar') {
+      const t = barSeconds(doc, token);
+      if (t !== null) return { contents: { kind: MarkupKind.Markdown, value: `\`${textOfBar(doc, token)}\` = **${clockTime(t)}** (${t.toFixed(3)} s)` }, range };
+    }
+    if (d) return { contents: { kind: MarkupKind.Markdown, value: `\`${d.syntax}\`\n\n${docMarkdown(d)}` }, range };
+  }
+  if (token.tokenType === T.StringLit && doc.folder) {
+    const i = doc.checked.tokens.indexOf(token);
+    const before = doc.checked.tokens[i - 1]?.image;
+    if (before === 'file' || before === 'clip' || doc.checked.tokens[i - 2]?.image === 'reference') {
+      const path = token.image.slice(1, -1).replace(/\\(["\\])/g, '$1');
+      return { contents: { kind: MarkupKind.Markdown, value: await fileMarkdown(doc.folder, path, audio) }, range };
+    }
+  }
+  return null;
+}
+
+function textOfBar(doc: DocState, bar: IToken): string {
+  const toks = doc.checked.tokens;
+  const i = toks.indexOf(bar);
+  let end = endOf(bar);
+  for (let k = i + 1; k < toks.length && k <= i + 3; k++) {
+    const t = toks[k]!;
+    if (t.tokenType === T.NumberLit || t.image === 'beat') end = endOf(t);
+    else break;
+  }
+  return doc.text.slice(bar.startOffset, end);
+}
+
+function barSeconds(doc: DocState, bar: IToken): number | null {
+  const { tempo, meter } = doc.checked.model;
+  if (tempo === null) return null;
+  const m = /^bar\s+(\d+)(?:\s+beat\s+(\d+))?/.exec(textOfBar(doc, bar));
+  if (!m) return null;
+  return ((Number(m[1]) - 1) * meter.beats + (Number(m[2] ?? 1) - 1)) * 60 / tempo;
+}
+
+async function symbolMarkdown(doc: DocState, symbol: MixSymbol, audio: AudioInfoSource): Promise<string> {
+  const model = doc.checked.model;
+  if (symbol.kind === 'marker') {
+    const m = model.markers.find((x) => x.name === symbol.name);
+    return `**marker ${symbol.name}**` + (m ? ` at ${clockTime(m.time)}` + (model.tempo ? ` (bar ${barOf(m.time, model.tempo, model.meter.beats)})` : '') : '');
+  }
+  if (symbol.kind === 'reference') {
+    const r = model.references.find((x) => x.name === symbol.name);
+    const head = `**reference ${symbol.name}**: for A/B in the preview, never mixed in`;
+    return r && doc.folder ? `${head}\n\n${await fileMarkdown(doc.folder, r.path, audio)}` : head;
+  }
+  const c = model.channels.find((x) => x.name === symbol.name);
+  if (!c) return `**${symbol.kind} ${symbol.name}**`;
+  const lines = [`**${c.kind} ${c.name}**${c.label ? ` — ${c.label}` : ''}`];
+  lines.push(routing(c, model.channels));
+  if (c.inserts.length > 0) lines.push(`Inserts: ${c.inserts.map((p) => (p.bypass ? `~~${p.type}~~` : p.type)).join(' → ')}`);
+  if (c.kind === 'track' && doc.folder) {
+    const unique = [...new Set(c.clips.map((x) => x.path))];
+    for (const path of unique) lines.push(await fileMarkdown(doc.folder, path, audio));
+  }
+  return lines.join('\n\n');
+}
+
+function routing(c: ChannelModel, all: readonly ChannelModel[]): string {
+  const feeders = all.filter((x) => x.output === c.name).map((x) => x.name);
+  const senders = all.filter((x) => x.sends.some((s) => s.bus === c.name)).map((x) => x.name);
+  const parts: string[] = [];
+  if (c.kind !== 'track') parts.push(`Input: ${[...feeders, ...senders.map((s) => `${s} (send)`)].join(', ') || 'nothing'}`);
+  if (c.output) parts.push(`Output: ${c.output}`);
+  if (c.sends.length > 0) parts.push(`Sends: ${c.sends.map((s) => `${s.bus} ${s.gainDb} dB${s.pre ? ' pre' : ''}`).join(', ')}`);
+  parts.push(`Fader ${c.gainDb === -Infinity ? '-inf' : c.gainDb} dB, pan ${Math.round(c.pan * 100)}%${c.mute ? ', muted' : ''}${c.solo ? ', solo' : ''}`);
+  return parts.join(' · ');
+}
+
+async function fileMarkdown(folder: string, path: string, audio: AudioInfoSource): Promise<string> {
+  const fact = audio.fact(folder, path);
+  const name = `\`${path}\``;
+  if (!fact) return `${name}: not read yet`;
+  switch (fact.status) {
+    case 'missing': return `${name}: **not found**`;
+    case 'unreadable': return `${name}: cannot be read (${fact.reason})`;
+    case 'unsupported': return `${name}: not supported (${fact.reason})`;
+    case 'ok': {
+      const i = fact.info;
+      const peak = await audio.peakDbfs(folder, path);
+      const peakText = peak === null ? '' : `, peak ${peak === -Infinity ? '-inf' : peak.toFixed(1)} dBFS`;
+      return `${name}: ${clockTime(durationOf(i))}, ${i.sampleRate} Hz, ${i.channels === 1 ? 'mono' : 'stereo'}, ${i.encoding}${peakText}`;
+    }
+  }
+}
+
+function barOf(seconds: number, tempo: number, beatsPerBar: number): string {
+  const beats = seconds * tempo / 60;
+  const bar = Math.floor(beats / beatsPerBar) + 1;
+  const beat = beats - (bar - 1) * beatsPerBar + 1;
+  return Math.abs(beat - 1) < 1e-9 ? `${bar}` : `${bar} beat ${Number(beat.toFixed(2))}`;
+}

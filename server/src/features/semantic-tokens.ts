@@ -1,0 +1,59 @@
+/**
+ * Semantic tokens: what the TextMate grammar cannot know, chiefly that a
+ * word is a channel or marker name (even a keyword used as one: `bus comp`),
+ * and whether it is defined or used there.
+ */
+import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
+import { tokens as T, type MixSymbol } from '../../../grammar/src/index.js';
+import type { DocState } from '../documents.js';
+
+const TYPES = ['keyword', 'class', 'interface', 'namespace', 'event', 'variable', 'number', 'string', 'type', 'function', 'property'] as const;
+const MODIFIERS = ['declaration', 'defaultLibrary'] as const;
+
+export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
+
+const type = (t: (typeof TYPES)[number]) => TYPES.indexOf(t);
+const DECLARATION = 1 << MODIFIERS.indexOf('declaration');
+
+const PROCESSORS = new Set(['eq', 'comp', 'limit', 'highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass']);
+const PARAMS = new Set(['threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain', 'ceiling', 'lookahead', 'slope', 'q']);
+
+function symbolType(s: MixSymbol): number {
+  switch (s.kind) {
+    case 'track': return type('class');
+    case 'bus': return type('interface');
+    case 'master': return type('namespace');
+    case 'marker': return type('event');
+    case 'reference': return type('variable');
+  }
+}
+
+export function semanticTokens(doc: DocState): SemanticTokens {
+  const names = new Map<number, { type: number; modifiers: number }>();
+  for (const s of doc.checked.symbols) if (!s.implicit && s.kind !== 'master') names.set(s.nameSpan.start, { type: symbolType(s), modifiers: DECLARATION });
+  for (const u of doc.checked.uses) if (u.target) names.set(u.span.start, { type: symbolType(u.target), modifiers: 0 });
+
+  const builder = new SemanticTokensBuilder();
+  for (const t of doc.checked.tokens) {
+    let kind: number;
+    let modifiers = 0;
+    const named = names.get(t.startOffset);
+    if (named) {
+      kind = named.type;
+      modifiers = named.modifiers;
+    } else if (t.tokenType.name.startsWith('Kw_')) {
+      kind = PROCESSORS.has(t.image) ? type('function') : PARAMS.has(t.image) ? type('property') : type('keyword');
+    } else if (t.tokenType === T.NumberLit || t.tokenType === T.NegInf || t.tokenType === T.Clock) {
+      kind = type('number');
+    } else if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) {
+      kind = type('string');
+    } else if (t.tokenType.name.startsWith('Unit_')) {
+      kind = type('type');
+    } else {
+      continue;
+    }
+    // Tokens never span lines here (strings stop at a line break).
+    builder.push((t.startLine ?? 1) - 1, (t.startColumn ?? 1) - 1, t.image.length, kind, modifiers);
+  }
+  return builder.build();
+}

@@ -1,0 +1,132 @@
+/**
+ * The mix language server: wiring from vscode-languageserver to the grammar
+ * and the editor features. Everything it knows about the machine comes in
+ * through `FileHost`, so tests run it over in-memory streams.
+ */
+import {
+  TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { AudioFactStore } from './audio-facts.js';
+import { AudioFileIndex } from './audio-files.js';
+import { MixDocuments, type DocState } from './documents.js';
+import type { FileHost } from './host.js';
+import { resolveAudioPath } from './paths.js';
+import { codeActions } from './features/code-actions.js';
+import { colorPresentations, documentColors } from './features/colors.js';
+import { completion } from './features/completion.js';
+import { lspDiagnostics } from './features/diagnostics.js';
+import { formatting } from './features/formatting.js';
+import { hover, type AudioInfoSource } from './features/hover.js';
+import { inlayHints } from './features/inlay-hints.js';
+import { definition, prepareRename, references, rename } from './features/navigation.js';
+import { documentSymbols, foldingRanges } from './features/outline.js';
+import { semanticTokens, semanticTokensLegend } from './features/semantic-tokens.js';
+
+export interface ServerOptions {
+  readonly host: FileHost;
+  /** Delay between the last keystroke and re-validation, ms. */
+  readonly debounceMs?: number;
+}
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const facts = new AudioFactStore(options.host);
+  const mix = new MixDocuments(facts);
+  const files = new AudioFileIndex(options.host);
+  const debounceMs = options.debounceMs ?? 20;
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const state = (uri: string): DocState | null => {
+    const d = documents.get(uri);
+    return d ? mix.get(uri, d.version, d.getText()) : null;
+  };
+
+  const publish = (s: DocState) => {
+    // A newer version supersedes this one: its own validation will publish.
+    if (documents.get(s.uri)?.version !== s.version) return;
+    void connection.sendDiagnostics({ uri: s.uri, version: s.version, diagnostics: lspDiagnostics(s) });
+  };
+
+  const validate = (uri: string, delay: number) => {
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(() => {
+      timers.delete(uri);
+      const s = state(uri);
+      if (s) publish(s);
+    }, delay));
+  };
+
+  const audio: AudioInfoSource = {
+    fact: (folder, path) => facts.factsFor(folder).get(path),
+    peakDbfs: (folder, path) => facts.peakDbfs(resolveAudioPath(folder, path)),
+  };
+
+  connection.onInitialize((): InitializeResult => ({
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: [' ', '"', '/'] },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      semanticTokensProvider: { legend: semanticTokensLegend, full: true },
+      colorProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      inlayHintProvider: true,
+    },
+    serverInfo: { name: 'mixdown', version: '0.1.0' },
+  }));
+
+  documents.onDidOpen((e) => validate(e.document.uri, 0));
+  documents.onDidChangeContent((e) => validate(e.document.uri, debounceMs));
+  documents.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    mix.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  // Audio facts arrive after the first validation: validate again with them.
+  facts.onDidLearn(() => {
+    for (const d of documents.all()) publish(mix.refresh(d.uri, d.version, d.getText()));
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    let audioChanged = false;
+    for (const c of changes) {
+      const path = URI.parse(c.uri).fsPath;
+      if (/\.wav$/i.test(path)) {
+        facts.invalidate(path);
+        audioChanged = true;
+      }
+    }
+    if (audioChanged) files.invalidate();
+  });
+
+  const withDoc = <P extends { textDocument: { uri: string } }, R>(fn: (s: DocState, p: P) => R, empty: R) => (p: P): R => {
+    const s = state(p.textDocument.uri);
+    return s ? fn(s, p) : empty;
+  };
+
+  connection.onCompletion(withDoc((s, p) => completion(s, p.position, files), Promise.resolve([])));
+  connection.onHover(withDoc((s, p) => hover(s, p.position, audio), Promise.resolve(null)));
+  connection.onDefinition(withDoc((s, p) => definition(s, p.position), null));
+  connection.onReferences(withDoc((s, p) => references(s, p.position, p.context.includeDeclaration), []));
+  connection.onPrepareRename(withDoc((s, p) => prepareRename(s, p.position), null));
+  connection.onRenameRequest(withDoc((s, p) => rename(s, p.position, p.newName), null));
+  connection.onDocumentSymbol(withDoc((s) => documentSymbols(s), []));
+  connection.onFoldingRanges(withDoc((s) => foldingRanges(s), []));
+  connection.onDocumentFormatting(withDoc((s) => formatting(s), []));
+  connection.languages.semanticTokens.on(withDoc((s) => semanticTokens(s), { data: [] }));
+  connection.onDocumentColor(withDoc((s) => documentColors(s), []));
+  connection.onColorPresentation((p) => colorPresentations(p.color, p.range));
+  connection.onCodeAction(withDoc((s, p) => codeActions(s, p.range), []));
+  connection.languages.inlayHint.on(withDoc((s, p) => inlayHints(s, p.range), []));
+
+  documents.listen(connection);
+}
