@@ -1,0 +1,50 @@
+/**
+ * `mixdown`: the command line. Exit codes: 0 ok, 1 mix errors, 2 usage or
+ * I/O errors. Errors are one clear line naming the file; never a stack trace.
+ */
+import { runCheck } from './check.js';
+import { runFmt } from './fmt.js';
+import { CliError, EXIT, type Output } from './output.js';
+
+const USAGE = `usage: mixdown <command> [options]
+
+commands:
+  check SONG.mix [--json]            report problems (exit 1 on any error)
+  fmt SONG.mix [--check|--write]     print the file canonically formatted
+                                     --check: exit 1 if it is not formatted
+                                     --write: rewrite the file in place
+
+  mixdown --version | --help`;
+
+const out: Output = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check': return runCheck(rest, out);
+    case 'fmt': return runFmt(rest, out);
+    case '--version': case '-v': out.stdout('mixdown 0.1.0\n'); return EXIT.ok;
+    case undefined: case '--help': case '-h': case 'help':
+      out.stdout(USAGE + '\n');
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      throw new CliError(`unknown command '${command}'\n\n${USAGE}`, EXIT.usage);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (err instanceof CliError) {
+      out.stderr(`mixdown: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      // An internal error: still one line, but say it is ours.
+      out.stderr(`mixdown: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = EXIT.usage;
+    }
+  },
+);
