@@ -1,0 +1,149 @@
+/**
+ * The `mixdown` command as users run it: the built bundle in a child
+ * process, real files in a temporary folder, exit codes and output checked.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = resolve('dist/cli.js');
+
+function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { cwd }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A minimal valid PCM WAV: 16-bit, `channels`, `rate`, `frames` of a quiet sine. */
+function wav(rate: number, channels: number, frames: number): Buffer {
+  const data = Buffer.alloc(frames * channels * 2);
+  for (let i = 0; i < frames; i++) for (let c = 0; c < channels; c++) data.writeInt16LE(Math.round(8000 * Math.sin(i / 10)), (i * channels + c) * 2);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8);
+  h.write('fmt ', 12); h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(channels, 22);
+  h.writeUInt32LE(rate, 24); h.writeUInt32LE(rate * channels * 2, 28); h.writeUInt16LE(channels * 2, 32); h.writeUInt16LE(16, 34);
+  h.write('data', 36); h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
+}
+
+let dir: string;
+const VALID = `title "t"
+tempo 120 bpm
+track kick {
+  file "kick.wav"
+  gain -3 dB
+  to drums
+}
+bus drums {
+  comp {
+    threshold -12 dB
+  }
+}
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixdown-cli-'));
+  await writeFile(join(dir, 'kick.wav'), wav(48000, 1, 4800));
+  await writeFile(join(dir, 'slow.wav'), wav(44100, 2, 4410));
+  await writeFile(join(dir, 'valid.mix'), VALID);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('mixdown check', () => {
+  it('exits 0 and says so for a valid session', async () => {
+    const r = await run(['check', 'valid.mix'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid.mix: no problems');
+  });
+
+  it('exits 1 and names file, line, column and code for errors', async () => {
+    await writeFile(join(dir, 'bad.mix'), 'track kick {\n  file "kick.wav"\n  gain -3\n  to drumz\n}\n');
+    const r = await run(['check', 'bad.mix'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('bad.mix:3:8: error: -3 needs a unit: -3 dB [missing-unit]');
+    expect(r.stdout).toContain("bad.mix:4:6: error: there is no bus named 'drumz'");
+    expect(r.stdout).toMatch(/2 errors/);
+  });
+
+  it('reads audio headers: missing, unreadable and resampled files', async () => {
+    await writeFile(join(dir, 'notaudio.wav'), 'this is text');
+    await writeFile(join(dir, 'files.mix'), 'track a { file "nope.wav" }\ntrack b { file "notaudio.wav" }\ntrack c { file "slow.wav" }\n');
+    const r = await run(['check', 'files.mix', '--json'], dir);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as { code: string; severity: string; line: number; file: string }[];
+    expect(json.map((d) => [d.line, d.code, d.severity])).toEqual([
+      [1, 'audio-missing', 'error'],
+      [2, 'audio-unreadable', 'error'],
+      [3, 'samplerate-differs', 'information'],
+    ]);
+    expect(json[0]!.file).toBe('files.mix');
+  });
+
+  it('warnings alone do not fail the check', async () => {
+    await writeFile(join(dir, 'warn.mix'), 'track a { file "kick.wav" }\ntrack empty { gain 0 dB }\n');
+    const r = await run(['check', 'warn.mix'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[track-no-sources]');
+  });
+
+  it('usage and I/O errors exit 2 with one line and no stack trace', async () => {
+    const missing = await run(['check', 'nope.mix'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('mixdown: cannot read nope.mix: no such file\n');
+    const folder = await run(['check', '.'], dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('is a folder');
+    const usage = await run(['check'], dir);
+    expect(usage.code).toBe(2);
+    const unknown = await run(['check', 'valid.mix', '--frob'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--frob'");
+    for (const r of [missing, folder, usage, unknown]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('mixdown fmt', () => {
+  const messy = 'track kick { file "kick.wav"; gain -3dB # loud\n  eq { bell 300 Hz -3 dB q 1.4 } }\n';
+  const canonical = 'track kick {\n  file "kick.wav"\n  gain -3 dB # loud\n  eq {\n    bell 300 Hz -3 dB q 1.4\n  }\n}\n';
+
+  it('prints the canonical text and leaves the file alone', async () => {
+    await writeFile(join(dir, 'messy.mix'), messy);
+    const r = await run(['fmt', 'messy.mix'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(canonical);
+    expect(await readFile(join(dir, 'messy.mix'), 'utf8')).toBe(messy);
+  });
+
+  it('--check exits 1 for an unformatted file and 0 for a formatted one', async () => {
+    await writeFile(join(dir, 'messy.mix'), messy);
+    expect((await run(['fmt', 'messy.mix', '--check'], dir)).code).toBe(1);
+    await writeFile(join(dir, 'tidy.mix'), canonical);
+    expect((await run(['fmt', 'tidy.mix', '--check'], dir)).code).toBe(0);
+  });
+
+  it('--write rewrites in place and leaves no temporary file', async () => {
+    await writeFile(join(dir, 'rewrite.mix'), messy);
+    const r = await run(['fmt', 'rewrite.mix', '--write'], dir);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(dir, 'rewrite.mix'), 'utf8')).toBe(canonical);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a file with syntax errors and does not touch it', async () => {
+    const broken = 'track kick {\n  gain\n  file "kick.wav"\n';
+    await writeFile(join(dir, 'broken.mix'), broken);
+    const r = await run(['fmt', 'broken.mix', '--write'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("broken.mix:2:3: error: 'gain' needs a level");
+    expect(r.stderr).toContain('not formatted: fix the syntax errors first');
+    expect(await readFile(join(dir, 'broken.mix'), 'utf8')).toBe(broken);
+  });
+
+  it('--check and --write together is a usage error', async () => {
+    expect((await run(['fmt', 'valid.mix', '--check', '--write'], dir)).code).toBe(2);
+  });
+});
