@@ -205,7 +205,8 @@ class Analyzer {
         ? `this value takes no unit: write ${q.text}`
         : `'${q.unit}' is the wrong unit here: use ${allowed.map((u) => `'${u}'`).join(' or ')}`;
       this.report(CODES.wrongUnit, q.span, message, 'error', { kind: 'units', units: allowed });
-      return q.value * (allowed.length > 0 ? rule.units[allowed[0]!]! : 1);
+      return undefined; // unknown intent: the default stands, and no range error piles on
+
     }
     return q.value * factor;
   }
@@ -277,7 +278,7 @@ class Analyzer {
           this.report(CODES.outOfRange, t.beat.span, `beats count from 1 to ${this.meter.beats} in ${this.meter.beats}/${this.meter.unit}`);
           return undefined;
         }
-        // A beat is a quarter note at the tempo's bpm whatever the meter's unit (design §2).
+        // Beats are the meter's beats, each 60/tempo seconds long (design §2).
         return ((bar - 1) * this.meter.beats + (beat - 1)) * 60 / this.tempo;
       }
       case 'marker': {
@@ -397,7 +398,10 @@ class Analyzer {
       if (s.kind !== 'reference' || !s.name.name) continue;
       if (!this.symbols.some((x) => x.kind === 'reference' && x.span === s.span)) continue;
       const gainDb = s.gain ? this.ranged(s.gain, 'gain', -60, 24, 'reference gain', 0) : 0;
-      if (s.path) this.checkPath(s.path);
+      if (s.path) {
+        this.checkPath(s.path);
+        this.audioFileFacts(s.path);
+      }
       this.sources[`reference:${s.name.name}`] = s.span;
       out.push({ name: s.name.name, path: s.path?.value ?? '', gainDb });
     }
@@ -889,7 +893,9 @@ class Analyzer {
             const target = this.channelSymbols.get(p.target.name) ?? null;
             this.uses.push({ name: p.target.name, span: p.target.span, expects: 'channel', target });
             if (!target) {
-              this.unknown(p.target, 'channel');
+              const other = this.symbols.find((s) => s.name === p.target.name);
+              if (other) this.report(CODES.invalidRoute, p.target.span, `${p.target.name} is a ${other.kind}, not a channel: a side-chain is keyed by a track or bus`);
+              else this.unknown(p.target, 'channel');
               continue;
             }
             if (target.name === c.name) {

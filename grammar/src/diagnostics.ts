@@ -22,7 +22,7 @@ export const CODES = {
   routingCycle: 'routing-cycle',
   /** A side-chain key depends on the channel it compresses. */
   sidechainCycle: 'sidechain-cycle',
-  /** `to`/`send` names a channel that cannot take input (a track, a reference, a marker). */
+  /** `to`/`send` names something that cannot take input (a track, a reference, a marker), or `sidechain` names something that is not a channel. */
   invalidRoute: 'invalid-route',
   audioMissing: 'audio-missing',
   audioUnreadable: 'audio-unreadable',
@@ -50,8 +50,7 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type DiagnosticData =
   | { readonly kind: 'units'; readonly units: readonly string[] }
   | { readonly kind: 'didYouMean'; readonly candidates: readonly string[]; readonly expects: NameExpectation }
-  | { readonly kind: 'deleteStatement'; readonly span: Span }
-  | { readonly kind: 'createBus'; readonly name: string };
+  | { readonly kind: 'deleteStatement'; readonly span: Span };
 
 export type NameExpectation = 'bus' | 'channel' | 'marker';
 

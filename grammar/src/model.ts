@@ -81,8 +81,8 @@ export interface ClipModel {
   readonly to: number | null;
   /**
    * Fade lengths in seconds, centred on the edge. Written fades are kept; an
-   * edge cut by `from`/`to` gets the 5 ms default. The engine drops a fade at
-   * an edge that is the file's own start or end.
+   * edge cut by `from`/`to` gets the 5 ms default; the file's own start and
+   * end get no default fade.
    */
   readonly fadeIn: number;
   readonly fadeOut: number;

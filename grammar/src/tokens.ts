@@ -8,27 +8,32 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
+// `start_chars_hint` lets Chevrotain pick candidate tokens by first character
+// instead of trying every pattern in turn (Chevrotain guide: performance).
+const DIGITS = '0123456789'.split('');
+const LETTERS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'];
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true, start_chars_hint: [' ', '\t', '\r', '\n', '\f', '\v'] });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments', start_chars_hint: ['#'] });
 
 /** Anything that can be a name: a plain identifier, or a keyword or unit used as one. */
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
 /** A word that is neither keyword nor unit. Marker references in times must be one. */
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Name] });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Name], start_chars_hint: LETTERS });
 
 /** A double-quoted string; only `\"` and `\\` are escapes. */
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\["\\])*"/ });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\["\\])*"/, start_chars_hint: ['"'] });
 /** A string that runs to the end of the line: lexed so the error is precise. */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/ });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, start_chars_hint: ['"'] });
 
 /** `2:03` or `2:03.250` — minutes, two-digit seconds, optional fraction. */
-export const Clock = createToken({ name: 'Clock', pattern: /\d+:[0-5]\d(?:\.\d+)?/ });
-export const NegInf = createToken({ name: 'NegInf', pattern: /-inf(?![A-Za-z0-9_])/ });
+export const Clock = createToken({ name: 'Clock', pattern: /\d+:[0-5]\d(?:\.\d+)?/, start_chars_hint: DIGITS });
+export const NegInf = createToken({ name: 'NegInf', pattern: /-inf(?![A-Za-z0-9_])/, start_chars_hint: ['-'] });
 /**
  * Numbers. `.5` and `5.` are lexed too so that the validator can say exactly
  * what is wrong with them (design §2: `.5` is not a number).
  */
-export const NumberLit = createToken({ name: 'NumberLit', pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)/ });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)/, start_chars_hint: [...DIGITS, '+', '-', '.'] });
 
 export const LCurly = createToken({ name: 'LCurly', pattern: '{' });
 export const RCurly = createToken({ name: 'RCurly', pattern: '}' });
@@ -41,8 +46,9 @@ export const Slash = createToken({ name: 'Slash', pattern: '/' });
 export const Unit = createToken({ name: 'Unit', pattern: Lexer.NA });
 
 function unit(name: string, image: string): TokenType {
-  const pattern = image === '%' ? /%/ : new RegExp(image.replace('/', '\\/') + '(?![A-Za-z0-9_])');
-  return createToken({ name: `Unit_${name}`, pattern, categories: image === '%' ? [Unit] : [Unit, Name], label: `'${image}'` });
+  if (image === '%') return createToken({ name: `Unit_${name}`, pattern: '%', categories: [Unit], label: `'%'` });
+  // A plain string pattern with `longer_alt` is what keeps the lexer fast: `dBx` is a name.
+  return createToken({ name: `Unit_${name}`, pattern: image, longer_alt: Identifier, categories: [Unit, Name], label: `'${image}'` });
 }
 
 /** Unit spellings, longest first so `dBFS` is not read as `dB` + `FS`. */
@@ -79,7 +85,7 @@ export type Keyword = (typeof KEYWORDS)[number];
 export const keywordTokens: ReadonlyMap<Keyword, TokenType> = new Map(
   KEYWORDS.map((kw) => [
     kw,
-    createToken({ name: `Kw_${kw}`, pattern: new RegExp(kw + '(?![A-Za-z0-9_])'), categories: [Name], label: `'${kw}'` }),
+    createToken({ name: `Kw_${kw}`, pattern: kw, longer_alt: Identifier, categories: [Name], label: `'${kw}'` }),
   ]),
 );
 
@@ -112,4 +118,4 @@ export const allTokens: TokenType[] = [
   Name,
 ];
 
-export const mixLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+export const mixLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
