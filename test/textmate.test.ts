@@ -6,14 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as oniguruma from 'vscode-oniguruma';
-import * as vsctm from 'vscode-textmate';
+import type * as OnigurumaModule from 'vscode-oniguruma';
+import type * as TextMateModule from 'vscode-textmate';
 import { KEYWORDS, UNIT_IMAGES } from '../grammar/src/tokens.js';
 import { GRAMMAR_PATH, buildGrammar, renderGrammar } from '../scripts/gen-textmate.js';
 
 const require = createRequire(import.meta.url);
+// Both packages are CommonJS bundles without static named exports; load them as Node does.
+const oniguruma = require('vscode-oniguruma') as typeof OnigurumaModule;
+const vsctm = require('vscode-textmate') as typeof TextMateModule;
 
-let grammar: vsctm.IGrammar;
+let grammar: TextMateModule.IGrammar;
 
 beforeAll(async () => {
   const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
