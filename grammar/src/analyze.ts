@@ -78,6 +78,8 @@ class Analyzer {
   private readonly markerTimes = new Map<string, number | undefined>();
   private readonly resolving = new Set<string>();
   private readonly channelSymbols = new Map<string, MixSymbol>();
+  /** `to`, `send` and `sidechain` statements that analysis accepted (not duplicates, not misplaced). */
+  private readonly acceptedRoutes = new Set<ast.AnyStatement>();
   /** Clips with a time that could not be worked out: left out of overlap checks. */
   private readonly uncertainClips = new Set<ClipModel>();
 
@@ -105,12 +107,12 @@ class Analyzer {
           break;
         case 'samplerate': {
           const v = this.value(s.value, 'samplerate');
-          if (v !== undefined && this.inRange(s.value!, v, 8000, 192000, 'sample rate', 'Hz')) this.sampleRate = v;
+          if (v !== undefined && this.inRange(s.value!, v, 8000, 192000, 'sample rate', 'Hz', 'samplerate')) this.sampleRate = v;
           break;
         }
         case 'tempo': {
           const v = this.value(s.value, 'tempo');
-          if (v !== undefined && this.inRange(s.value!, v, 20, 400, 'tempo', 'bpm')) this.tempo = v;
+          if (v !== undefined && this.inRange(s.value!, v, 20, 400, 'tempo', 'bpm', 'tempo')) this.tempo = v;
           break;
         }
         case 'meter':
@@ -211,11 +213,15 @@ class Analyzer {
     return q.value * factor;
   }
 
-  /** Checks `min <= v <= max`; the message shows the range in the unit written. */
-  private inRange(q: ast.Quantity, v: number, min: number, max: number, what: string, unit: string | null): boolean {
+  /**
+   * Checks `min <= v <= max` (v in base units); the message shows the range
+   * in the unit written, so `attack 0 ms` reads "0.05 ms to 1000 ms".
+   */
+  private inRange(q: ast.Quantity, v: number, min: number, max: number, what: string, unit: string | null, kind?: ValueKind): boolean {
     if (v >= min && v <= max) return true;
-    const factor = v !== 0 && q.value !== 0 && Number.isFinite(v) ? v / q.value : 1;
+    const rule = kind ? UNIT_RULES[kind] : undefined;
     const shownUnit = q.unit ?? unit;
+    const factor = (rule && shownUnit ? rule.units[shownUnit as keyof typeof rule.units] : undefined) ?? 1;
     const lo = showValue(min / factor, shownUnit);
     const hi = showValue(max / factor, shownUnit);
     this.report(CODES.outOfRange, q.span, `${what} ${showValue(q.value, shownUnit)} is out of range: ${lo} to ${hi}`);
@@ -226,8 +232,8 @@ class Analyzer {
   private ranged(q: ast.Quantity | null | undefined, kind: ValueKind, min: number, max: number, what: string, fallback: number): number {
     const v = this.value(q, kind);
     if (v === undefined) return fallback;
-    const unit = unitsOf(kind)[0] ?? null;
-    return this.inRange(q!, v, min, max, what, unit) ? v : fallback;
+    const unit = UNIT_RULES[kind].implied ?? unitsOf(kind)[0] ?? null;
+    return this.inRange(q!, v, min, max, what, unit, kind) ? v : fallback;
   }
 
   private meterSetting(s: ast.MeterStatement): void {
@@ -513,6 +519,7 @@ class Analyzer {
           if (isMaster) { notHere(item, `master is the final output: it is not routed anywhere`); break; }
           if (!this.firstOfItsKind(seen, 'to', item)) break;
           this.sources[`${key}/to`] = item.span;
+          this.acceptedRoutes.add(item);
           if (item.target.name) c.output = item.target.name;
           break;
         }
@@ -525,6 +532,7 @@ class Analyzer {
             break;
           }
           sendTargets.set(item.target.name, item);
+          this.acceptedRoutes.add(item);
           this.sources[`${key}/send:${item.target.name}`] = item.span;
           sends.push({ bus: item.target.name, gainDb: this.ranged(item.level, 'gain', -Infinity, 24, 'send level', 0), pre: item.pre });
           break;
@@ -648,7 +656,7 @@ class Analyzer {
     }
     const v = this.value(t.quantity, 'duration');
     if (v === undefined) return undefined;
-    return this.inRange(t.quantity, v, 0, 60, 'fade', 's') ? v : undefined;
+    return this.inRange(t.quantity, v, 0, 60, 'fade', 's', 'duration') ? v : undefined;
   }
 
   private audioFileFacts(p: ast.StringValue): void {
@@ -751,6 +759,7 @@ class Analyzer {
       if (!this.firstOfItsKind(seen, word, item)) continue;
       spans.push([word, item.span]);
       if (item.kind === 'sidechain') {
+        this.acceptedRoutes.add(item);
         if (item.target.name) comp.sidechain = item.target.name;
         continue;
       }
@@ -798,13 +807,16 @@ class Analyzer {
   }
 
   private band(b: ast.BandStatement): BandModel {
+    for (const d of b.repeated) {
+      this.report(CODES.duplicateSetting, d.keywordSpan, `'${d.keyword}' is already set for this band; only the first one counts`, 'error', { kind: 'deleteStatement', span: d.span });
+    }
     const nyquistLimit = 0.49 * this.sampleRate;
     let freq = 1000;
     const f = this.value(b.freq, 'frequency');
     if (f !== undefined) {
-      if (f >= nyquistLimit && f > 10) {
-        this.report(CODES.aboveNyquist, b.freq!.span, `${showValue(b.freq!.value, b.freq!.unit ?? 'Hz')} is at or above the highest usable frequency at ${this.sampleRate} Hz (${showValue(nyquistLimit, 'Hz')}, 0.49 x the sample rate)`);
-      } else if (this.inRange(b.freq!, f, 10, nyquistLimit, 'frequency', 'Hz')) {
+      if (f > nyquistLimit && f > 10) {
+        this.report(CODES.aboveNyquist, b.freq!.span, `${showValue(b.freq!.value, b.freq!.unit ?? 'Hz')} is above the highest usable frequency at ${this.sampleRate} Hz (${showValue(nyquistLimit, 'Hz')}, 0.49 x the sample rate; Nyquist is ${showValue(this.sampleRate / 2, 'Hz')})`);
+      } else if (this.inRange(b.freq!, f, 10, nyquistLimit, 'frequency', 'Hz', 'frequency')) {
         freq = f;
       }
     }
@@ -868,7 +880,7 @@ class Analyzer {
       const items = st?.body ?? [];
       for (const item of items) {
         if (item.kind === 'to' || item.kind === 'send') {
-          if (!item.target.name || (item.kind === 'to' && c.kind === 'master')) continue;
+          if (!item.target.name || !this.acceptedRoutes.has(item)) continue;
           const target = this.channelSymbols.get(item.target.name) ?? null;
           this.uses.push({ name: item.target.name, span: item.target.span, expects: 'bus', target });
           if (!target) {
@@ -889,7 +901,7 @@ class Analyzer {
           fed.add(target.name);
         } else if (item.kind === 'processor') {
           for (const p of item.body) {
-            if (p.kind !== 'sidechain' || !p.target.name) continue;
+            if (p.kind !== 'sidechain' || !p.target.name || !this.acceptedRoutes.has(p)) continue;
             const target = this.channelSymbols.get(p.target.name) ?? null;
             this.uses.push({ name: p.target.name, span: p.target.span, expects: 'channel', target });
             if (!target) {
@@ -907,7 +919,7 @@ class Analyzer {
         }
       }
       // The default route: every track and bus feeds master unless told otherwise.
-      if (c.kind !== 'master' && !items.some((i) => i.kind === 'to' && i.target.name)) {
+      if (c.kind !== 'master' && !items.some((i) => i.kind === 'to' && i.target.name && this.acceptedRoutes.has(i))) {
         edges.push({ from: c.name, to: 'master', kind: 'to', span: st?.name.span ?? { start: 0, end: 0 } });
       }
     }
@@ -950,11 +962,12 @@ class Analyzer {
       for (const e of out.get(c.name)!) indegree.set(e.to, indegree.get(e.to)! - 1);
     }
     if (order.length < keyed.length) {
+      // A cycle: the file has errors and is not rendered, but the model stays
+      // complete, with every channel once and master last.
       this.reportCycles(keyed.filter((c) => !done.has(c.name)).map((c) => c.name), edges);
       const rest = keyed.filter((c) => !done.has(c.name) && c.kind !== 'master');
-      order.push(...rest);
-      const master = keyed.find((c) => c.kind === 'master' && !done.has(c.name));
-      if (master) order.push(master);
+      const master = keyed.find((c) => c.kind === 'master')!;
+      return [...order.filter((c) => c !== master), ...rest, master];
     }
     return order;
   }

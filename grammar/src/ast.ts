@@ -175,6 +175,8 @@ export interface BandStatement extends StatementBase {
   readonly gain: Quantity | null;
   readonly slope: Quantity | null;
   readonly q: Quantity | null;
+  /** `slope` or `q` clauses written a second time (the first counts). */
+  readonly repeated: readonly { readonly keyword: string; readonly keywordSpan: Span; readonly span: Span }[];
 }
 
 export type ParamKeyword =

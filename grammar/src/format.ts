@@ -54,14 +54,16 @@ class Printer {
     return this.index.position(n).line;
   }
 
-  private emit(depth: number, content: string, sourceLine: number): void {
-    const previous = this.lines[this.lines.length - 1];
-    const opensBlock = previous !== undefined && /\{( #.*)?$/.test(previous) && !previous.trimStart().startsWith('#');
-    if (this.lines.length > 0 && sourceLine > this.lastSourceLine + 1 && !opensBlock && !content.startsWith('}')) {
+  /** True right after a block's opening line: no blank line goes there. */
+  private justOpened = false;
+
+  private emit(depth: number, content: string, sourceLine: number, opens = false): void {
+    if (this.lines.length > 0 && sourceLine > this.lastSourceLine + 1 && !this.justOpened && !content.startsWith('}')) {
       this.lines.push('');
     }
     this.lines.push(INDENT.repeat(depth) + content);
     this.lastSourceLine = sourceLine;
+    this.justOpened = opens;
   }
 
   /** Own-line comments that start before `offset`. */
@@ -128,6 +130,10 @@ class Printer {
   /** A statement with a `{ … }` block: header line, items one level deeper, closing brace. */
   private block(s: ast.ChannelStatement | ast.ProcessorStatement, items: readonly { span: ast.Span }[], depth: number, nextStart: number): void {
     this.commentsBefore(s.span.start, depth);
+    // Comments written inside the header (`track # note` newline `kick {`) go above it.
+    while (this.commentAt < this.doc.comments.length && this.doc.comments[this.commentAt]!.span.start < s.bodySpan.start) {
+      this.emit(depth, this.doc.comments[this.commentAt++]!.text.trimEnd(), this.line(s.span.start));
+    }
     const open = this.tokensIn(s.bodySpan.start, s.bodySpan.start + 1)[0];
     const header = this.tokensIn(s.span.start, s.bodySpan.start);
     if (open && open.tokenType === LCurly) header.push(open);
@@ -141,7 +147,8 @@ class Printer {
       return;
     }
     const firstItem = items[0]?.span.start ?? s.bodySpan.end - 1;
-    this.emit(depth, this.joined(header) + this.trailingComment(headerLine, firstItem), this.line(s.span.start));
+    this.emit(depth, this.joined(header) + this.trailingComment(headerLine, firstItem), this.line(s.span.start), true);
+    this.lastSourceLine = headerLine;
     items.forEach((item, i) => {
       const next = items[i + 1]?.span.start ?? s.bodySpan.end - 1;
       this.item(item as ast.AnyStatement, depth + 1, next);

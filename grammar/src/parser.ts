@@ -175,6 +175,8 @@ class MixParser extends EmbeddedActionsParser {
     if (!t || isInserted(t)) return null;
     const terminated = t.tokenType === StringLit;
     const inner = terminated ? t.image.slice(1, -1) : t.image.slice(1);
+    // Only \" and \\ are escapes; any other backslash stays as written (a
+    // Windows path gets a warning from validation, not a broken string).
     return { value: inner.replace(/\\(["\\])/g, '$1'), span: this.spanOf(t), terminated };
   }
 
@@ -559,9 +561,19 @@ class MixParser extends EmbeddedActionsParser {
     return { kind: 'polarity', keyword: 'polarity', keywordSpan: this.spanOf(k), invert: !!i, span: this.join(this.spanOf(k), i ? this.spanOf(i) : null) };
   });
 
+  /**
+   * A name after `to`, `send` or `sidechain` may be a keyword (`to comp`), but
+   * not a statement keyword on a later line: `send` left unfinished must not
+   * swallow the `gain` setting below it.
+   */
+  private nameFollows(keyword: IToken): boolean {
+    const next = this.LA(1);
+    return next.startLine === keyword.startLine || !(CHANNEL_STARTS.has(next.tokenType) || PROCESSOR_STARTS.has(next.tokenType));
+  }
+
   private routeStatement = this.RULE('routeStatement', (): ast.RouteStatement => {
     const k = this.CONSUME(kw('to'));
-    const n = this.OPTION(() => this.CONSUME(Name));
+    const n = this.OPTION({ GATE: () => this.nameFollows(k), DEF: () => this.CONSUME(Name) });
     if (!n) this.missing(k, `'to' needs the bus it feeds, e.g. to drums`);
     const target = this.nameRef(n);
     return { kind: 'to', keyword: 'to', keywordSpan: this.spanOf(k), target, span: this.join(this.spanOf(k), n ? target.span : null) };
@@ -569,7 +581,7 @@ class MixParser extends EmbeddedActionsParser {
 
   private sendStatement = this.RULE('sendStatement', (): ast.SendStatement => {
     const k = this.CONSUME(kw('send'));
-    const n = this.OPTION(() => this.CONSUME(Name));
+    const n = this.OPTION({ GATE: () => this.nameFollows(k), DEF: () => this.CONSUME(Name) });
     const target = this.nameRef(n);
     const level = this.OPTION2(() => this.SUBRULE(this.quantity)) ?? null;
     if (!n || !level) this.missing(k, `'send' needs a bus and a level, e.g. send verb -12 dB`);
@@ -635,6 +647,9 @@ class MixParser extends EmbeddedActionsParser {
     let slope = null as ast.Quantity | null;
     let q = null as ast.Quantity | null;
     let end: Span | null = freq?.span ?? null;
+    const repeated: { keyword: string; keywordSpan: Span; span: Span }[] = [];
+    let slopeSeen = false;
+    let qSeen = false;
     this.OPTION2(() => {
       gain = this.SUBRULE2(this.quantity) ?? null;
       end = gain?.span ?? end;
@@ -644,23 +659,31 @@ class MixParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const c = this.CONSUME(kw('slope'));
-            slope = this.OPTION3(() => this.SUBRULE3(this.quantity)) ?? null;
-            if (!slope) this.missing(c, `'slope' needs a value, e.g. slope 24 dB/oct`);
-            end = slope?.span ?? this.spanOf(c);
+            const v = this.OPTION3(() => this.SUBRULE3(this.quantity)) ?? null;
+            if (!v) this.missing(c, `'slope' needs a value, e.g. slope 24 dB/oct`);
+            const span = this.join(this.spanOf(c), v?.span);
+            if (slopeSeen) repeated.push({ keyword: 'slope', keywordSpan: this.spanOf(c), span });
+            else slope = v;
+            slopeSeen = true;
+            end = span;
           },
         },
         {
           ALT: () => {
             const c = this.CONSUME(kw('q'));
-            q = this.OPTION4(() => this.SUBRULE4(this.quantity)) ?? null;
-            if (!q) this.missing(c, `'q' needs a value, e.g. q 1.4`);
-            end = q?.span ?? this.spanOf(c);
+            const v = this.OPTION4(() => this.SUBRULE4(this.quantity)) ?? null;
+            if (!v) this.missing(c, `'q' needs a value, e.g. q 1.4`);
+            const span = this.join(this.spanOf(c), v?.span);
+            if (qSeen) repeated.push({ keyword: 'q', keywordSpan: this.spanOf(c), span });
+            else q = v;
+            qSeen = true;
+            end = span;
           },
         },
       ]);
     });
     return {
-      kind: 'band', keyword: k.image, band: k.image as ast.BandType, keywordSpan: this.spanOf(k), freq, gain, slope, q,
+      kind: 'band', keyword: k.image, band: k.image as ast.BandType, keywordSpan: this.spanOf(k), freq, gain, slope, q, repeated,
       span: this.join(this.spanOf(k), end),
     };
   });
@@ -685,8 +708,9 @@ class MixParser extends EmbeddedActionsParser {
     const v = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(kw('inf')) }]));
     let denominator = null as ast.Quantity | null;
     this.OPTION2(() => {
-      this.CONSUME(Colon);
+      const colon = this.CONSUME(Colon);
       this.OPTION3(() => { denominator = this.numberQuantity(this.CONSUME2(NumberLit), undefined); });
+      if (!denominator) this.missing(colon, `a ratio is written R:1, e.g. ratio 4:1`);
     });
     if (!v) this.missing(k, `'ratio' needs a value, e.g. ratio 4:1`);
     const value = v ? this.numberQuantity(v, undefined) : null;
@@ -699,7 +723,7 @@ class MixParser extends EmbeddedActionsParser {
 
   private sidechainStatement = this.RULE('sidechainStatement', (): ast.SidechainStatement => {
     const k = this.CONSUME(kw('sidechain'));
-    const n = this.OPTION(() => this.CONSUME(Name));
+    const n = this.OPTION({ GATE: () => this.nameFollows(k), DEF: () => this.CONSUME(Name) });
     if (!n) this.missing(k, `'sidechain' needs the channel that keys the compressor, e.g. sidechain kick`);
     const target = this.nameRef(n);
     return { kind: 'sidechain', keyword: 'sidechain', keywordSpan: this.spanOf(k), target, span: this.join(this.spanOf(k), n ? target.span : null) };

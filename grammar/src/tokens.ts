@@ -21,8 +21,12 @@ export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
 /** A word that is neither keyword nor unit. Marker references in times must be one. */
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Name], start_chars_hint: LETTERS });
 
-/** A double-quoted string; only `\"` and `\\` are escapes. */
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\["\\])*"/, start_chars_hint: ['"'] });
+/**
+ * A double-quoted string. Only `\"` and `\\` are escapes, but any backslash
+ * pair is lexed as part of the string, so `"stems\kick.wav"` is one string
+ * (with a warning about `\` in paths) rather than a broken one.
+ */
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/, start_chars_hint: ['"'] });
 /** A string that runs to the end of the line: lexed so the error is precise. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, start_chars_hint: ['"'] });
 
