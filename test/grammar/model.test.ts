@@ -304,10 +304,8 @@ describe('signal flow', () => {
     expect(m.channels.map((c) => c.name).sort()).toEqual(['bass', 'comp', 'crush', 'drums', 'fx', 'kick', 'master', 'pad', 'snare', 'verb', 'vox']);
   });
 
-  // Known bug: routing reads every `to` in the tree, including a second one that
-  // analysis ignored ("only the first one counts"), so it sees a cycle the model
-  // does not have and falls back to written order: bus a is processed before b,
-  // which feeds it.
+  // Only the first `to` counts, so the ignored second one must not create a
+  // cycle that would push bus a before b, which feeds it.
   it('a `to` that is ignored as a duplicate does not change the processing order', () => {
     const r = check('track t { file "a.wav"; to b }\nbus a { to master; to b }\nbus b { to a }');
     expect(channel(r.model, 'a').output).toBe('master');
