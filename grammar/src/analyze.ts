@@ -60,6 +60,11 @@ export interface AnalyzeOptions {
 const KEYWORD_SET = new Set<string>([...KEYWORDS, ...UNIT_IMAGES]);
 const MUTABLE = <T>(x: T) => x as { -readonly [K in keyof T]: T[K] };
 
+/** Where the unit of a quantity is written: the end of its span. */
+function unitSpanOf(q: ast.Quantity): Span {
+  return { start: q.span.end - (q.unit?.length ?? 0), end: q.span.end };
+}
+
 export function analyze(document: ast.MixDocument, options: AnalyzeOptions = {}): Analysis {
   return new Analyzer(document, options).run();
 }
@@ -206,7 +211,7 @@ class Analyzer {
       const message = allowed.length === 0
         ? `this value takes no unit: write ${q.text}`
         : `'${q.unit}' is the wrong unit here: use ${allowed.map((u) => `'${u}'`).join(' or ')}`;
-      this.report(CODES.wrongUnit, q.span, message, 'error', { kind: 'units', units: allowed });
+      this.report(CODES.wrongUnit, q.span, message, 'error', { kind: 'units', units: allowed, unitSpan: unitSpanOf(q) });
       return undefined; // unknown intent: the default stands, and no range error piles on
 
     }
@@ -585,7 +590,7 @@ class Analyzer {
     if (!item.value) return null;
     this.checkPath(item.value);
     this.audioFileFacts(item.value);
-    return { source: 'file', path: item.value.value, at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, gainDb: 0 };
+    return { source: 'file', path: item.value.value, at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, fadeInWritten: false, fadeOutWritten: false, gainDb: 0 };
   }
 
   private clip(item: ast.ClipStatement): ClipModel | null {
@@ -642,6 +647,8 @@ class Analyzer {
       to,
       fadeIn: fadeIn ?? (from !== undefined && from > at ? DEFAULTS.editFade : 0),
       fadeOut: fadeOut ?? (to !== null ? DEFAULTS.editFade : 0),
+      fadeInWritten: fadeIn !== undefined,
+      fadeOutWritten: fadeOut !== undefined,
       gainDb,
     };
     if (uncertain) this.uncertainClips.add(clip);
@@ -795,7 +802,7 @@ class Analyzer {
   private ratio(item: ast.ParamStatement): number {
     const q = item.value;
     if (!q || Number.isNaN(q.value)) return DEFAULTS.comp.ratio;
-    if (q.unit) this.report(CODES.wrongUnit, q.span, `a ratio takes no unit: write ratio ${q.text}:1`, 'error', { kind: 'units', units: [] });
+    if (q.unit) this.report(CODES.wrongUnit, q.span, `a ratio takes no unit: write ratio ${q.text}:1`, 'error', { kind: 'units', units: [], unitSpan: unitSpanOf(q) });
     if (item.denominator && item.denominator.value !== 1) {
       this.report(CODES.invalidValue, item.span, `a ratio is written R:1 (e.g. 4:1); ${q.text}:${item.denominator.text} means ${showValue(q.value / item.denominator.value, null)}:1`);
       return DEFAULTS.comp.ratio;

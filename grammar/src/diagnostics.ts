@@ -48,7 +48,8 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** Facts a quick fix needs, by code. */
 export type DiagnosticData =
-  | { readonly kind: 'units'; readonly units: readonly string[] }
+  /** The units that fit; for a wrong unit, where the written unit is. */
+  | { readonly kind: 'units'; readonly units: readonly string[]; readonly unitSpan?: Span }
   | { readonly kind: 'didYouMean'; readonly candidates: readonly string[]; readonly expects: NameExpectation }
   | { readonly kind: 'deleteStatement'; readonly span: Span };
 

@@ -86,6 +86,12 @@ export interface ClipModel {
    */
   readonly fadeIn: number;
   readonly fadeOut: number;
+  /**
+   * Whether each fade was written. A default fade is dropped where the edge
+   * turns out to be the file's own start or end (only the audio file knows).
+   */
+  readonly fadeInWritten: boolean;
+  readonly fadeOutWritten: boolean;
   readonly gainDb: number;
 }
 

@@ -706,6 +706,8 @@ class MixParser extends EmbeddedActionsParser {
   private ratioStatement = this.RULE('ratioStatement', (): ast.ParamStatement => {
     const k = this.CONSUME(kw('ratio'));
     const v = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(kw('inf')) }]));
+    // A unit is no part of a ratio, but read it so validation can say so (and offer to remove it).
+    const u = this.OPTION5(() => this.CONSUME(Unit));
     let denominator = null as ast.Quantity | null;
     this.OPTION2(() => {
       const colon = this.CONSUME(Colon);
@@ -713,7 +715,7 @@ class MixParser extends EmbeddedActionsParser {
       if (!denominator) this.missing(colon, `a ratio is written R:1, e.g. ratio 4:1`);
     });
     if (!v) this.missing(k, `'ratio' needs a value, e.g. ratio 4:1`);
-    const value = v ? this.numberQuantity(v, undefined) : null;
+    const value = v ? this.numberQuantity(v, u) : null;
     const end: ast.Quantity | null = denominator ?? value;
     return {
       kind: 'param', keyword: 'ratio', param: 'ratio', keywordSpan: this.spanOf(k), value, denominator,

@@ -43,19 +43,27 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return d ? mix.get(uri, d.version, d.getText()) : null;
   };
 
+  /** The version whose diagnostics were last published, per document. */
+  const published = new Map<string, number>();
+
   const publish = (s: DocState) => {
     // A newer version supersedes this one: its own validation will publish.
     if (documents.get(s.uri)?.version !== s.version) return;
+    published.set(s.uri, s.version);
     void connection.sendDiagnostics({ uri: s.uri, version: s.version, diagnostics: lspDiagnostics(s) });
   };
 
-  const validate = (uri: string, delay: number) => {
+  const validateNow = (uri: string) => {
     clearTimeout(timers.get(uri));
-    timers.set(uri, setTimeout(() => {
-      timers.delete(uri);
-      const s = state(uri);
-      if (s) publish(s);
-    }, delay));
+    timers.delete(uri);
+    const s = state(uri);
+    if (s) publish(s);
+  };
+
+  /** Typing: validate once the keystrokes pause; every new edit restarts the wait. */
+  const validateSoon = (uri: string) => {
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(() => validateNow(uri), debounceMs));
   };
 
   const audio: AudioInfoSource = {
@@ -82,11 +90,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     serverInfo: { name: 'mixdown', version: '0.1.0' },
   }));
 
-  documents.onDidOpen((e) => validate(e.document.uri, 0));
-  documents.onDidChangeContent((e) => validate(e.document.uri, debounceMs));
+  documents.onDidOpen((e) => validateNow(e.document.uri));
+  documents.onDidChangeContent((e) => {
+    // didOpen is followed by a content change for the same version: already done.
+    if (published.get(e.document.uri) === e.document.version) return;
+    validateSoon(e.document.uri);
+  });
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
+    published.delete(e.document.uri);
     mix.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

@@ -44,13 +44,13 @@ function fixesFor(doc: DocState, d: Diagnostic): CodeAction[] {
       return data.units.map((u, i) => fix(`Add unit '${u}'`, [{ range: { start: at, end: at }, newText: u === '%' ? '%' : ` ${u}` }], i === 0));
     }
     case 'wrong-unit': {
-      if (data?.kind !== 'units') return [];
-      const written = doc.text.slice(d.span.start, d.span.end);
-      const m = /^(\S*?\d|inf)(\s*)(\S+)$/.exec(written) ?? /^(\S*?\d|-inf)(\s*)(\S+)$/.exec(written);
-      if (!m) return [];
-      const unitStart = d.span.start + m[1]!.length;
-      const range = doc.lines.range({ start: unitStart, end: d.span.end });
-      if (data.units.length === 0) return [fix(`Remove the unit '${m[3]}'`, [{ range, newText: '' }], true)];
+      if (data?.kind !== 'units' || !data.unitSpan) return [];
+      // Replace from the end of the number, so `10dB` and `10 dB` both become `10%`.
+      let start = data.unitSpan.start;
+      while (start > d.span.start && /\s/.test(doc.text[start - 1]!)) start--;
+      const range = doc.lines.range({ start, end: data.unitSpan.end });
+      const unit = doc.text.slice(data.unitSpan.start, data.unitSpan.end);
+      if (data.units.length === 0) return [fix(`Remove the unit '${unit}'`, [{ range, newText: '' }], true)];
       return data.units.map((u, i) => fix(`Change unit to '${u}'`, [{ range, newText: u === '%' ? '%' : ` ${u}` }], i === 0));
     }
     case 'unknown-name': {

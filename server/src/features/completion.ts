@@ -58,7 +58,7 @@ export async function completion(doc: DocState, position: Position, files: Audio
   }
 
   const ctx = blockAt(document, offset, doc.text);
-  if (prefix.length === 0) return statementCompletions(doc, ctx.level, ctx.channel);
+  if (prefix.length === 0) return statementCompletions(doc, ctx.level, ctx.channel, ctx.processor);
 
   const next = nextTokenTypes(RULE[ctx.level], prefix);
   const items: CompletionItem[] = [];
@@ -86,7 +86,7 @@ export async function completion(doc: DocState, position: Position, files: Audio
       for (const item of nameCompletions(doc, prefix, type === T.Identifier, ctx.channel?.name.name ?? null)) add(item);
     } else if (isKeywordType(type)) {
       const word = type.name.slice(3) as Keyword;
-      add(keywordItem(word));
+      if (allowedKeyword(prefix, word)) add(keywordItem(word));
     }
   }
   // A unit is expected but the grammar reached it only as an option: offer it too.
@@ -96,6 +96,31 @@ export async function completion(doc: DocState, position: Position, files: Audio
     }
   }
   return items;
+}
+
+/**
+ * Values the grammar marks optional (so a half-written file still parses) are
+ * still required: right after `send`, `from` or `cut` only the value itself
+ * may come, so clause keywords that would skip it are not offered.
+ */
+const VALUE_KEYWORDS: Partial<Record<string, readonly string[]>> = {
+  send: [], to: ['bar'], sidechain: [], from: ['bar'], at: ['bar'], cut: ['bar'], length: ['bar'], fade: [], fadein: [], fadeout: [],
+  gain: [], pan: [], target: [], trim: ['auto'], auto: [], samplerate: [], tempo: [], meter: [], output: ['stereo', 'mono'],
+  polarity: ['invert'], ratio: ['inf'], threshold: [], knee: [], attack: [], release: [], makeup: [], mix: [], ceiling: [], lookahead: [],
+  slope: [], q: [], bar: [], beat: [], label: [], color: [], file: [], clip: [], title: [], reference: [], marker: [],
+  highpass: [], lowpass: [], lowshelf: [], highshelf: [], bell: [], notch: [], bandpass: [],
+};
+
+function allowedKeyword(prefix: readonly IToken[], word: string): boolean {
+  const last = prefix.at(-1);
+  if (!last || !isKeywordType(last.tokenType)) {
+    // After `marker NAME` or `reference NAME` the time or file is still due.
+    const before = prefix.at(-2)?.image;
+    if ((before === 'marker' || before === 'reference') && prefix.length === 2) return before === 'marker' && word === 'bar';
+    return true;
+  }
+  const allowed = VALUE_KEYWORDS[last.image];
+  return allowed === undefined || allowed.includes(word);
 }
 
 function isWordToken(t: IToken): boolean {
@@ -124,11 +149,16 @@ export function docMarkdown(d: NonNullable<(typeof KEYWORD_DOCS)[Keyword]>): str
   return rows.join('\n\n');
 }
 
-function statementCompletions(doc: DocState, level: BlockLevel, channel: DocState['checked']['document']['statements'][number] | null): CompletionItem[] {
+function statementCompletions(
+  doc: DocState,
+  level: BlockLevel,
+  channel: DocState['checked']['document']['statements'][number] | null,
+  processor: { readonly body: readonly { readonly keyword: string }[] } | null,
+): CompletionItem[] {
   let words = statementKeywords(level);
-  const body = level === 'top'
+  const body: readonly { readonly keyword: string }[] = level === 'top'
     ? doc.checked.document.statements
-    : level === 'channel' && channel?.kind === 'channel' ? channel.body : [];
+    : level === 'channel' && channel?.kind === 'channel' ? channel.body : processor?.body ?? [];
   const present = new Set(body.map((s) => s.keyword));
   words = words.filter((w) => !(ONCE.has(w) && present.has(w)));
   if (level === 'top' && present.has('master')) words = words.filter((w) => w !== 'master');

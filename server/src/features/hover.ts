@@ -79,7 +79,8 @@ async function symbolMarkdown(doc: DocState, symbol: MixSymbol, audio: AudioInfo
   }
   const c = model.channels.find((x) => x.name === symbol.name);
   if (!c) return `**${symbol.kind} ${symbol.name}**`;
-  const lines = [`**${c.kind} ${c.name}**${c.label ? ` — ${c.label}` : ''}`];
+  const title = c.kind === 'master' ? '**master**' : `**${c.kind} ${c.name}**`;
+  const lines = [`${title}${c.label ? ` — ${c.label}` : ''}`];
   lines.push(routing(c, model.channels));
   if (c.inserts.length > 0) lines.push(`Inserts: ${c.inserts.map((p) => (p.bypass ? `~~${p.type}~~` : p.type)).join(' → ')}`);
   if (c.kind === 'track' && doc.folder) {
