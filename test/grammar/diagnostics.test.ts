@@ -194,8 +194,10 @@ describe('quick-fix data', () => {
   });
 
   it('wrong-unit: the units that fit', () => {
-    const d = diagnose('track a { file "a.wav"; pan 30 dB }').diagnostics.find((x) => x.code === CODES.wrongUnit)!;
-    expect(d.data).toEqual({ kind: 'units', units: ['%'] });
+    const text = 'track a { file "a.wav"; pan 30 dB }';
+    const d = diagnose(text).diagnostics.find((x) => x.code === CODES.wrongUnit)!;
+    const at = text.indexOf('dB');
+    expect(d.data).toEqual({ kind: 'units', units: ['%'], unitSpan: { start: at, end: at + 2 } });
   });
 
   it('track-no-sources: deleteStatement spans the whole track', () => {

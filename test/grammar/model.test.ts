@@ -154,7 +154,7 @@ describe('defaults (design §3-5)', () => {
     const t = track('');
     expect(t).toEqual({
       kind: 'track', name: 't', label: null, color: null, hidden: false, mute: false, solo: false,
-      clips: [{ source: 'file', path: 't.wav', at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, gainDb: 0 }],
+      clips: [{ source: 'file', path: 't.wav', at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, fadeInWritten: false, fadeOutWritten: false, gainDb: 0 }],
       cuts: [], trim: { mode: 'fixed', gainDb: 0 }, inserts: [], gainDb: 0, pan: 0, polarityInvert: false,
       output: 'master', sends: [], targetLufs: null,
     });
@@ -207,12 +207,12 @@ describe('defaults (design §3-5)', () => {
 describe('sources', () => {
   it('`file` is a clip of the whole file at 0, unfaded', () => {
     expect(clips('file "stems/kick.wav"')).toEqual([
-      { source: 'file', path: 'stems/kick.wav', at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, gainDb: 0 },
+      { source: 'file', path: 'stems/kick.wav', at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, fadeInWritten: false, fadeOutWritten: false, gainDb: 0 },
     ]);
   });
 
   it('a clip with no clauses is the whole file, unfaded', () => {
-    expect(clips('clip "a.wav"')).toEqual([{ source: 'clip', path: 'a.wav', at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, gainDb: 0 }]);
+    expect(clips('clip "a.wav"')).toEqual([{ source: 'clip', path: 'a.wav', at: 0, from: 0, to: null, fadeIn: 0, fadeOut: 0, fadeInWritten: false, fadeOutWritten: false, gainDb: 0 }]);
   });
 
   it('edges cut by from/to get 5 ms fades; the file\'s own start is not faded', () => {
@@ -227,7 +227,7 @@ describe('sources', () => {
   it('written fades are kept', () => {
     expect(clips('clip "a.wav" from 1 s to 2 s fade 20 ms')[0]).toMatchObject({ fadeIn: 0.02, fadeOut: 0.02 });
     expect(clips('clip "a.wav" fade 20 ms')[0]).toMatchObject({ fadeIn: 0.02, fadeOut: 0.02 });
-    expect(clips('clip "a.wav" from 1 s to 2 s fadein 10 ms')[0]).toMatchObject({ fadeIn: 0.01, fadeOut: 0.005 });
+    expect(clips('clip "a.wav" from 1 s to 2 s fadein 10 ms')[0]).toMatchObject({ fadeIn: 0.01, fadeOut: 0.005, fadeInWritten: true, fadeOutWritten: false });
     expect(clips('clip "a.wav" from 1 s to 2 s fadeout 1 s')[0]).toMatchObject({ fadeIn: 0.005, fadeOut: 1 });
     expect(clips('clip "a.wav" from 1 s to 2 s fadein 0 ms fadeout 0 ms')[0]).toMatchObject({ fadeIn: 0, fadeOut: 0 });
   });
