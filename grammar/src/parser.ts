@@ -17,7 +17,8 @@ import {
 } from 'chevrotain';
 import type * as ast from './ast.js';
 import {
-  allTokens, Clock, Colon, Identifier, Comment, kw, LCurly, mixLexer, Name, NegInf, NumberLit, RCurly, Semicolon, Slash,
+  allTokens, BandKw, Clock, ClipTimeKw, Colon, Identifier, Comment, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
+  ProcessorKw, RCurly, Semicolon, Slash, StringLike, StringSettingKw, ValueSettingKw,
   StringLit, Unit, UnterminatedString, type Keyword, type UnitImage,
 } from './tokens.js';
 
@@ -238,35 +239,41 @@ class MixParser extends EmbeddedActionsParser {
     const statements: ast.TopStatement[] = [];
     do {
       this.MANY(() => {
-        this.OR([
-          { ALT: () => { const s = this.SUBRULE(this.topStatement); if (s) statements.push(s); } },
-          { ALT: () => { this.CONSUME(Semicolon); } },
-        ]);
+        const st = this.OR(this.topAlts);
+        if (st) statements.push(st);
       });
     } while (this.skipJunk('top'));
     return statements;
   });
 
+  // Alternatives of the hot ORs are built once, not on every call (Chevrotain
+  // guide, performance: "caching arrays of alternatives").
+  private readonly topAlts = [
+    { ALT: (): ast.TopStatement | undefined => this.SUBRULE(this.topStatement) },
+    { ALT: (): ast.TopStatement | undefined => { this.CONSUME(Semicolon); return undefined; } },
+  ];
+
+  private readonly topStatementAlts = [
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.titleStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.sampleRateStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.tempoStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.meterStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.outputStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.lengthStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.referenceStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.markerStatement) },
+    { ALT: (): ast.TopStatement => this.SUBRULE(this.channelStatement) },
+  ];
+
   private topStatement = this.RULE('topStatement', (): ast.TopStatement | undefined => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.titleStatement) },
-      { ALT: () => this.SUBRULE(this.sampleRateStatement) },
-      { ALT: () => this.SUBRULE(this.tempoStatement) },
-      { ALT: () => this.SUBRULE(this.meterStatement) },
-      { ALT: () => this.SUBRULE(this.outputStatement) },
-      { ALT: () => this.SUBRULE(this.lengthStatement) },
-      { ALT: () => this.SUBRULE(this.referenceStatement) },
-      { ALT: () => this.SUBRULE(this.markerStatement) },
-      { ALT: () => this.SUBRULE(this.channelStatement) },
-    ]);
+    return this.OR(this.topStatementAlts);
   }, { recoveryValueFunc: () => undefined });
 
   // Values are parsed with OPTION and a missing one is reported by `missing`:
   // the statement stays in the tree and the parser never has to re-sync.
 
   private string = this.RULE('string', (): ast.StringValue | null => {
-    const t = this.OR([{ ALT: () => this.CONSUME(StringLit) }, { ALT: () => this.CONSUME(UnterminatedString) }]);
-    return this.stringValue(t);
+    return this.stringValue(this.CONSUME(StringLike));
   });
 
   private titleStatement = this.RULE('titleStatement', (): ast.TitleStatement => {
@@ -392,10 +399,8 @@ class MixParser extends EmbeddedActionsParser {
     const body: ast.ChannelItem[] = [];
     do {
       this.MANY(() => {
-        this.OR2([
-          { ALT: () => { const s = this.SUBRULE(this.channelItem); if (s) body.push(s); } },
-          { ALT: () => { this.CONSUME(Semicolon); } },
-        ]);
+        const item = this.OR2(this.channelBodyAlts);
+        if (item) body.push(item);
       });
     } while (this.skipJunk('channel'));
     const close = this.OPTION4(() => this.CONSUME(RCurly));
@@ -408,38 +413,37 @@ class MixParser extends EmbeddedActionsParser {
     };
   });
 
+  private readonly channelBodyAlts = [
+    { ALT: (): ast.ChannelItem | undefined => this.SUBRULE(this.channelItem) },
+    { ALT: (): ast.ChannelItem | undefined => { this.CONSUME(Semicolon); return undefined; } },
+  ];
+
+  private readonly channelItemAlts = [
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.flagStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.stringSetting) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.valueSetting) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.clipStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.cutStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.trimStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.polarityStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.routeStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.sendStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.processorStatement) },
+  ];
+
   private channelItem = this.RULE('channelItem', (): ast.ChannelItem | undefined => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.flagStatement) },
-      { ALT: () => this.SUBRULE(this.stringSetting) },
-      { ALT: () => this.SUBRULE(this.valueSetting) },
-      { ALT: () => this.SUBRULE(this.clipStatement) },
-      { ALT: () => this.SUBRULE(this.cutStatement) },
-      { ALT: () => this.SUBRULE(this.trimStatement) },
-      { ALT: () => this.SUBRULE(this.polarityStatement) },
-      { ALT: () => this.SUBRULE(this.routeStatement) },
-      { ALT: () => this.SUBRULE(this.sendStatement) },
-      { ALT: () => this.SUBRULE(this.processorStatement) },
-    ]);
+    return this.OR(this.channelItemAlts);
   }, { recoveryValueFunc: () => undefined });
 
+  /** `hidden`, `mute`, `solo` — and `bypass`, which validation says belongs in a processor. */
   private flagStatement = this.RULE('flagStatement', (): ast.FlagStatement => {
-    const t = this.OR([
-      { ALT: () => this.CONSUME(kw('hidden')) },
-      { ALT: () => this.CONSUME(kw('mute')) },
-      { ALT: () => this.CONSUME(kw('solo')) },
-      { ALT: () => this.CONSUME(kw('bypass')) },
-    ]);
+    const t = this.OR([{ ALT: () => this.CONSUME(FlagKw) }, { ALT: () => this.CONSUME(kw('bypass')) }]);
     const span = this.spanOf(t);
     return { kind: 'flag', keyword: t.image, flag: t.image as ast.FlagStatement['flag'], keywordSpan: span, span };
   });
 
   private stringSetting = this.RULE('stringSetting', (): ast.StringSetting => {
-    const k = this.OR([
-      { ALT: () => this.CONSUME(kw('label')) },
-      { ALT: () => this.CONSUME(kw('color')) },
-      { ALT: () => this.CONSUME(kw('file')) },
-    ]);
+    const k = this.CONSUME(StringSettingKw);
     const value = this.OPTION(() => this.SUBRULE(this.string)) ?? null;
     if (!value) this.missing(k, STRING_EXAMPLES[k.image] ?? `'${k.image}' needs a string`);
     return {
@@ -449,11 +453,7 @@ class MixParser extends EmbeddedActionsParser {
   });
 
   private valueSetting = this.RULE('valueSetting', (): ast.ValueSetting => {
-    const k = this.OR([
-      { ALT: () => this.CONSUME(kw('gain')) },
-      { ALT: () => this.CONSUME(kw('pan')) },
-      { ALT: () => this.CONSUME(kw('target')) },
-    ]);
+    const k = this.CONSUME(ValueSettingKw);
     const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
     if (!value) this.missing(k, VALUE_EXAMPLES[k.image] ?? `'${k.image}' needs a value`);
     return {
@@ -515,9 +515,7 @@ class MixParser extends EmbeddedActionsParser {
   });
 
   private clipTimeClause = this.RULE('clipTimeClause', (): ast.ClipTimeClause => {
-    const c = this.OR(
-      (['at', 'from', 'fade', 'fadein', 'fadeout'] as const).map((word) => ({ ALT: () => this.CONSUME(kw(word)) })),
-    );
+    const c = this.CONSUME(ClipTimeKw);
     const time = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
     if (!time) this.missing(c, `'${c.image}' needs a ${c.image.startsWith('fade') ? 'duration, e.g. fade 20 ms' : 'time, e.g. from bar 9'}`);
     return { clause: c.image as ast.ClipClauseKind, keywordSpan: this.spanOf(c), time, span: this.join(this.spanOf(c), time?.span) };
@@ -592,20 +590,14 @@ class MixParser extends EmbeddedActionsParser {
 
   /** `eq { … }`, `comp { … }`, `limit { … }`. Which settings fit which block is checked by validation. */
   private processorStatement = this.RULE('processorStatement', (): ast.ProcessorStatement => {
-    const k = this.OR([
-      { ALT: () => this.CONSUME(kw('eq')) },
-      { ALT: () => this.CONSUME(kw('comp')) },
-      { ALT: () => this.CONSUME(kw('limit')) },
-    ]);
+    const k = this.CONSUME(ProcessorKw);
     const open = this.OPTION(() => this.CONSUME(LCurly));
     if (!open) this.missing(k, `expected '{' after '${k.image}', e.g. ${k.image} { … }`);
     const body: (ast.EqItem | ast.DynamicsItem)[] = [];
     do {
       this.MANY(() => {
-        this.OR2([
-          { ALT: () => { const s = this.SUBRULE(this.processorItem); if (s) body.push(s); } },
-          { ALT: () => { this.CONSUME(Semicolon); } },
-        ]);
+        const item = this.OR2(this.processorBodyAlts);
+        if (item) body.push(item);
       });
     } while (this.skipJunk('processor'));
     const close = this.OPTION2(() => this.CONSUME(RCurly));
@@ -619,28 +611,31 @@ class MixParser extends EmbeddedActionsParser {
     };
   });
 
-  private processorItem = this.RULE('processorItem', (): ast.EqItem | ast.DynamicsItem | undefined => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.bandStatement) },
-      { ALT: () => this.SUBRULE(this.paramStatement) },
-      { ALT: () => this.SUBRULE(this.ratioStatement) },
-      { ALT: () => this.SUBRULE(this.sidechainStatement) },
-      {
-        ALT: () => {
-          const t = this.CONSUME(kw('bypass'));
-          const span = this.spanOf(t);
-          return { kind: 'flag', keyword: 'bypass', flag: 'bypass', keywordSpan: span, span } as ast.FlagStatement;
-        },
+  private readonly processorBodyAlts = [
+    { ALT: (): ast.EqItem | ast.DynamicsItem | undefined => this.SUBRULE(this.processorItem) },
+    { ALT: (): ast.EqItem | ast.DynamicsItem | undefined => { this.CONSUME(Semicolon); return undefined; } },
+  ];
+
+  private readonly processorItemAlts = [
+    { ALT: (): ast.EqItem | ast.DynamicsItem => this.SUBRULE(this.bandStatement) },
+    { ALT: (): ast.EqItem | ast.DynamicsItem => this.SUBRULE(this.paramStatement) },
+    { ALT: (): ast.EqItem | ast.DynamicsItem => this.SUBRULE(this.ratioStatement) },
+    { ALT: (): ast.EqItem | ast.DynamicsItem => this.SUBRULE(this.sidechainStatement) },
+    {
+      ALT: (): ast.EqItem | ast.DynamicsItem => {
+        const t = this.CONSUME(kw('bypass'));
+        const span = this.spanOf(t);
+        return { kind: 'flag', keyword: 'bypass', flag: 'bypass', keywordSpan: span, span };
       },
-    ]);
+    },
+  ];
+
+  private processorItem = this.RULE('processorItem', (): ast.EqItem | ast.DynamicsItem | undefined => {
+    return this.OR(this.processorItemAlts);
   }, { recoveryValueFunc: () => undefined });
 
   private bandStatement = this.RULE('bandStatement', (): ast.BandStatement => {
-    const k = this.OR(
-      (['highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass'] as const).map((word) => ({
-        ALT: () => this.CONSUME(kw(word)),
-      })),
-    );
+    const k = this.CONSUME(BandKw);
     const freq = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
     if (!freq) this.missing(k, `'${k.image}' needs a frequency, e.g. ${BAND_EXAMPLES[k.image] ?? `${k.image} 100 Hz`}`);
     let gain = null as ast.Quantity | null;
@@ -689,11 +684,7 @@ class MixParser extends EmbeddedActionsParser {
   });
 
   private paramStatement = this.RULE('paramStatement', (): ast.ParamStatement => {
-    const k = this.OR(
-      (['threshold', 'knee', 'attack', 'release', 'makeup', 'mix', 'ceiling', 'lookahead'] as const).map((word) => ({
-        ALT: () => this.CONSUME(kw(word)),
-      })),
-    );
+    const k = this.CONSUME(ParamKw);
     const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
     if (!value) this.missing(k, `'${k.image}' needs a value, e.g. ${PARAM_EXAMPLES[k.image] ?? k.image}`);
     return {
@@ -733,14 +724,13 @@ class MixParser extends EmbeddedActionsParser {
 
   /** A number or `-inf`, then its unit if one is written. */
   private quantity = this.RULE('quantity', (): ast.Quantity | undefined => {
-    const n = this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(NegInf) }]);
+    const n = this.CONSUME(NumberLike);
     const u = this.OPTION(() => this.CONSUME(Unit));
     return this.numberQuantity(n, u);
   }, { recoveryValueFunc: () => undefined });
 
   /** `83.5 s`, `500 ms`, `2:03.2`, `bar 17`, `bar 17 beat 3`, or a marker's name. */
-  private time = this.RULE('time', (): ast.TimeExpr | undefined => {
-    return this.OR([
+  private readonly timeAlts = [
       {
         ALT: () => {
           const b = this.CONSUME(kw('bar'));
@@ -777,7 +767,10 @@ class MixParser extends EmbeddedActionsParser {
           return { kind: 'marker', ref, span: ref.span } as ast.TimeExpr;
         },
       },
-    ]);
+    ];
+
+  private time = this.RULE('time', (): ast.TimeExpr | undefined => {
+    return this.OR(this.timeAlts);
   }, { recoveryValueFunc: () => undefined });
 
   private numberQuantity(n: IToken | undefined, u: IToken | undefined): ast.Quantity {
@@ -804,7 +797,7 @@ function parser(): MixParser {
 
 /** Parse a whole document. Never throws: problems are returned beside the tree. */
 export function parse(text: string): ParseResult {
-  const lexed = mixLexer.tokenize(text);
+  const lexed = lex(text);
   const problems: SyntaxProblem[] = [];
   for (const e of lexed.errors) {
     const bad = text.slice(e.offset, e.offset + e.length);

@@ -49,19 +49,24 @@ export const Slash = createToken({ name: 'Slash', pattern: '/' });
 
 export const Unit = createToken({ name: 'Unit', pattern: Lexer.NA });
 
-function unit(name: string, image: string): TokenType {
-  if (image === '%') return createToken({ name: `Unit_${name}`, pattern: '%', categories: [Unit], label: `'%'` });
-  // A plain string pattern with `longer_alt` is what keeps the lexer fast: `dBx` is a name.
-  return createToken({ name: `Unit_${name}`, pattern: image, longer_alt: Identifier, categories: [Unit, Name], label: `'${image}'` });
-}
-
-/** Unit spellings, longest first so `dBFS` is not read as `dB` + `FS`. */
+/** Unit spellings, longest first. */
 export const UNIT_IMAGES = ['dB/oct', 'dBFS', 'dBTP', 'dB', 'LUFS', 'kHz', 'Hz', 'ms', 's', '%', 'bpm'] as const;
 export type UnitImage = (typeof UNIT_IMAGES)[number];
 
-export const unitTokens: ReadonlyMap<UnitImage, TokenType> = new Map(
-  UNIT_IMAGES.map((image) => [image, unit(image.replace('/', '_per_').replace('%', 'percent'), image)]),
-);
+/**
+ * Units and keywords that look like words are not lexer patterns: the lexer
+ * reads a word as an Identifier and `lex` then looks it up (the usual
+ * "identifier, then keyword table" scheme, much faster than trying dozens of
+ * patterns on every word). Only `%` and `dB/oct` have patterns of their own.
+ */
+function unit(image: UnitImage): TokenType {
+  const name = `Unit_${image.replace('/', '_per_').replace('%', 'percent')}`;
+  if (image === '%') return createToken({ name, pattern: '%', categories: [Unit], label: `'%'` });
+  if (image === 'dB/oct') return createToken({ name, pattern: 'dB/oct', longer_alt: Identifier, categories: [Unit, Name], label: `'dB/oct'` });
+  return createToken({ name, pattern: Lexer.NA, categories: [Unit, Name], label: `'${image}'` });
+}
+
+export const unitTokens: ReadonlyMap<UnitImage, TokenType> = new Map(UNIT_IMAGES.map((image) => [image, unit(image)]));
 
 // ---- keywords ----------------------------------------------------------------
 
@@ -86,12 +91,36 @@ export const KEYWORDS = [
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 
+// Keyword groups the grammar consumes as one token type (no OR needed).
+export const FlagKw = createToken({ name: 'FlagKw', pattern: Lexer.NA, label: "'hidden', 'mute', 'solo' or 'bypass'" });
+export const StringSettingKw = createToken({ name: 'StringSettingKw', pattern: Lexer.NA, label: "'label', 'color' or 'file'" });
+export const ValueSettingKw = createToken({ name: 'ValueSettingKw', pattern: Lexer.NA, label: "'gain', 'pan' or 'target'" });
+export const ProcessorKw = createToken({ name: 'ProcessorKw', pattern: Lexer.NA, label: "'eq', 'comp' or 'limit'" });
+export const BandKw = createToken({ name: 'BandKw', pattern: Lexer.NA, label: 'an EQ band' });
+export const ParamKw = createToken({ name: 'ParamKw', pattern: Lexer.NA, label: 'a setting' });
+export const ClipTimeKw = createToken({ name: 'ClipTimeKw', pattern: Lexer.NA, label: "'at', 'from' or a fade" });
+
+const GROUPS: Partial<Record<Keyword, TokenType>> = {
+  hidden: FlagKw, mute: FlagKw, solo: FlagKw,
+  label: StringSettingKw, color: StringSettingKw, file: StringSettingKw,
+  gain: ValueSettingKw, pan: ValueSettingKw, target: ValueSettingKw,
+  eq: ProcessorKw, comp: ProcessorKw, limit: ProcessorKw,
+  highpass: BandKw, lowpass: BandKw, lowshelf: BandKw, highshelf: BandKw, bell: BandKw, notch: BandKw, bandpass: BandKw,
+  threshold: ParamKw, knee: ParamKw, attack: ParamKw, release: ParamKw, makeup: ParamKw, mix: ParamKw, ceiling: ParamKw, lookahead: ParamKw,
+  at: ClipTimeKw, from: ClipTimeKw, fade: ClipTimeKw, fadein: ClipTimeKw, fadeout: ClipTimeKw,
+};
+
 export const keywordTokens: ReadonlyMap<Keyword, TokenType> = new Map(
   KEYWORDS.map((kw) => [
     kw,
-    createToken({ name: `Kw_${kw}`, pattern: kw, longer_alt: Identifier, categories: [Name], label: `'${kw}'` }),
+    createToken({ name: `Kw_${kw}`, pattern: Lexer.NA, categories: GROUPS[kw] ? [Name, GROUPS[kw]!] : [Name], label: `'${kw}'` }),
   ]),
 );
+
+/** A number or `-inf`. */
+export const NumberLike = createToken({ name: 'NumberLike', pattern: Lexer.NA, label: 'a number' });
+/** A string, closed or not (an unclosed one is reported by the lexer step). */
+export const StringLike = createToken({ name: 'StringLike', pattern: Lexer.NA, label: 'a string' });
 
 export function kw(word: Keyword): TokenType {
   return keywordTokens.get(word)!;
@@ -99,6 +128,12 @@ export function kw(word: Keyword): TokenType {
 export function unitToken(image: UnitImage): TokenType {
   return unitTokens.get(image)!;
 }
+
+/** What a word means when it is not a plain name: keyword or unit token types by spelling. */
+const WORDS = new Map<string, TokenType>([
+  ...[...keywordTokens.entries()],
+  ...[...unitTokens.entries()].filter(([image]) => /^[A-Za-z]+$/.test(image)),
+]);
 
 /** Token order matters: longer and more specific patterns first. */
 export const allTokens: TokenType[] = [
@@ -113,13 +148,36 @@ export const allTokens: TokenType[] = [
   RCurly,
   Semicolon,
   Colon,
+  unitToken('dB/oct'),
   Slash,
-  // Keywords longest-first so `fadein` is not lexed as `fade` + `in`.
-  ...[...keywordTokens.entries()].sort((a, b) => b[0].length - a[0].length).map(([, t]) => t),
-  ...unitTokens.values(),
-  Unit,
+  unitToken('%'),
   Identifier,
+  // Types the lexer never produces itself: words re-typed by `lex`, and categories.
+  ...keywordTokens.values(),
+  ...[...unitTokens.values()].filter((t) => t !== unitToken('dB/oct') && t !== unitToken('%')),
+  Unit,
   Name,
+  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, ClipTimeKw,
+  NumberLike,
+  StringLike,
 ];
 
+// Categories must be attached before the lexer and parser see the token types.
+for (const t of [NumberLit, NegInf]) (t.CATEGORIES ??= []).push(NumberLike);
+for (const t of [StringLit, UnterminatedString]) (t.CATEGORIES ??= []).push(StringLike);
+
 export const mixLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+
+/** Lexes text and gives each word its keyword or unit type. */
+export function lex(text: string): ReturnType<Lexer['tokenize']> {
+  const result = mixLexer.tokenize(text);
+  for (const t of result.tokens) {
+    if (t.tokenType !== Identifier) continue;
+    const type = WORDS.get(t.image);
+    if (type) {
+      t.tokenType = type;
+      t.tokenTypeIdx = type.tokenTypeIdx!;
+    }
+  }
+  return result;
+}
