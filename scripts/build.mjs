@@ -22,6 +22,7 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.cjs', format: 'cjs', external: ['vscode'] },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmRequireBanner } },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: '#!/usr/bin/env node\n' + esmRequireBanner } },
+  { entryPoints: ['cli/src/render-worker.ts'], outfile: 'dist/render-worker.js', format: 'esm', banner: { js: esmRequireBanner } },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 if (watch) {

@@ -4,6 +4,8 @@
  */
 import { runCheck } from './check.js';
 import { runFmt } from './fmt.js';
+import { runMeter } from './meter.js';
+import { runRender } from './render.js';
 import { CliError, EXIT, type Output } from './output.js';
 
 const USAGE = `usage: mixdown <command> [options]
@@ -13,6 +15,10 @@ commands:
   fmt SONG.mix [--check|--write]     print the file canonically formatted
                                      --check: exit 1 if it is not formatted
                                      --write: rewrite the file in place
+  render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR]
+                  [--from TIME] [--to TIME]
+                                     render the mix to a WAV file
+  meter FILE.wav|SONG.mix [--json]   loudness (EBU R128 / BS.1770-4)
 
   mixdown --version | --help`;
 
@@ -26,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': return runCheck(rest, out);
     case 'fmt': return runFmt(rest, out);
+    case 'render': return runRender(rest, out);
+    case 'meter': return runMeter(rest, out);
     case '--version': case '-v': out.stdout('mixdown 0.1.0\n'); return EXIT.ok;
     case undefined: case '--help': case '-h': case 'help':
       out.stdout(USAGE + '\n');

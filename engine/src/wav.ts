@@ -98,8 +98,10 @@ export function parseWavHeader(bytes: Uint8Array, fileSize: number): WavHeader {
 
 /**
  * Decodes interleaved frames `[frameStart, frameStart + frameCount)` from
- * `bytes` (which start at file offset `bytesOffset`) into one Float32Array
- * per channel, scaled to -1..1.
+ * `bytes` (which start at file offset `bytesOffset`) into one array per
+ * channel, scaled to -1..1. This is on the render's hot path: one loop per
+ * encoding, typed-array views instead of DataView where the bytes are aligned
+ * (WAV is little-endian, as is every platform JavaScript runs on here).
  */
 export function decodeFrames(
   bytes: Uint8Array,
@@ -107,22 +109,50 @@ export function decodeFrames(
   format: WavFormat,
   frameStart: number,
   frameCount: number,
-  out: Float32Array[],
+  out: readonly (Float32Array | Float64Array)[],
   outOffset = 0,
 ): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { channels, bitsPerSample, encoding, blockAlign } = format;
-  let p = format.dataOffset + frameStart * blockAlign - bytesOffset;
+  const start = bytes.byteOffset + format.dataOffset + frameStart * blockAlign - bytesOffset;
+  const samples = frameCount * channels;
+  const o0 = out[0]!;
+  const o1 = channels === 2 ? out[1]! : o0;
   const bytesPer = bitsPerSample / 8;
-  for (let i = 0; i < frameCount; i++) {
-    for (let c = 0; c < channels; c++) {
-      let v: number;
-      if (encoding === 'float') v = bitsPerSample === 32 ? view.getFloat32(p, true) : view.getFloat64(p, true);
-      else if (bitsPerSample === 16) v = view.getInt16(p, true) / 32768;
-      else if (bitsPerSample === 24) v = ((bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16)) << 8 >> 8) / 8388608;
-      else v = view.getInt32(p, true) / 2147483648;
-      out[c]![outOffset + i] = v;
-      p += bytesPer;
+  const aligned = start % bytesPer === 0;
+  if (bitsPerSample === 24) {
+    const b = bytes;
+    let p = start - bytes.byteOffset;
+    if (channels === 1) {
+      for (let i = 0; i < frameCount; i++, p += 3) o0[outOffset + i] = (((b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) << 8) >> 8) / 8388608;
+    } else {
+      for (let i = 0; i < frameCount; i++, p += 6) {
+        o0[outOffset + i] = (((b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) << 8) >> 8) / 8388608;
+        o1[outOffset + i] = (((b[p + 3]! | (b[p + 4]! << 8) | (b[p + 5]! << 16)) << 8) >> 8) / 8388608;
+      }
+    }
+    return;
+  }
+  let view: Int16Array | Int32Array | Float32Array | Float64Array;
+  if (aligned) {
+    view =
+      encoding === 'float'
+        ? bitsPerSample === 32 ? new Float32Array(bytes.buffer, start, samples) : new Float64Array(bytes.buffer, start, samples)
+        : bitsPerSample === 16 ? new Int16Array(bytes.buffer, start, samples) : new Int32Array(bytes.buffer, start, samples);
+  } else {
+    // Unaligned (an odd-sized chunk before the data): copy once to align.
+    const copy = bytes.slice(start - bytes.byteOffset, start - bytes.byteOffset + samples * bytesPer);
+    view =
+      encoding === 'float'
+        ? bitsPerSample === 32 ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer)
+        : bitsPerSample === 16 ? new Int16Array(copy.buffer) : new Int32Array(copy.buffer);
+  }
+  const scale = encoding === 'float' ? 1 : bitsPerSample === 16 ? 1 / 32768 : 1 / 2147483648;
+  if (channels === 1) {
+    for (let i = 0; i < frameCount; i++) o0[outOffset + i] = view[i]! * scale;
+  } else {
+    for (let i = 0, k = 0; i < frameCount; i++, k += 2) {
+      o0[outOffset + i] = view[k]! * scale;
+      o1[outOffset + i] = view[k + 1]! * scale;
     }
   }
 }

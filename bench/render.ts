@@ -1,0 +1,100 @@
+/**
+ * Render speed: 16 stereo tracks x 60 s, each with a bell, a high pass, a
+ * high shelf, a compressor and a fader, summed to master. The same graph is
+ * rendered by ffmpeg in the same run, and the figures are printed side by
+ * side with the peak memory of our render.
+ *
+ *   npm run bench:render            (builds first)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Mulberry32, wavHeader } from '../engine/src/wav-encode.js';
+
+const TRACKS = 16;
+const SECONDS = 60;
+const RATE = 48000;
+const dir = join(tmpdir(), 'mixdown-bench-render');
+const cli = resolve('dist/cli.js');
+
+function writeStem(path: string, seed: number): void {
+  if (existsSync(path)) return;
+  // Band-limited noise with a slow amplitude envelope, so the compressor works.
+  const frames = SECONDS * RATE;
+  const rng = new Mulberry32(seed);
+  const data = new Uint8Array(frames * 2 * 3);
+  let lpL = 0;
+  let lpR = 0;
+  for (let i = 0; i < frames; i++) {
+    const env = 0.25 + 0.2 * Math.sin((2 * Math.PI * i) / (RATE * (0.5 + (seed % 7) * 0.1)));
+    lpL += 0.2 * (rng.next() * 2 - 1 - lpL);
+    lpR += 0.2 * (rng.next() * 2 - 1 - lpR);
+    for (const [c, v] of [[0, lpL], [1, lpR]] as const) {
+      const q = Math.max(-8388608, Math.min(8388607, Math.round(v * env * 2 * 8388607)));
+      const p = (i * 2 + c) * 3;
+      data[p] = q & 0xff;
+      data[p + 1] = (q >> 8) & 0xff;
+      data[p + 2] = (q >> 16) & 0xff;
+    }
+  }
+  writeFileSync(path, Buffer.concat([wavHeader(RATE, 2, 24, data.length), data]));
+}
+
+function mixFile(): string {
+  let s = `title "render benchmark"\nsamplerate ${RATE} Hz\n`;
+  for (let t = 0; t < TRACKS; t++) {
+    s += `track t${t} {\n  file "stem${t}.wav"\n  eq {\n    highpass 80 Hz\n    bell 1 kHz -3 dB q 1\n    highshelf 8 kHz +2 dB\n  }\n`;
+    s += `  comp {\n    threshold -20 dB\n    ratio 4:1\n    attack 10 ms\n    release 100 ms\n    knee 6 dB\n  }\n  gain -12 dB\n}\n`;
+  }
+  return s;
+}
+
+/** The same graph for ffmpeg: per input the three biquads, acompressor, volume; then a plain sum. */
+function ffmpegArgs(out: string): string[] {
+  const inputs = Array.from({ length: TRACKS }, (_, t) => ['-i', join(dir, `stem${t}.wav`)]).flat();
+  const chains = Array.from({ length: TRACKS }, (_, t) =>
+    `[${t}:a]highpass=f=80:p=2:t=q:w=0.7071,equalizer=f=1000:t=q:w=1:g=-3,highshelf=f=8000:t=q:w=0.7071:g=2,` +
+    `acompressor=threshold=-20dB:ratio=4:attack=10:release=100:knee=2,volume=-12dB[a${t}]`,
+  );
+  const mix = `${Array.from({ length: TRACKS }, (_, t) => `[a${t}]`).join('')}amix=inputs=${TRACKS}:normalize=0[out]`;
+  return ['-y', '-nostats', '-loglevel', 'error', ...inputs, '-filter_complex', [...chains, mix].join(';'), '-map', '[out]', '-c:a', 'pcm_f32le', out];
+}
+
+function timeRun(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+}
+
+function renderOurs(threads: number): { seconds: number; peakMb: number } {
+  // A small wrapper reports the render process's peak RSS (threads included).
+  const wrapper = `process.argv = [process.argv[0], ${JSON.stringify(cli)}, 'render', ${JSON.stringify(join(dir, 'bench.mix'))}, '-o', ${JSON.stringify(join(dir, `ours-${threads}.wav`))}, '--bits', '32f', '--threads', '${threads}'];
+process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
+await import(${JSON.stringify(cli)});`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`render failed: ${r.stderr}`);
+  const kb = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds, peakMb: kb / 1024 };
+}
+
+mkdirSync(dir, { recursive: true });
+process.stdout.write(`preparing ${TRACKS} stereo stems of ${SECONDS} s in ${dir} ...\n`);
+for (let t = 0; t < TRACKS; t++) writeStem(join(dir, `stem${t}.wav`), 1000 + t);
+writeFileSync(join(dir, 'bench.mix'), mixFile());
+
+const ffmpegVersion = execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0];
+const ffmpegSeconds = timeRun(() => execFileSync('ffmpeg', ffmpegArgs(join(dir, 'ffmpeg.wav'))));
+const one = renderOurs(1);
+const two = renderOurs(2);
+
+const audio = TRACKS * SECONDS;
+const line = (name: string, s: number, extra = '') =>
+  `${name.padEnd(26)} ${s.toFixed(2).padStart(6)} s   ${(SECONDS / s).toFixed(1).padStart(5)}x real time   ${(ffmpegSeconds / s).toFixed(2).padStart(5)}x ffmpeg${extra}`;
+process.stdout.write(`\nrender: ${TRACKS} stereo tracks x ${SECONDS} s (${audio} s of audio), bell + high pass + high shelf + compressor + fader, 48 kHz\n`);
+process.stdout.write(`${line(`ffmpeg (${ffmpegVersion?.split(' ')[2] ?? '?'})`, ffmpegSeconds)}\n`);
+process.stdout.write(`${line('mixdown, 1 thread', one.seconds, `   peak RSS ${one.peakMb.toFixed(0)} MB`)}\n`);
+process.stdout.write(`${line('mixdown, 2 threads', two.seconds, `   peak RSS ${two.peakMb.toFixed(0)} MB`)}\n`);
+process.stdout.write(`target: at least 4x ffmpeg (aim 10x); peak RSS under 250 MB\n`);

@@ -1,0 +1,101 @@
+/** `mixdown meter FILE.wav|SONG.mix [--json]`: loudness per ITU-R BS.1770-4 / EBU R128. */
+import { LoudnessMeter, type LoudnessReport } from '../../engine/src/meter/loudness.js';
+import { SourceError } from '../../engine/src/render/sources.js';
+import { WavFileReader } from './audio/wav-source.js';
+import { checkWithFacts, readMixFile } from './load.js';
+import { CliError, EXIT, parseArgs, type Output } from './output.js';
+import { renderMix } from './render.js';
+import { summary, toText } from './report.js';
+
+export async function runMeter(args: string[], out: Output): Promise<number> {
+  const { files, flags } = parseArgs(args, ['--json'], 'meter');
+  if (files.length !== 1) throw new CliError('usage: mixdown meter FILE.wav|SONG.mix [--json]');
+  const file = files[0]!;
+  let report: LoudnessReport;
+  let tracks: Map<string, LoudnessReport> | null = null;
+  if (/\.mix$/i.test(file)) {
+    const text = await readMixFile(file);
+    const checked = await checkWithFacts(file, text);
+    if (checked.hasErrors) {
+      const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+      out.stderr(toText(file, text, errors));
+      out.stderr(`${file}: not measured: ${summary(errors)}\n`);
+      return EXIT.mixErrors;
+    }
+    const result = renderMix(checked, { file, out: null, bits: 24, stems: null, from: null, to: null }, out, { channelMeters: true });
+    report = result.report;
+    tracks = result.channels;
+  } else {
+    report = meterWav(file);
+  }
+  if (flags.has('--json')) {
+    const json: Record<string, unknown> = { ...jsonReport(report) };
+    if (tracks) json['tracks'] = Object.fromEntries([...tracks].map(([name, r]) => [name, jsonReport(r)]));
+    out.stdout(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    out.stdout(textReport(file, report));
+    if (tracks) for (const [name, r] of tracks) out.stdout(`  ${name.padEnd(16)} ${fmt(r.integratedLufs, 'LUFS')}  peak ${fmt(r.truePeakDbtp, 'dBTP')}\n`);
+  }
+  return EXIT.ok;
+}
+
+function meterWav(file: string): LoudnessReport {
+  let reader: WavFileReader;
+  try {
+    reader = new WavFileReader(file, file);
+  } catch (err) {
+    if (err instanceof SourceError) throw new CliError(`cannot meter ${file}: ${err.reason}`);
+    throw err;
+  }
+  try {
+    const f = reader.format;
+    const meter = new LoudnessMeter(f.sampleRate, f.channels);
+    const block = 8192;
+    const buf = Array.from({ length: f.channels }, () => new Float64Array(block));
+    for (let p = 0; p < f.frames; p += block) {
+      const n = Math.min(block, f.frames - p);
+      reader.read(p, n, buf, 0);
+      meter.process(buf, n);
+    }
+    return meter.report();
+  } catch (err) {
+    if (err instanceof SourceError) throw new CliError(`cannot meter ${file}: ${err.reason}`);
+    throw err;
+  } finally {
+    reader.close();
+  }
+}
+
+/** The design's JSON keys; silence is null (JSON has no -Infinity). */
+function jsonReport(r: LoudnessReport): Record<string, number | null> {
+  const n = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
+  return {
+    integratedLufs: n(r.integratedLufs),
+    loudnessRangeLu: n(r.loudnessRangeLu),
+    maxMomentaryLufs: n(r.maxMomentaryLufs),
+    maxShortTermLufs: n(r.maxShortTermLufs),
+    samplePeakDbfs: n(r.samplePeakDbfs),
+    truePeakDbtp: n(r.truePeakDbtp),
+    durationS: n(r.durationS),
+    sampleRate: r.sampleRate,
+    channels: r.channels,
+  };
+}
+
+function fmt(v: number, unit: string): string {
+  return Number.isFinite(v) ? `${v.toFixed(1)} ${unit}` : `-inf ${unit}`;
+}
+
+function textReport(file: string, r: LoudnessReport): string {
+  return [
+    `${file}`,
+    `  integrated      ${fmt(r.integratedLufs, 'LUFS')}`,
+    `  loudness range  ${Number.isFinite(r.loudnessRangeLu) ? r.loudnessRangeLu.toFixed(1) : '-'} LU`,
+    `  max momentary   ${fmt(r.maxMomentaryLufs, 'LUFS')}`,
+    `  max short-term  ${fmt(r.maxShortTermLufs, 'LUFS')}`,
+    `  sample peak     ${fmt(r.samplePeakDbfs, 'dBFS')}`,
+    `  true peak       ${fmt(r.truePeakDbtp, 'dBTP')}`,
+    `  duration        ${r.durationS.toFixed(2)} s, ${r.sampleRate} Hz, ${r.channels === 1 ? 'mono' : 'stereo'}`,
+    '',
+  ].join('\n');
+}

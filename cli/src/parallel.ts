@@ -1,0 +1,132 @@
+/**
+ * Rendering on several cores: tracks with no side-chain (most of them) are
+ * processed in worker threads, writing straight into shared memory that the
+ * main thread's graph reads. The main thread processes its own share of
+ * tracks meanwhile, then the buses and the master. Summing stays on the main
+ * thread in the graph's fixed order, so the output is bit-identical to a
+ * single-threaded render.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ChannelModel, MixModel } from '../../grammar/src/index.js';
+import { independentTracks, stripOptions, type ExternalStrips } from '../../engine/src/render/graph.js';
+import { SourceError } from '../../engine/src/render/sources.js';
+
+/** Control words in the shared Int32Array. */
+export const CTRL = { generation: 0, command: 1, position: 2, frames: 3, done: 8, failed: 24 } as const;
+export const COMMAND = { run: 1, exit: 2 } as const;
+export const ERROR_BYTES = 1024;
+
+export interface WorkerSetup {
+  readonly model: MixModel;
+  readonly folder: string;
+  readonly index: number;
+  readonly names: readonly string[];
+  readonly maxBlock: number;
+  readonly autoTrims: ReadonlyMap<string, number>;
+  readonly control: SharedArrayBuffer;
+  readonly errors: SharedArrayBuffer;
+  /** Per track: out (2 channels) then tap (2 channels, if any), each maxBlock float64s. */
+  readonly buffers: Readonly<Record<string, SharedArrayBuffer>>;
+}
+
+/** A rough cost per block, so the work splits evenly. */
+function cost(c: ChannelModel, sampleRate: number, facts: ReadonlyMap<string, number>): number {
+  let k = 1 + c.clips.length;
+  for (const clip of c.clips) if ((facts.get(clip.path) ?? sampleRate) !== sampleRate) k += 8; // resampling
+  for (const p of c.inserts) k += p.type === 'eq' ? p.bands.length * 2 : p.type === 'comp' ? 6 : 10;
+  return k;
+}
+
+export function threadCount(requested: number | null): number {
+  if (requested !== null) return Math.max(1, requested);
+  const env = Number(process.env['MIXDOWN_THREADS']);
+  return Number.isInteger(env) && env > 0 ? env : Math.min(4, availableParallelism());
+}
+
+export class WorkerPool implements ExternalStrips {
+  readonly buffers = new Map<string, { out: Float64Array[]; tap: Float64Array[] | null }>();
+  private readonly workers: Worker[] = [];
+  private readonly ctrl: Int32Array;
+  private readonly errorBytes: Uint8Array;
+  private generation = 0;
+  private failure: Error | null = null;
+
+  /**
+   * Splits the independent tracks between this thread and `threads - 1`
+   * workers. Returns null when there is nothing worth sharing.
+   */
+  static create(model: MixModel, folder: string, threads: number, maxBlock: number, autoTrims: ReadonlyMap<string, number>, rates: ReadonlyMap<string, number>): WorkerPool | null {
+    const independent = independentTracks(model);
+    if (threads < 2 || independent.length < 2) return null;
+    const byName = new Map(model.channels.map((c) => [c.name, c]));
+    // Longest job first to the least loaded: the main thread starts loaded with the buses and master.
+    const bins = Array.from({ length: threads }, (_, i) => ({ load: i === 0 ? model.channels.filter((c) => c.kind !== 'track').length * 4 : 0, names: [] as string[] }));
+    const sorted = independent.map((n) => ({ n, k: cost(byName.get(n)!, model.sampleRate, rates) })).sort((a, b) => b.k - a.k || (a.n < b.n ? -1 : 1));
+    for (const { n, k } of sorted) {
+      const bin = bins.reduce((best, b) => (b.load < best.load ? b : best));
+      bin.names.push(n);
+      bin.load += k;
+    }
+    const workerBins = bins.slice(1).filter((b) => b.names.length > 0);
+    if (workerBins.length === 0) return null;
+    return new WorkerPool(model, folder, workerBins.map((b) => b.names), maxBlock, autoTrims);
+  }
+
+  private constructor(model: MixModel, folder: string, groups: string[][], maxBlock: number, autoTrims: ReadonlyMap<string, number>) {
+    const control = new SharedArrayBuffer(64 * 4);
+    const errors = new SharedArrayBuffer(ERROR_BYTES * groups.length);
+    this.ctrl = new Int32Array(control);
+    this.errorBytes = new Uint8Array(errors);
+    groups.forEach((names, index) => {
+      const buffers: Record<string, SharedArrayBuffer> = {};
+      for (const name of names) {
+        const c = model.channels.find((x) => x.name === name)!;
+        const needsTap = stripOptions(model, c, autoTrims).needsTap;
+        const sab = new SharedArrayBuffer(maxBlock * 8 * (needsTap ? 4 : 2));
+        buffers[name] = sab;
+        const view = (i: number) => new Float64Array(sab, i * maxBlock * 8, maxBlock);
+        this.buffers.set(name, { out: [view(0), view(1)], tap: needsTap ? [view(2), view(3)] : null });
+      }
+      const setup: WorkerSetup = { model, folder, index, names, maxBlock, autoTrims, control, errors, buffers };
+      const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: setup });
+      worker.on('error', (err) => { this.failure ??= err; });
+      this.workers.push(worker);
+    });
+  }
+
+  start(p: number, n: number): void {
+    Atomics.store(this.ctrl, CTRL.position, p);
+    Atomics.store(this.ctrl, CTRL.frames, n);
+    Atomics.store(this.ctrl, CTRL.command, COMMAND.run);
+    this.generation++;
+    Atomics.store(this.ctrl, CTRL.generation, this.generation);
+    Atomics.notify(this.ctrl, CTRL.generation);
+  }
+
+  wait(): void {
+    for (let w = 0; w < this.workers.length; w++) {
+      for (;;) {
+        const done = Atomics.load(this.ctrl, CTRL.done + w);
+        if (done === this.generation) break;
+        // Wake up now and then: a worker that died never reports.
+        Atomics.wait(this.ctrl, CTRL.done + w, done, 1000);
+        if (this.failure) throw this.failure;
+      }
+      if (Atomics.load(this.ctrl, CTRL.failed + w) !== 0) {
+        const bytes = this.errorBytes.slice(w * ERROR_BYTES, (w + 1) * ERROR_BYTES);
+        const end = bytes.indexOf(0);
+        const [path, reason] = new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end)).split('\n');
+        throw new SourceError(path ?? '?', reason ?? 'cannot be read');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.ctrl, CTRL.command, COMMAND.exit);
+    this.generation++;
+    Atomics.store(this.ctrl, CTRL.generation, this.generation);
+    Atomics.notify(this.ctrl, CTRL.generation);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

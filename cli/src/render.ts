@@ -1,0 +1,263 @@
+/** `mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from T] [--to T]` */
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { CheckedDocument, MixModel } from '../../grammar/src/index.js';
+import { MixGraph, measureAutoTrims } from '../../engine/src/render/graph.js';
+import { MasterChain } from '../../engine/src/render/master.js';
+import { renderSpan } from '../../engine/src/render/offline.js';
+import { SourceError } from '../../engine/src/render/sources.js';
+import type { Strip } from '../../engine/src/render/strip.js';
+import { findTargetGain, type TargetResult } from '../../engine/src/render/target.js';
+import { LoudnessMeter, type LoudnessReport } from '../../engine/src/meter/loudness.js';
+import type { WavBits } from '../../engine/src/wav-encode.js';
+import { FrameSpool } from './audio/spool.js';
+import { threadCount, WorkerPool } from './parallel.js';
+import { WavFileProvider } from './audio/wav-source.js';
+import { WavFileWriter } from './audio/wav-writer.js';
+import { checkWithFacts, readMixFile } from './load.js';
+import { CliError, EXIT, type Output } from './output.js';
+import { Progress } from './progress.js';
+import { summary, toText } from './report.js';
+import { clock, parseTimeArg } from './times.js';
+
+/** Frames per block: large enough that per-block overhead (and thread hand-offs) is small. */
+const BLOCK = 4096;
+/** Rendered before --from and thrown away, so dynamics have settled when the span starts. */
+const PREROLL_S = 2;
+
+function parseRenderArgs(args: string[]): RenderJob & { out: string } {
+  const usage = 'usage: mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from TIME] [--to TIME]';
+  const files: string[] = [];
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (['-o', '--out', '--bits', '--stems', '--from', '--to', '--threads'].includes(a)) {
+      const v = args[++i];
+      if (v === undefined) throw new CliError(`render: ${a} needs a value\n${usage}`);
+      opts[a === '--out' ? '-o' : a] = v;
+    } else if (a.startsWith('-')) throw new CliError(`render: unknown option '${a}'\n${usage}`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new CliError(usage);
+  const file = files[0]!;
+  const bitsText = opts['--bits'] ?? '24';
+  if (!['16', '24', '32f'].includes(bitsText)) throw new CliError(`render: --bits is 16, 24 or 32f, not '${bitsText}'`);
+  const bits = (bitsText === '32f' ? '32f' : Number(bitsText)) as WavBits;
+  const out = opts['-o'] ?? join(dirname(file), basename(file).replace(/\.mix$/i, '') + '.wav');
+  if (!/\.wav$/i.test(out)) throw new CliError(`render: the output must be a .wav file: ${out}`);
+  const threadsText = opts['--threads'];
+  const threads = threadsText === undefined ? null : Number(threadsText);
+  if (threads !== null && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new CliError(`render: --threads is a whole number from 1, not '${threadsText}'`);
+  return { file, out, bits, stems: opts['--stems'] ?? null, from: opts['--from'] ?? null, to: opts['--to'] ?? null, threads };
+}
+
+/** Renders and prints the one-line summary. */
+export async function runRender(args: string[], out: Output): Promise<number> {
+  const a = parseRenderArgs(args);
+  const text = await readMixFile(a.file);
+  const checked = await checkWithFacts(a.file, text);
+  if (checked.hasErrors) {
+    out.stderr(toText(a.file, text, checked.diagnostics.filter((d) => d.severity === 'error')));
+    out.stderr(`${a.file}: not rendered: ${summary(checked.diagnostics.filter((d) => d.severity === 'error'))}\n`);
+    return EXIT.mixErrors;
+  }
+  if (resolve(a.out) === resolve(a.file)) throw new CliError(`render: the output would overwrite the mix file ${a.file}`);
+  const sources = new Set(checked.model.channels.flatMap((c) => c.clips.map((k) => resolve(dirname(a.file), k.path))));
+  if (sources.has(resolve(a.out))) throw new CliError(`render: the output ${a.out} is one of the session's sources; choose another name`);
+
+  const started = performance.now();
+  const result = renderMix(checked, a, out);
+  const seconds = (performance.now() - started) / 1000;
+  const r = result.report;
+  const speed = seconds > 0 ? result.durationS / seconds : Infinity;
+  let line = `${a.out}: ${clock(result.durationS)}, ${r.integratedLufs === -Infinity ? 'silent' : `${r.integratedLufs.toFixed(1)} LUFS`}, true peak ${fmtDb(r.truePeakDbtp)} dBTP, ${speed.toFixed(1)}x real time`;
+  if (result.target) {
+    const t = result.target;
+    line += t.reached ? `, master gain ${t.headGainDb >= 0 ? '+' : ''}${t.headGainDb.toFixed(2)} dB for the target` : '';
+  }
+  out.stdout(line + '\n');
+  if (result.target && !result.target.reached) {
+    out.stderr(`mixdown: warning: target ${checked.model.channels.at(-1)!.targetLufs} LUFS not reached: ${result.target.reason}\n`);
+  }
+  if (result.clipped > 0) out.stderr(`mixdown: warning: ${result.clipped} samples clipped at full scale; add a limiter to master or lower the gain\n`);
+  return EXIT.ok;
+}
+
+function fmtDb(db: number): string {
+  return db === -Infinity ? '-inf' : db.toFixed(1);
+}
+
+export interface RenderResult {
+  report: LoudnessReport;
+  durationS: number;
+  target: TargetResult | null;
+  clipped: number;
+  /** Post-fader loudness of each track and bus, when asked for. */
+  channels: Map<string, LoudnessReport>;
+}
+
+export interface RenderJob {
+  file: string;
+  /** null: render and measure only. */
+  out: string | null;
+  bits: WavBits;
+  stems: string | null;
+  from: string | null;
+  to: string | null;
+  /** Threads to render with; null: as many as pay (MIXDOWN_THREADS or the cores). */
+  threads?: number | null;
+}
+
+export function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, options: { channelMeters?: boolean } = {}): RenderResult {
+  const model = checked.model;
+  const folder = dirname(resolve(a.file));
+  const rate = model.sampleRate;
+  const provider = new WavFileProvider(folder, rate);
+  const writers: WavFileWriter[] = [];
+  let spool: FrameSpool | null = null;
+  let pool: WorkerPool | null = null;
+  try {
+    const autoTrims = measureAutoTrims(model, provider);
+    const master = model.channels.find((c) => c.kind === 'master')!;
+    const taps = new StripTaps();
+    if (a.stems) stemWriters(model, a.stems, a.bits, taps, writers);
+    const channelMeters = new Map<string, LoudnessMeter>();
+    if (options.channelMeters) {
+      for (const c of model.channels) {
+        if (c.kind === 'master') continue;
+        const m = new LoudnessMeter(rate, 2);
+        channelMeters.set(c.name, m);
+        taps.add(c.name, (b, n) => m.process(b, n));
+      }
+    }
+    const target = master.targetLufs;
+    spool = target !== null ? new FrameSpool() : null;
+    const cache = spool;
+    pool = WorkerPool.create(model, folder, threadCount(a.threads ?? null), BLOCK, autoTrims, new Map());
+    const graph = new MixGraph(model, provider, {
+      external: pool ?? undefined,
+      maxBlock: BLOCK,
+      autoTrims,
+      onStrip: taps.empty ? undefined : (s: Strip, p: number, n: number) => taps.write(s, p, n),
+      onMasterInput: cache ? (input, n) => cache.append(input, n) : undefined,
+    });
+    const span = timeSpan(model, graph.length, a);
+    taps.setSpan(span.start, span.frames);
+    const channels = model.output === 'mono' ? 1 : 2;
+    const progress = new Progress(out, span.frames / rate, target !== null ? 'mixing' : 'rendering');
+
+    const main = a.out === null ? null : new WavFileWriter(a.out, rate, channels, a.bits);
+    if (main) writers.push(main);
+    const meter = new LoudnessMeter(rate, channels);
+    let targetResult: TargetResult | null = null;
+
+    if (!cache) {
+      // One pass: the master output goes straight to the file.
+      renderSpan(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); } }, BLOCK, (done) => progress.update(done / rate));
+    } else {
+      // Pass 1 renders every channel once; the master's input is cached (stems are written here).
+      renderSpan(graph, span, { write: () => {} }, BLOCK, (done) => progress.update(done / rate));
+      progress.done();
+      const startPos = span.start - Math.min(span.preroll, span.start);
+      const skip = span.start - startPos + graph.latency;
+      const runMaster = (gainDb: number, sink: (b: readonly Float64Array[], n: number) => void) => {
+        const chain = new MasterChain(model, gainDb, BLOCK);
+        const input = [new Float64Array(BLOCK), new Float64Array(BLOCK)];
+        const o = Array.from({ length: channels }, () => new Float64Array(BLOCK));
+        for (let p = 0; p < cache.frames; p += BLOCK) {
+          const n = Math.min(BLOCK, cache.frames - p);
+          cache.read(p, n, input);
+          chain.process(input, n, o);
+          // Same alignment as the graph: drop pre-roll and latency, keep the span.
+          const from = Math.max(0, skip - p);
+          const to = Math.min(n, skip + span.frames - p);
+          if (to > from) sink(from === 0 ? o : o.map((b) => b.subarray(from)), to - from);
+        }
+      };
+      targetResult = findTargetGain({
+        measure: (g) => {
+          const m = new LoudnessMeter(rate, channels);
+          runMaster(g, (b, n) => m.process(b, n));
+          return m.report().integratedLufs;
+        },
+      }, target!);
+      runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); });
+    }
+    progress.done();
+    for (const w of writers) w.finish();
+    const channelReports = new Map([...channelMeters].map(([name, m]) => [name, m.report()]));
+    return { report: meter.report(), durationS: span.frames / rate, target: targetResult, clipped: main?.clippedSamples ?? 0, channels: channelReports };
+  } catch (err) {
+    for (const w of writers) w.abort();
+    if (err instanceof SourceError) throw new CliError(`cannot render: ${err.path}: ${err.reason}`, EXIT.mixErrors);
+    if (err instanceof CliError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) throw new CliError(`cannot write: ${(err as Error).message}`);
+    throw err;
+  } finally {
+    void pool?.close();
+    spool?.dispose();
+    provider.close();
+  }
+}
+
+type PlanarSink = (planar: readonly Float64Array[], frames: number) => void;
+
+/**
+ * Per-channel outputs (post-fader, post-pan) for stems and channel meters,
+ * aligned to the timeline like the master: each strip's own lag removed.
+ */
+class StripTaps {
+  private readonly sinks = new Map<string, PlanarSink[]>();
+  private start = 0;
+  private end = 0;
+
+  add(name: string, sink: PlanarSink): void {
+    const list = this.sinks.get(name) ?? [];
+    list.push(sink);
+    this.sinks.set(name, list);
+  }
+
+  get empty(): boolean {
+    return this.sinks.size === 0;
+  }
+
+  setSpan(start: number, frames: number): void {
+    this.start = start;
+    this.end = start + frames;
+  }
+
+  write(strip: Strip, p: number, n: number): void {
+    const sinks = this.sinks.get(strip.name);
+    if (!sinks) return;
+    const t0 = p - strip.inputLag - strip.latency;
+    const from = Math.max(0, this.start - t0);
+    const to = Math.min(n, this.end - t0);
+    if (to <= from) return;
+    const view = from === 0 ? strip.out : strip.out.map((b) => b.subarray(from));
+    for (const sink of sinks) sink(view, to - from);
+  }
+}
+
+function stemWriters(model: MixModel, dir: string, bits: WavBits, taps: StripTaps, all: WavFileWriter[]): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new CliError(`cannot create the stems folder ${dir}: ${(err as Error).message}`);
+  }
+  for (const c of model.channels) {
+    if (c.kind === 'master') continue;
+    const w = new WavFileWriter(join(dir, `${c.name}.wav`), model.sampleRate, 2, bits);
+    all.push(w);
+    taps.add(c.name, (b, n) => w.write(b, n));
+  }
+}
+
+function timeSpan(model: MixModel, length: number, a: RenderJob): { start: number; frames: number; preroll: number } {
+  const rate = model.sampleRate;
+  const start = a.from ? Math.round(parseTimeArg(a.from, model, '--from') * rate) : 0;
+  const end = a.to ? Math.round(parseTimeArg(a.to, model, '--to') * rate) : length;
+  if (end <= start) throw new CliError(`render: --to (${clock(end / rate)}) must come after --from (${clock(start / rate)})`);
+  if (length === 0 && !a.to) throw new CliError('render: the session has no audio to render (no clips, and no length)');
+  return { start, frames: end - start, preroll: Math.round(PREROLL_S * rate) };
+}

@@ -1,0 +1,25 @@
+/** Times given on the command line (`--from 1:30`, `--to chorus`), read like times in a mix file. */
+import type { MixModel } from '../../grammar/src/index.js';
+import { CliError } from './output.js';
+
+export function parseTimeArg(text: string, model: MixModel, flag: string): number {
+  const t = text.trim();
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d+(?:\.\d+)?)\s*(s|ms)?$/.exec(t))) return Number(m[1]) * (m[2] === 'ms' ? 0.001 : 1);
+  if ((m = /^(\d+):([0-5]\d(?:\.\d+)?)$/.exec(t))) return Number(m[1]) * 60 + Number(m[2]);
+  if ((m = /^bar\s+(\d+)(?:\s+beat\s+(\d+))?$/.exec(t))) {
+    if (model.tempo === null) throw new CliError(`${flag} ${t}: the session has no tempo, so bar times mean nothing`);
+    return ((Number(m[1]) - 1) * model.meter.beats + (Number(m[2] ?? 1) - 1)) * 60 / model.tempo;
+  }
+  const marker = model.markers.find((k) => k.name === t);
+  if (marker) return marker.time;
+  const names = model.markers.map((k) => k.name);
+  throw new CliError(`${flag} '${t}' is not a time: write 83.5 s, 1:23.5, bar 17${names.length ? ` or a marker (${names.join(', ')})` : ''}`);
+}
+
+/** `m:ss.s` */
+export function clock(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds - m * 60;
+  return `${m}:${s.toFixed(1).padStart(4, '0')}`;
+}

@@ -1,0 +1,184 @@
+/**
+ * EQ filters after Robert Bristow-Johnson, "Cookbook formulae for audio EQ
+ * biquad filter coefficients" (the Audio EQ Cookbook, W3C Audio WG note).
+ *
+ * Coefficient design is kept apart from the per-sample loop. Filters run in
+ * transposed direct form II with double-precision state. Steeper high/low
+ * passes are Butterworth cascades: an order-N Butterworth is N/2 biquads
+ * with Q_k = 1 / (2 cos((2k-1)π / 2N)), plus one first-order section when
+ * N is odd (Q_k = 1 / (2 cos(kπ / N)) for the biquads then).
+ */
+import type { BandModel } from '../../../grammar/src/model.js';
+
+/** Normalised coefficients (a0 = 1). A first-order section has b2 = a2 = 0. */
+export interface BiquadCoefficients {
+  readonly b0: number;
+  readonly b1: number;
+  readonly b2: number;
+  readonly a1: number;
+  readonly a2: number;
+}
+
+function normalise(b0: number, b1: number, b2: number, a0: number, a1: number, a2: number): BiquadCoefficients {
+  return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0 };
+}
+
+export type RbjType = 'lowpass' | 'highpass' | 'bandpass' | 'notch' | 'bell' | 'lowshelf' | 'highshelf';
+
+/** One RBJ biquad. `gainDb` is used by bell and shelves only. */
+export function rbj(type: RbjType, freq: number, q: number, gainDb: number, sampleRate: number): BiquadCoefficients {
+  const w0 = (2 * Math.PI * freq) / sampleRate;
+  const cos = Math.cos(w0);
+  const sin = Math.sin(w0);
+  const alpha = sin / (2 * q);
+  const A = Math.pow(10, gainDb / 40);
+  switch (type) {
+    case 'lowpass':
+      return normalise((1 - cos) / 2, 1 - cos, (1 - cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
+    case 'highpass':
+      return normalise((1 + cos) / 2, -(1 + cos), (1 + cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
+    case 'bandpass': // constant 0 dB peak gain
+      return normalise(alpha, 0, -alpha, 1 + alpha, -2 * cos, 1 - alpha);
+    case 'notch':
+      return normalise(1, -2 * cos, 1, 1 + alpha, -2 * cos, 1 - alpha);
+    case 'bell':
+      return normalise(1 + alpha * A, -2 * cos, 1 - alpha * A, 1 + alpha / A, -2 * cos, 1 - alpha / A);
+    case 'lowshelf': {
+      const k = 2 * Math.sqrt(A) * alpha;
+      return normalise(
+        A * (A + 1 - (A - 1) * cos + k),
+        2 * A * (A - 1 - (A + 1) * cos),
+        A * (A + 1 - (A - 1) * cos - k),
+        A + 1 + (A - 1) * cos + k,
+        -2 * (A - 1 + (A + 1) * cos),
+        A + 1 + (A - 1) * cos - k,
+      );
+    }
+    case 'highshelf': {
+      const k = 2 * Math.sqrt(A) * alpha;
+      return normalise(
+        A * (A + 1 + (A - 1) * cos + k),
+        -2 * A * (A - 1 + (A + 1) * cos),
+        A * (A + 1 + (A - 1) * cos - k),
+        A + 1 - (A - 1) * cos + k,
+        2 * (A - 1 - (A + 1) * cos),
+        A + 1 - (A - 1) * cos - k,
+      );
+    }
+  }
+}
+
+/**
+ * First-order low or high pass by the bilinear transform with prewarping, so
+ * the response is exactly -3 dB at `freq` (6 dB/oct).
+ */
+export function onePole(type: 'lowpass' | 'highpass', freq: number, sampleRate: number): BiquadCoefficients {
+  const k = Math.tan((Math.PI * freq) / sampleRate);
+  const a1 = (k - 1) / (k + 1);
+  if (type === 'lowpass') {
+    const b = k / (k + 1);
+    return { b0: b, b1: b, b2: 0, a1, a2: 0 };
+  }
+  const b = 1 / (k + 1);
+  return { b0: b, b1: -b, b2: 0, a1, a2: 0 };
+}
+
+/** The Q of each biquad in an order-`order` Butterworth filter (and whether a first-order section is needed). */
+export function butterworthQs(order: number): { qs: number[]; firstOrder: boolean } {
+  const qs: number[] = [];
+  if (order % 2 === 0) {
+    for (let k = 1; k <= order / 2; k++) qs.push(1 / (2 * Math.cos(((2 * k - 1) * Math.PI) / (2 * order))));
+    return { qs, firstOrder: false };
+  }
+  for (let k = 1; k <= (order - 1) / 2; k++) qs.push(1 / (2 * Math.cos((k * Math.PI) / order)));
+  return { qs, firstOrder: true };
+}
+
+/** The sections that implement one EQ band of the model. */
+export function bandSections(band: BandModel, sampleRate: number): BiquadCoefficients[] {
+  if (band.type === 'highpass' || band.type === 'lowpass') {
+    const slope = band.slope ?? 12;
+    if (slope === 6) return [onePole(band.type, band.freq, sampleRate)];
+    if (slope === 12) return [rbj(band.type, band.freq, band.q, 0, sampleRate)];
+    const { qs, firstOrder } = butterworthQs(slope / 6);
+    const sections = qs.map((q) => rbj(band.type as 'highpass' | 'lowpass', band.freq, q, 0, sampleRate));
+    if (firstOrder) sections.unshift(onePole(band.type, band.freq, sampleRate));
+    return sections;
+  }
+  return [rbj(band.type, band.freq, band.q, band.gainDb, sampleRate)];
+}
+
+/** Magnitude response in dB of a chain of sections at `freq` (for EQ curves and tests). */
+export function magnitudeDb(sections: readonly BiquadCoefficients[], freq: number, sampleRate: number): number {
+  const w = (2 * Math.PI * freq) / sampleRate;
+  const c1 = Math.cos(w);
+  const s1 = Math.sin(w);
+  const c2 = Math.cos(2 * w);
+  const s2 = Math.sin(2 * w);
+  let db = 0;
+  for (const { b0, b1, b2, a1, a2 } of sections) {
+    // H(e^jw) = (b0 + b1 e^-jw + b2 e^-2jw) / (1 + a1 e^-jw + a2 e^-2jw)
+    const nr = b0 + b1 * c1 + b2 * c2;
+    const ni = -(b1 * s1 + b2 * s2);
+    const dr = 1 + a1 * c1 + a2 * c2;
+    const di = -(a1 * s1 + a2 * s2);
+    db += 10 * Math.log10((nr * nr + ni * ni) / (dr * dr + di * di));
+  }
+  return db;
+}
+
+/**
+ * A cascade of sections over 1 or 2 channels, transposed direct form II.
+ * State is kept per section and channel in one Float64Array (no allocation
+ * while processing).
+ */
+export class BiquadChain {
+  private coeffs: Float64Array;
+  private state: Float64Array;
+  private sections: number;
+
+  constructor(sections: readonly BiquadCoefficients[], private readonly channels: number) {
+    this.sections = sections.length;
+    this.coeffs = new Float64Array(sections.length * 5);
+    this.state = new Float64Array(sections.length * channels * 2);
+    this.setCoefficients(sections);
+  }
+
+  /** New coefficients, keeping the filter state (used for live parameter changes). */
+  setCoefficients(sections: readonly BiquadCoefficients[]): void {
+    if (sections.length !== this.sections) {
+      this.sections = sections.length;
+      this.coeffs = new Float64Array(sections.length * 5);
+      this.state = new Float64Array(sections.length * this.channels * 2);
+    }
+    sections.forEach((s, i) => this.coeffs.set([s.b0, s.b1, s.b2, s.a1, s.a2], i * 5));
+  }
+
+  reset(): void {
+    this.state.fill(0);
+  }
+
+  process(buffers: readonly Float64Array[], frames: number): void {
+    const c = this.coeffs;
+    const st = this.state;
+    for (let s = 0; s < this.sections; s++) {
+      const b0 = c[s * 5]!, b1 = c[s * 5 + 1]!, b2 = c[s * 5 + 2]!, a1 = c[s * 5 + 3]!, a2 = c[s * 5 + 4]!;
+      for (let ch = 0; ch < this.channels; ch++) {
+        const buf = buffers[ch]!;
+        const k = (s * this.channels + ch) * 2;
+        let z1 = st[k]!;
+        let z2 = st[k + 1]!;
+        for (let i = 0; i < frames; i++) {
+          const x = buf[i]!;
+          const y = b0 * x + z1;
+          z1 = b1 * x - a1 * y + z2;
+          z2 = b2 * x - a2 * y;
+          buf[i] = y;
+        }
+        // Flush decayed state to zero: subnormal doubles make the next blocks slow.
+        st[k] = Math.abs(z1) < 1e-30 ? 0 : z1;
+        st[k + 1] = Math.abs(z2) < 1e-30 ? 0 : z2;
+      }
+    }
+  }
+}

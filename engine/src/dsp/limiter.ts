@@ -1,0 +1,273 @@
+/**
+ * Lookahead brickwall limiter, stereo-linked, with a sample-peak (dBFS) or a
+ * true-peak (dBTP, ITU-R BS.1770-4 Annex 2, 4× oversampled through
+ * TruePeakDetector) ceiling. The technique is the usual one for lookahead
+ * limiters (e.g. G. Geiger's "Signalsmith Audio" limiter write-up): the gain
+ * is worked out from the input as it arrives, the audio is delayed, and the
+ * gain is brought down smoothly before the peak that needs it comes out.
+ *
+ * Per input frame k (L = round(lookahead·fs) samples, c = ceiling):
+ *   p_k = max over channels of |x_k|                 (dBFS)
+ *         max over channels of the true-peak points  (dBTP; the points the
+ *         detector reports for frame k, which depend on the inputs
+ *         k − S + 1 .. k, S = 2·detector.latency)
+ *   r_k = min(1, c / p_k)                           required gain
+ *   m_k = min(r_{k−H+1} .. r_k),  H = L + S         sliding minimum (monotonic deque)
+ *   s_k = m_k                  if m_k ≤ s_{k−1}      instant attack ...
+ *         m_k + α·(s_{k−1} − m_k) otherwise,        ... exponential release,
+ *         α = exp(−1/(release·fs))                   in linear gain (snapped to
+ *                                                    m_k within 1e-12 of it)
+ *   g_k = (s_{k−L} + … + s_k) / (L + 1)              moving average: a linear ramp
+ *   y_k = clip_c(g_k · x_{k−D}),  D = L + S − 1      delayed audio (latency D)
+ * with S = 1 for dBFS. Why it holds: s ≤ m, and for every input frame k the
+ * L + 1 values averaged into g_n for n in k + L .. k + L + S − 1 are all
+ * ≤ r_k (they lie inside the H-sample hold of r_k), so g_n ≤ r_k; those n
+ * are exactly the output times of the S samples that r_k was computed from.
+ * Hence |g·x| ≤ c for the sample peak (up to one rounding, which the final
+ * clip at c removes: no output sample ever exceeds c), and for dBTP the gain
+ * is at most c/p over the whole interpolator window of each true-peak point.
+ * The gain is not quite constant across that window where several peaks
+ * overlap, and 4× points miss some of the peak between them (up to 0.17 dB
+ * for steady sines with this interpolator, see true-peak.ts), so in dBTP
+ * mode the limiter aims DBTP_HEADROOM_DB below the ceiling; the output's true
+ * peak then stays within ceiling + 0.1 dB (tested against an independent
+ * oversampler and ffmpeg's ebur128).
+ *
+ * Below the ceiling every r is exactly 1, so g is exactly 1 and the output is
+ * the input delayed by `latency` samples, bit for bit.
+ *
+ * `ceilingDb` and `release` change live (setParams between blocks keeps all
+ * state; gains already in the lookahead pipe were worked out for the old
+ * ceiling, and the final clip holds the new one meanwhile). `lookahead` and
+ * `ceilingMode` set the latency: changing either reallocates the delay line
+ * and starts from silence (as `reset()`), and `latency` reports the new
+ * value, so the host must re-align (treat it as a new processor).
+ *
+ * All state advances per sample, so any split into blocks gives the same
+ * output; the per-block path allocates nothing.
+ */
+import { TruePeakDetector } from './true-peak.js';
+
+/** Settings of one limiter; times in seconds. */
+export interface LimiterParams {
+  ceilingDb: number;
+  ceilingMode: 'dBFS' | 'dBTP';
+  release: number;
+  lookahead: number;
+}
+
+/**
+ * The release stops this close to its goal gain. Without it, 1 + α·(s − 1)
+ * rounds back to the same double once s is within an ulp of 1, the gain
+ * would never return to exactly 1, and the limiter would stay a hair short
+ * of transparent after its first reduction.
+ */
+const RELEASE_END = 1e-12;
+
+/** In dBTP mode the detector's true peak is held this far below the ceiling. */
+export const DBTP_HEADROOM_DB = 0.2;
+
+export class Limiter {
+  private params: LimiterParams;
+
+  // Coefficients.
+  private ceiling = 1;
+  /** The level the detector's reading is held to (the ceiling, less headroom in dBTP mode). */
+  private target = 1;
+  private alphaR = 0;
+
+  // Structure (set by lookahead and ceilingMode).
+  private lookaheadFrames = 0;
+  /** Input frames each detector reading depends on (1 for sample peak). */
+  private span = 1;
+  private delayFrames = 0;
+  private holdLength = 1;
+  private boxLength = 1;
+  private detector: TruePeakDetector | null = null;
+  private readonly one = new Float64Array(1);
+
+  // State.
+  /** Per channel, the last delayFrames + 1 inputs (ring, `delayPos` is the newest). */
+  private delay = new Float64Array(0);
+  private delayPos = 0;
+  /** Monotonic deque of (value, frame index) for the sliding minimum. */
+  private dequeValue = new Float64Array(1);
+  private dequeIndex = new Float64Array(1);
+  private dequeHead = 0;
+  private dequeCount = 0;
+  /** Frames seen since reset. */
+  private frame = 0;
+  private released = 1;
+  private box = new Float64Array(1);
+  private boxPos = 0;
+  private boxSum = 1;
+  private gain = 1;
+
+  constructor(
+    private readonly channels: number,
+    private readonly sampleRate: number,
+    params: LimiterParams,
+  ) {
+    if (!(channels >= 1)) throw new RangeError(`Limiter: channels must be at least 1, got ${channels}`);
+    this.params = { ...params };
+    this.setCoefficients(params);
+    this.build();
+  }
+
+  /** Frames of delay between input and output. */
+  get latency(): number {
+    return this.delayFrames;
+  }
+
+  /** The gain reduction applied to the latest output frame, in dB (≥ 0), for meters. */
+  get gainReductionDb(): number {
+    return this.gain < 1 ? -20 * Math.log10(this.gain) : 0;
+  }
+
+  /**
+   * New settings between blocks. Ceiling and release apply from the next
+   * frame with the state kept; a new lookahead or ceiling mode rebuilds the
+   * delay line (see the file comment).
+   */
+  setParams(p: LimiterParams): void {
+    const structural = p.lookahead !== this.params.lookahead || p.ceilingMode !== this.params.ceilingMode;
+    this.params = { ...p };
+    this.setCoefficients(p);
+    if (structural) this.build();
+  }
+
+  reset(): void {
+    this.delay.fill(0);
+    this.delayPos = 0;
+    this.dequeHead = 0;
+    this.dequeCount = 0;
+    this.frame = 0;
+    this.released = 1;
+    this.box.fill(1);
+    this.boxPos = 0;
+    this.boxSum = this.boxLength;
+    this.gain = 1;
+    this.detector?.reset();
+  }
+
+  private setCoefficients(p: LimiterParams): void {
+    this.ceiling = Math.pow(10, p.ceilingDb / 20);
+    this.target = p.ceilingMode === 'dBTP' ? Math.pow(10, (p.ceilingDb - DBTP_HEADROOM_DB) / 20) : this.ceiling;
+    this.alphaR = Math.exp(-1 / (p.release * this.sampleRate));
+  }
+
+  private build(): void {
+    const p = this.params;
+    this.lookaheadFrames = Math.max(0, Math.round(p.lookahead * this.sampleRate));
+    if (p.ceilingMode === 'dBTP') {
+      this.detector = new TruePeakDetector(this.channels);
+      this.span = 2 * this.detector.latency;
+    } else {
+      this.detector = null;
+      this.span = 1;
+    }
+    this.delayFrames = this.lookaheadFrames + this.span - 1;
+    this.holdLength = this.lookaheadFrames + this.span;
+    this.boxLength = this.lookaheadFrames + 1;
+    this.delay = new Float64Array(this.channels * (this.delayFrames + 1));
+    this.dequeValue = new Float64Array(this.holdLength);
+    this.dequeIndex = new Float64Array(this.holdLength);
+    this.box = new Float64Array(this.boxLength);
+    this.reset();
+  }
+
+  /** Limits `frames` frames of `buffers` in place (output delayed by `latency`). */
+  process(buffers: Float64Array[], frames: number): void {
+    const nch = this.channels;
+    const ceiling = this.ceiling;
+    const target = this.target;
+    const alpha = this.alphaR;
+    const detector = this.detector;
+    const one = this.one;
+    const delay = this.delay;
+    const ringLen = this.delayFrames + 1;
+    const dqv = this.dequeValue;
+    const dqi = this.dequeIndex;
+    const hold = this.holdLength;
+    const box = this.box;
+    const boxLen = this.boxLength;
+    let pos = this.delayPos;
+    let head = this.dequeHead;
+    let count = this.dequeCount;
+    let frame = this.frame;
+    let s = this.released;
+    let bpos = this.boxPos;
+    let sum = this.boxSum;
+    let g = this.gain;
+
+    for (let i = 0; i < frames; i++) {
+      // Peak of this input frame; the frame goes into the delay line.
+      if (++pos === ringLen) pos = 0;
+      let peak = 0;
+      for (let c = 0; c < nch; c++) {
+        const x = buffers[c]![i]!;
+        delay[c * ringLen + pos] = x;
+        let v: number;
+        if (detector !== null) {
+          one[0] = x;
+          v = detector.process(c, one, 1);
+        } else v = Math.abs(x);
+        if (v > peak) peak = v;
+      }
+      const r = peak > target ? target / peak : 1;
+
+      // Sliding minimum over the last `hold` frames.
+      while (count > 0) {
+        const back = head + count - 1;
+        if (dqv[back >= hold ? back - hold : back]! >= r) count--;
+        else break;
+      }
+      const slot = head + count >= hold ? head + count - hold : head + count;
+      dqv[slot] = r;
+      dqi[slot] = frame;
+      count++;
+      while (dqi[head]! <= frame - hold) {
+        if (++head === hold) head = 0;
+        count--;
+      }
+      const m = dqv[head]!;
+      frame++;
+
+      // Instant attack, exponential release (ended once within RELEASE_END of the goal).
+      if (m <= s) s = m;
+      else {
+        s = m + alpha * (s - m);
+        if (m - s < RELEASE_END) s = m;
+      }
+
+      // Moving average over boxLen frames; the sum is recomputed exactly each lap.
+      sum += s - box[bpos]!;
+      box[bpos] = s;
+      if (++bpos === boxLen) {
+        bpos = 0;
+        sum = 0;
+        for (let j = 0; j < boxLen; j++) sum += box[j]!;
+      }
+      g = sum / boxLen;
+      if (g > 1) g = 1;
+
+      // Delayed output, with the safety clip at the ceiling.
+      const out = pos + 1 === ringLen ? 0 : pos + 1;
+      for (let c = 0; c < nch; c++) {
+        let y = delay[c * ringLen + out]! * g;
+        if (y > ceiling) y = ceiling;
+        else if (y < -ceiling) y = -ceiling;
+        buffers[c]![i] = y;
+      }
+    }
+
+    this.delayPos = pos;
+    this.dequeHead = head;
+    this.dequeCount = count;
+    this.frame = frame;
+    this.released = s;
+    this.boxPos = bpos;
+    this.boxSum = sum;
+    this.gain = g;
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * The mix as a graph of channel strips, rendered block by block.
+ *
+ * Built from the semantic model: channels in the model's processing order
+ * (each after everything that feeds it), routes and sends summed into bus
+ * inputs in a fixed order, so the result is deterministic. Latency of any
+ * insert (a limiter's lookahead) is compensated: every path reaches each bus,
+ * side-chain key and the master time-aligned with its sources (design §4).
+ */
+import type { ChannelModel, MixModel } from '../../../grammar/src/model.js';
+import { TrackSources, type SourceProvider } from './sources.js';
+import { Strip } from './strip.js';
+
+const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
+
+/** A fixed delay of whole frames on 1 or 2 channels (ring buffer, no allocation per block). */
+export class DelayLine {
+  private readonly ring: Float64Array[];
+  private pos = 0;
+
+  constructor(channels: number, readonly delay: number) {
+    this.ring = Array.from({ length: channels }, () => new Float64Array(Math.max(1, delay)));
+  }
+
+  /** out[c][i] = input[c][i - delay]; `out` may not alias `input`. */
+  process(input: readonly Float64Array[], n: number, out: Float64Array[]): void {
+    const d = this.delay;
+    let pos = this.pos;
+    for (let c = 0; c < this.ring.length; c++) {
+      const ring = this.ring[c]!;
+      const src = input[c]!;
+      const dst = out[c]!;
+      pos = this.pos;
+      for (let i = 0; i < n; i++) {
+        dst[i] = ring[pos]!;
+        ring[pos] = src[i]!;
+        if (++pos === d) pos = 0;
+      }
+    }
+    this.pos = pos;
+  }
+}
+
+interface Edge {
+  readonly from: Strip;
+  readonly to: Strip;
+  readonly gain: number;
+  /** The stereo signal it carries: the strip's output, or its tap for a pre-fader send. */
+  readonly source: readonly Float64Array[];
+  readonly delay: DelayLine | null;
+}
+
+interface Key {
+  readonly strip: Strip;
+  readonly source: Strip;
+  readonly delay: DelayLine;
+  readonly buffers: Float64Array[];
+}
+
+export interface GraphOptions {
+  /** Largest block `process` will be asked for. */
+  readonly maxBlock?: number;
+  /** Called after each strip has processed a block (stems, per-channel meters). */
+  readonly onStrip?: (strip: Strip, position: number, frames: number) => void;
+  /** Called with the master's input before its head gain (to cache it for `target`). */
+  readonly onMasterInput?: (input: readonly Float64Array[], frames: number) => void;
+  /** Linear gains for tracks with `trim auto`, measured beforehand (see measureAutoTrims). */
+  readonly autoTrims?: ReadonlyMap<string, number>;
+  /**
+   * Tracks processed elsewhere (worker threads): the graph does not process
+   * them, it reads their output from the buffers given, after `run` has
+   * filled them for the block. Summing stays here, in the same order, so the
+   * result is the same as processing every strip in one thread.
+   */
+  readonly external?: ExternalStrips;
+}
+
+export interface ExternalStrips {
+  readonly buffers: ReadonlyMap<string, { readonly out: Float64Array[]; readonly tap: Float64Array[] | null }>;
+  /** Starts processing graph positions [p, p+n) of every external strip. */
+  start(p: number, n: number): void;
+  /** Returns when the buffers of the block started last are filled. */
+  wait(): void;
+}
+
+/**
+ * Options every strip of a channel is built with, wherever it runs: the
+ * graph and worker threads must build identical strips.
+ */
+export function stripOptions(model: MixModel, c: ChannelModel, autoTrims: ReadonlyMap<string, number> | undefined) {
+  const silenced = silencedBySolo(model.channels);
+  const keyed = new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => (p.type === 'comp' && !p.bypass && p.sidechain ? [p.sidechain] : []))));
+  return {
+    needsTap: keyed.has(c.name) || c.sends.some((s) => s.pre),
+    trimGain: c.trim.mode === 'fixed' ? Math.pow(10, c.trim.gainDb / 20) : autoTrims?.get(c.name) ?? 1,
+    silenced: silenced.has(c.name),
+    ignorePan: model.output === 'mono',
+  };
+}
+
+/** Tracks that can run in another thread: no side-chain in or out, so nothing but their sources feeds them. */
+export function independentTracks(model: MixModel): string[] {
+  const keyed = new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => (p.type === 'comp' && p.sidechain ? [p.sidechain] : []))));
+  return model.channels
+    .filter((c) => c.kind === 'track' && !keyed.has(c.name) && !c.inserts.some((p) => p.type === 'comp' && p.sidechain))
+    .map((c) => c.name);
+}
+
+/** Which channels sound under solo: soloed ones, what they feed, and what feeds a soloed bus. */
+export function silencedBySolo(channels: readonly ChannelModel[]): Set<string> {
+  const soloed = channels.filter((c) => c.solo && c.kind !== 'master').map((c) => c.name);
+  if (soloed.length === 0) return new Set();
+  const feeds = new Map<string, string[]>();
+  for (const c of channels) feeds.set(c.name, [...(c.output ? [c.output] : []), ...c.sends.map((s) => s.bus)]);
+  const audible = new Set<string>(['master']);
+  const down = (name: string) => {
+    if (audible.has(name) && name !== 'master') return;
+    audible.add(name);
+    for (const next of feeds.get(name) ?? []) down(next);
+  };
+  for (const name of soloed) down(name);
+  // Everything that feeds a soloed bus is heard through it.
+  const soloedBuses = new Set(channels.filter((c) => c.solo && c.kind === 'bus').map((c) => c.name));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const c of channels) {
+      if (audible.has(c.name) && !soloedBuses.has(c.name)) continue;
+      if ((feeds.get(c.name) ?? []).some((d) => soloedBuses.has(d))) {
+        if (!soloedBuses.has(c.name)) {
+          soloedBuses.add(c.name);
+          audible.add(c.name);
+          grew = true;
+        }
+      }
+    }
+  }
+  return new Set(channels.filter((c) => !audible.has(c.name)).map((c) => c.name));
+}
+
+export class MixGraph {
+  readonly sampleRate: number;
+  /** Frames the master output lags the timeline. */
+  readonly latency: number;
+  /** Frames of timeline to render: `length`, or the end of the last clip. */
+  readonly length: number;
+  readonly strips: readonly Strip[];
+  readonly master: Strip;
+  private readonly edges: Edge[] = [];
+  private readonly keys: Key[] = [];
+  private readonly byName = new Map<string, Strip>();
+  private readonly scratch: Float64Array[];
+  private headGain = 1;
+  private readonly monoOutput: boolean;
+  private readonly onStrip?: GraphOptions['onStrip'];
+  private readonly external: ExternalStrips | null;
+  private readonly independent: Set<Strip>;
+  private readonly independentLocal: Strip[];
+  private readonly onMasterInput?: GraphOptions['onMasterInput'];
+
+  constructor(readonly model: MixModel, provider: SourceProvider, options: GraphOptions = {}) {
+    const maxBlock = options.maxBlock ?? 1024;
+    this.onStrip = options.onStrip;
+    this.onMasterInput = options.onMasterInput;
+    this.sampleRate = model.sampleRate;
+    this.monoOutput = model.output === 'mono';
+    this.external = options.external ?? null;
+    this.strips = model.channels.map((c) => {
+      const sources = c.kind === 'track' ? new TrackSources(c.clips, c.cuts, provider, model.sampleRate, maxBlock) : null;
+      const strip = new Strip(c, sources, model.sampleRate, maxBlock, {
+        ...stripOptions(model, c, options.autoTrims),
+        outputBuffers: this.external?.buffers.get(c.name),
+      });
+      this.byName.set(c.name, strip);
+      return strip;
+    });
+    this.master = this.strips.find((s) => s.kind === 'master')!;
+    this.independent = new Set(independentTracks(model).map((name) => this.byName.get(name)!));
+    this.independentLocal = [...this.independent].filter((s) => !this.external?.buffers.has(s.name));
+    this.scratch = [new Float64Array(maxBlock), new Float64Array(maxBlock)];
+
+    // Latency compensation: each strip's input lag is the largest lag among
+    // its inputs and keys; shorter paths are delayed to match.
+    const outLag = new Map<string, number>();
+    for (const s of this.strips) {
+      const inputs = this.strips.filter((x) => x.model.output === s.name || x.model.sends.some((d) => d.bus === s.name));
+      let lag = s.kind === 'track' ? 0 : Math.max(0, ...inputs.map((x) => outLag.get(x.name)!));
+      s.inserts.forEach((insert, k) => {
+        if (insert.sidechain && !insert.bypass) lag = Math.max(lag, outLag.get(insert.sidechain)! - s.latencyBefore(k));
+      });
+      s.inputLag = lag;
+      outLag.set(s.name, lag + s.latency);
+    }
+    const delayFor = (frames: number, channels: number) => (frames > 0 ? new DelayLine(channels, frames) : null);
+    for (const s of this.strips) {
+      for (const [k, insert] of s.inserts.entries()) {
+        if (!insert.sidechain || insert.bypass) continue;
+        const source = this.byName.get(insert.sidechain)!;
+        const tap = source.tap!.slice(0, source.channels);
+        const d = s.inputLag + s.latencyBefore(k) - outLag.get(source.name)!;
+        if (d > 0) {
+          const buffers = tap.map(() => new Float64Array(maxBlock));
+          this.keys.push({ strip: s, source, delay: new DelayLine(tap.length, d), buffers });
+          s.keys[k] = buffers;
+        } else {
+          s.keys[k] = tap;
+        }
+      }
+      if (s.kind === 'master') continue;
+      const dest = this.byName.get(s.model.output!)!;
+      this.edges.push({ from: s, to: dest, gain: 1, source: s.out, delay: delayFor(dest.inputLag - outLag.get(s.name)!, 2) });
+      for (const send of s.model.sends) {
+        const bus = this.byName.get(send.bus)!;
+        const gain = Math.pow(10, send.gainDb / 20);
+        const pre = send.pre;
+        // A mono strip's pre-fader send spreads to both sides like a centred pan.
+        const source = !pre ? s.out : s.channels === 2 ? s.tap! : [s.tap![0]!, s.tap![0]!];
+        this.edges.push({
+          from: s, to: bus, gain: pre && s.channels === 1 ? gain * CENTRE : gain, source,
+          delay: delayFor(bus.inputLag - outLag.get(s.name)!, 2),
+        });
+      }
+    }
+    this.latency = outLag.get('master')!;
+    const end = this.strips.reduce((m, s) => Math.max(m, s.sources?.end ?? 0), 0);
+    this.length = model.length !== null ? Math.round(model.length * model.sampleRate) : end;
+  }
+
+  /** A gain stage at the head of the master chain, in dB (used to reach `target`). */
+  setMasterHeadGain(db: number): void {
+    this.headGain = Math.pow(10, db / 20);
+  }
+
+  strip(name: string): Strip | undefined {
+    return this.byName.get(name);
+  }
+
+  /**
+   * Renders `n` frames at graph position `p`: the master output written to
+   * `out` is timeline frames [p - latency, p - latency + n). `out` has 2
+   * channels, or 1 for `output mono`.
+   */
+  process(p: number, n: number, out: Float64Array[]): void {
+    // Tracks with no side-chain depend only on their sources: compute them
+    // first (here and in any worker threads at once); then walk the strips in
+    // processing order and sum into the buses in that fixed order.
+    this.external?.start(p, n);
+    for (const s of this.independentLocal) s.process(p, n);
+    this.external?.wait();
+    for (const s of this.strips) {
+      if (s.kind !== 'track') {
+        s.input[0]!.fill(0, 0, n);
+        s.input[1]!.fill(0, 0, n);
+      }
+    }
+    let edge = 0;
+    for (const s of this.strips) {
+      if (s === this.master) {
+        this.onMasterInput?.(s.input, n);
+        const g = this.headGain;
+        if (g !== 1) for (let c = 0; c < 2; c++) { const b = s.input[c]!; for (let i = 0; i < n; i++) b[i]! *= g; }
+      }
+      for (const key of this.keys) if (key.strip === s) key.delay.process(key.source.tap!, n, key.buffers);
+      if (!this.independent.has(s)) s.process(p, n);
+      this.onStrip?.(s, p, n);
+      // Edges were built in processing order: this strip's are next.
+      while (edge < this.edges.length && this.edges[edge]!.from === s) this.feed(this.edges[edge++]!, n);
+    }
+    const L = this.master.out[0]!;
+    const R = this.master.out[1]!;
+    if (this.monoOutput) {
+      const o = out[0]!;
+      for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
+    } else {
+      out[0]!.set(L.subarray(0, n));
+      out[1]!.set(R.subarray(0, n));
+    }
+  }
+
+  private feed(e: Edge, n: number): void {
+    if (e.from.silent) return; // mute and solo act at the fader, pre-fader sends included
+    let src = e.source;
+    const gain = e.gain;
+    if (e.delay) {
+      e.delay.process(src, n, this.scratch);
+      src = this.scratch;
+    }
+    const L = e.to.input[0]!;
+    const R = e.to.input[1]!;
+    const sl = src[0]!;
+    const sr = src[1]!;
+    if (gain === 1) for (let i = 0; i < n; i++) { L[i]! += sl[i]!; R[i]! += sr[i]!; }
+    else for (let i = 0; i < n; i++) { L[i]! += sl[i]! * gain; R[i]! += sr[i]! * gain; }
+  }
+}
+
+/**
+ * `trim auto`: the gain that brings each such track's summed sources to its
+ * level, by sample peak or by RMS over the span where the track has sources.
+ */
+export function measureAutoTrims(model: MixModel, provider: SourceProvider, blockSize = 8192): Map<string, number> {
+  const gains = new Map<string, number>();
+  for (const c of model.channels) {
+    if (c.kind !== 'track' || c.trim.mode !== 'auto') continue;
+    const sources = new TrackSources(c.clips, c.cuts, provider, model.sampleRate, blockSize);
+    const buf = [new Float64Array(blockSize), new Float64Array(blockSize)];
+    let peak = 0;
+    let sumSquares = 0;
+    let count = 0;
+    // Only where the track has sources: silence before a late clip is not part of its level.
+    for (let t = sources.start; t < sources.end; t += blockSize) {
+      const n = Math.min(blockSize, sources.end - t);
+      for (let ch = 0; ch < sources.channels; ch++) buf[ch]!.fill(0, 0, n);
+      sources.render(t, n, buf);
+      for (let ch = 0; ch < sources.channels; ch++) {
+        const b = buf[ch]!;
+        for (let i = 0; i < n; i++) {
+          const v = b[i]!;
+          sumSquares += v * v;
+          const a = v < 0 ? -v : v;
+          if (a > peak) peak = a;
+        }
+        count += n;
+      }
+    }
+    const measured = c.trim.detector === 'peak' ? peak : Math.sqrt(sumSquares / Math.max(1, count));
+    // A silent track stays as it is rather than being raised without limit.
+    gains.set(c.name, measured > 0 ? Math.pow(10, c.trim.levelDbfs / 20) / measured : 1);
+  }
+  return gains;
+}

@@ -1,0 +1,45 @@
+/**
+ * The master chain alone, fed from a cache of the master's input. Finding
+ * the gain for `target` runs the master many times; re-rendering every track
+ * each time would waste all but the last step. Given the same input, this
+ * gives exactly the samples the full graph gives.
+ */
+import type { MixModel } from '../../../grammar/src/model.js';
+import { Strip } from './strip.js';
+
+export class MasterChain {
+  private readonly strip: Strip;
+  private readonly headGain: number;
+  private readonly mono: boolean;
+  /** Frames the output lags the input (the master's own inserts). */
+  readonly latency: number;
+
+  constructor(model: MixModel, headGainDb: number, maxBlock: number) {
+    const master = model.channels.find((c) => c.kind === 'master')!;
+    this.mono = model.output === 'mono';
+    this.strip = new Strip(master, null, model.sampleRate, maxBlock, { needsTap: false, trimGain: 1, silenced: false, ignorePan: this.mono });
+    this.headGain = Math.pow(10, headGainDb / 20);
+    this.latency = this.strip.latency;
+  }
+
+  /** `input` is the master's input as the graph gave it (2 channels); `out` gets 2, or 1 for mono output. */
+  process(input: readonly Float64Array[], n: number, out: Float64Array[]): void {
+    const g = this.headGain;
+    for (let c = 0; c < 2; c++) {
+      const src = input[c]!;
+      const dst = this.strip.input[c]!;
+      if (g === 1) dst.set(src.subarray(0, n));
+      else for (let i = 0; i < n; i++) dst[i] = src[i]! * g;
+    }
+    this.strip.process(0, n);
+    const L = this.strip.out[0]!;
+    const R = this.strip.out[1]!;
+    if (this.mono) {
+      const o = out[0]!;
+      for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
+    } else {
+      out[0]!.set(L.subarray(0, n));
+      out[1]!.set(R.subarray(0, n));
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Offline rendering: drives a MixGraph over a span of the timeline, removes
+ * the graph's latency, and hands the master output to a sink block by block
+ * (the CLI writes it to a WAV file as it goes, so memory stays flat).
+ */
+import { MixGraph } from './graph.js';
+
+export interface RenderSink {
+  /** Planar master output: 2 channels, or 1 for `output mono`. */
+  write(channels: readonly Float64Array[], frames: number): void;
+}
+
+export interface RenderSpan {
+  /** First timeline frame of the output. */
+  readonly start: number;
+  /** Frames of output. */
+  readonly frames: number;
+  /**
+   * Frames rendered (and discarded) before `start`, so compressors and
+   * filters have settled when a span starts mid-song.
+   */
+  readonly preroll?: number;
+}
+
+export interface RenderProgress {
+  (done: number, total: number): void;
+}
+
+/** Renders `span` of the graph's timeline into `sink`. */
+export function renderSpan(graph: MixGraph, span: RenderSpan, sink: RenderSink, blockSize = 1024, progress?: RenderProgress): void {
+  const channels = graph.model.output === 'mono' ? 1 : 2;
+  const out = Array.from({ length: channels }, () => new Float64Array(blockSize));
+  const preroll = Math.min(span.preroll ?? 0, span.start);
+  // Graph position p yields timeline frame p - latency.
+  let p = span.start - preroll;
+  let skip = preroll + graph.latency;
+  let written = 0;
+  while (written < span.frames) {
+    const n = Math.min(blockSize, skip > 0 ? skip : span.frames - written);
+    graph.process(p, n, out);
+    p += n;
+    if (skip > 0) {
+      skip -= n;
+      continue;
+    }
+    sink.write(out, n);
+    written += n;
+    progress?.(written, span.frames);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * One channel strip, in the design's order (§4): sources → trim (and
+ * polarity) → inserts → fader (mute, solo) → pan. Taps after the inserts
+ * feed side-chain keys and pre-fader sends.
+ *
+ * Every stage works sample by sample with its state carried from block to
+ * block, so the output does not depend on the block size: the worklet's 128
+ * frames and the CLI's larger blocks give the same samples.
+ */
+import type { ChannelModel, ProcessorModel } from '../../../grammar/src/model.js';
+import { BiquadChain, bandSections } from '../dsp/biquad.js';
+import { Compressor } from '../dsp/compressor.js';
+import { Limiter } from '../dsp/limiter.js';
+import { balanceGains, monoPanGains } from '../dsp/pan.js';
+import type { TrackSources } from './sources.js';
+
+export interface Insert {
+  readonly type: ProcessorModel['type'];
+  readonly bypass: boolean;
+  /** Frames of delay this insert adds (a limiter's lookahead). */
+  readonly latency: number;
+  /** Channel whose post-insert tap keys this insert (comp only). */
+  readonly sidechain: string | null;
+  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
+  readonly gainReductionDb: number;
+}
+
+export function createInsert(p: ProcessorModel, channels: number, sampleRate: number): Insert {
+  switch (p.type) {
+    case 'eq': {
+      const chain = new BiquadChain(p.bands.flatMap((b) => bandSections(b, sampleRate)), channels);
+      return { type: 'eq', bypass: p.bypass, latency: 0, sidechain: null, gainReductionDb: 0, process: (b, n) => chain.process(b, n) };
+    }
+    case 'comp': {
+      const comp = new Compressor(channels, sampleRate, p);
+      return {
+        type: 'comp', bypass: p.bypass, latency: 0, sidechain: p.sidechain,
+        get gainReductionDb() { return comp.gainReductionDb; },
+        process: (b, n, key) => comp.process(b, n, key),
+      };
+    }
+    case 'limit': {
+      const limiter = new Limiter(channels, sampleRate, p);
+      return {
+        type: 'limit', bypass: p.bypass, latency: p.bypass ? 0 : limiter.latency, sidechain: null,
+        get gainReductionDb() { return limiter.gainReductionDb; },
+        process: (b, n) => limiter.process(b, n),
+      };
+    }
+  }
+}
+
+export interface StripOptions {
+  /** Keep a copy of the post-insert signal (side-chain keys, pre-fader sends). */
+  readonly needsTap: boolean;
+  /** Linear trim gain (a fixed trim, or the measured `trim auto` gain). */
+  readonly trimGain: number;
+  /** Silenced by another channel's solo. */
+  readonly silenced: boolean;
+  /** `output mono`: pan is ignored. */
+  readonly ignorePan: boolean;
+  /**
+   * Buffers for `out` and `tap` supplied from outside: shared memory when the
+   * strip runs in a worker thread and the graph reads its output directly.
+   */
+  readonly outputBuffers?: { readonly out: Float64Array[]; readonly tap: Float64Array[] | null };
+}
+
+export class Strip {
+  readonly name: string;
+  readonly kind: ChannelModel['kind'];
+  /** Channels from the sources to the pan: 1 for a track of mono files, else 2. */
+  readonly channels: 1 | 2;
+  /** Input: a track's summed sources, or what is routed and sent to a bus. */
+  readonly input: Float64Array[];
+  /** Post-fader, post-pan, always stereo. */
+  readonly out: Float64Array[];
+  /** A copy of the signal after the inserts, for side-chain keys and pre-fader sends. */
+  readonly tap: Float64Array[] | null;
+  readonly inserts: Insert[];
+  /** Frames the strip's input lags the timeline (latency compensation). */
+  inputLag = 0;
+  /** Linear gains: trim with polarity, fader. */
+  private trimGain: number;
+  private faderGain: number;
+  private panL: number;
+  private panR: number;
+  private readonly stereoPan: boolean;
+  /** Keys for keyed inserts, by insert index (filled by the graph each block). */
+  readonly keys: (readonly Float64Array[] | null)[];
+  /** Peak of the last block after the fader, per side (for meters). */
+  peakL = 0;
+  peakR = 0;
+
+  constructor(
+    readonly model: ChannelModel,
+    readonly sources: TrackSources | null,
+    sampleRate: number,
+    maxBlock: number,
+    options: StripOptions,
+  ) {
+    this.name = model.name;
+    this.kind = model.kind;
+    this.channels = model.kind === 'track' ? (sources?.channels ?? 1) : 2;
+    const buffers = (n: number) => Array.from({ length: n }, () => new Float64Array(maxBlock));
+    this.input = buffers(2);
+    this.out = options.outputBuffers?.out ?? buffers(2);
+    this.tap = options.needsTap ? options.outputBuffers?.tap ?? buffers(2) : null;
+    this.inserts = model.inserts.map((p) => createInsert(p, this.channels, sampleRate));
+    this.keys = this.inserts.map(() => null);
+    this.trimGain = options.trimGain * (model.polarityInvert ? -1 : 1);
+    this.silent = options.silenced || model.mute;
+    this.faderGain = this.silent ? 0 : Math.pow(10, model.gainDb / 20);
+    const pan = options.ignorePan ? 0 : model.pan;
+    this.stereoPan = this.channels === 2;
+    const g = this.stereoPan ? balanceGains(pan) : monoPanGains(pan);
+    this.panL = g.left;
+    this.panR = g.right;
+  }
+
+  /** Total latency of the inserts, frames. */
+  get latency(): number {
+    return this.inserts.reduce((sum, i) => sum + (i.bypass ? 0 : i.latency), 0);
+  }
+
+  /** Latency of the inserts before insert `index`. */
+  latencyBefore(index: number): number {
+    let sum = 0;
+    for (let i = 0; i < index; i++) sum += this.inserts[i]!.bypass ? 0 : this.inserts[i]!.latency;
+    return sum;
+  }
+
+  /** Muted, or silenced by another channel's solo: its output and every send are silent. */
+  readonly silent: boolean;
+
+  /**
+   * Processes frames [t0, t0+n) of the timeline. For a track the sources are
+   * read here; for a bus the input has been filled by the graph.
+   */
+  process(t0: number, n: number): void {
+    const ch = this.channels;
+    const x = this.input;
+    if (this.sources) {
+      for (let c = 0; c < ch; c++) x[c]!.fill(0, 0, n);
+      this.sources.render(t0 - this.inputLag, n, x);
+    }
+    const trim = this.trimGain;
+    if (trim !== 1) for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= trim; }
+    for (let k = 0; k < this.inserts.length; k++) {
+      const insert = this.inserts[k]!;
+      if (!insert.bypass) insert.process(x, n, this.keys[k] ?? null);
+    }
+    if (this.tap) for (let c = 0; c < ch; c++) this.tap[c]!.set(x[c]!.subarray(0, n));
+    // Fader and pan into the stereo output.
+    const gl = this.faderGain * this.panL;
+    const gr = this.faderGain * this.panR;
+    const L = this.out[0]!;
+    const R = this.out[1]!;
+    const inL = x[0]!;
+    const inR = this.stereoPan ? x[1]! : x[0]!;
+    let pl = 0;
+    let pr = 0;
+    for (let i = 0; i < n; i++) {
+      const l = inL[i]! * gl;
+      const r = inR[i]! * gr;
+      L[i] = l;
+      R[i] = r;
+      if (l > pl) pl = l; else if (-l > pl) pl = -l;
+      if (r > pr) pr = r; else if (-r > pr) pr = -r;
+    }
+    this.peakL = pl;
+    this.peakR = pr;
+  }
+}
