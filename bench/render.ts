@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Mulberry32, wavHeader } from '../engine/src/wav-encode.js';
 
 const TRACKS = 16;
@@ -50,12 +51,15 @@ function mixFile(): string {
   return s;
 }
 
-/** The same graph for ffmpeg: per input the three biquads, acompressor, volume; then a plain sum. */
+/**
+ * The same graph for ffmpeg: per input the three biquads, acompressor (peak
+ * detection and max-linked like ours), volume; then a plain sum.
+ */
 function ffmpegArgs(out: string): string[] {
   const inputs = Array.from({ length: TRACKS }, (_, t) => ['-i', join(dir, `stem${t}.wav`)]).flat();
   const chains = Array.from({ length: TRACKS }, (_, t) =>
     `[${t}:a]highpass=f=80:p=2:t=q:w=0.7071,equalizer=f=1000:t=q:w=1:g=-3,highshelf=f=8000:t=q:w=0.7071:g=2,` +
-    `acompressor=threshold=-20dB:ratio=4:attack=10:release=100:knee=2,volume=-12dB[a${t}]`,
+    `acompressor=threshold=-20dB:ratio=4:attack=10:release=100:knee=6:detection=peak:link=maximum,volume=-12dB[a${t}]`,
   );
   const mix = `${Array.from({ length: TRACKS }, (_, t) => `[a${t}]`).join('')}amix=inputs=${TRACKS}:normalize=0[out]`;
   return ['-y', '-nostats', '-loglevel', 'error', ...inputs, '-filter_complex', [...chains, mix].join(';'), '-map', '[out]', '-c:a', 'pcm_f32le', out];
@@ -68,14 +72,17 @@ function timeRun(fn: () => void): number {
 }
 
 function renderOurs(threads: number): { seconds: number; peakMb: number } {
-  // A small wrapper reports the render process's peak RSS (threads included).
-  const wrapper = `process.argv = [process.argv[0], ${JSON.stringify(cli)}, 'render', ${JSON.stringify(join(dir, 'bench.mix'))}, '-o', ${JSON.stringify(join(dir, `ours-${threads}.wav`))}, '--bits', '32f', '--threads', '${threads}'];
-process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
-await import(${JSON.stringify(cli)});`;
+  // A small wrapper reports the render process's peak RSS (worker threads included).
+  const wrapper = join(dir, 'measure.mjs');
+  writeFileSync(wrapper, `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
+process.argv.splice(1, 1, ${JSON.stringify(cli)});
+await import(${JSON.stringify(pathToFileURL(cli).href)});
+`);
+  const args = [wrapper, 'render', join(dir, 'bench.mix'), '-o', join(dir, `ours-${threads}.wav`), '--bits', '32f', '--threads', String(threads)];
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`render failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`render failed (${r.status ?? r.signal}): ${r.stderr}`);
   const kb = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN);
   return { seconds, peakMb: kb / 1024 };
 }

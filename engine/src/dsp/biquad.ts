@@ -163,6 +163,31 @@ export class BiquadChain {
     const st = this.state;
     for (let s = 0; s < this.sections; s++) {
       const b0 = c[s * 5]!, b1 = c[s * 5 + 1]!, b2 = c[s * 5 + 2]!, a1 = c[s * 5 + 3]!, a2 = c[s * 5 + 4]!;
+      if (this.channels === 2) {
+        // Both channels in one loop: two independent recursions run side by
+        // side, which the CPU overlaps (one alone waits on its own feedback).
+        const L = buffers[0]!;
+        const R = buffers[1]!;
+        const k = s * 4;
+        let l1 = st[k]!, l2 = st[k + 1]!, r1 = st[k + 2]!, r2 = st[k + 3]!;
+        for (let i = 0; i < frames; i++) {
+          const xl = L[i]!;
+          const xr = R[i]!;
+          const yl = b0 * xl + l1;
+          const yr = b0 * xr + r1;
+          l1 = b1 * xl - a1 * yl + l2;
+          r1 = b1 * xr - a1 * yr + r2;
+          l2 = b2 * xl - a2 * yl;
+          r2 = b2 * xr - a2 * yr;
+          L[i] = yl;
+          R[i] = yr;
+        }
+        st[k] = Math.abs(l1) < 1e-30 ? 0 : l1;
+        st[k + 1] = Math.abs(l2) < 1e-30 ? 0 : l2;
+        st[k + 2] = Math.abs(r1) < 1e-30 ? 0 : r1;
+        st[k + 3] = Math.abs(r2) < 1e-30 ? 0 : r2;
+        continue;
+      }
       for (let ch = 0; ch < this.channels; ch++) {
         const buf = buffers[ch]!;
         const k = (s * this.channels + ch) * 2;

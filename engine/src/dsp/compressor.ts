@@ -256,13 +256,16 @@ export class Compressor {
     const k = key ?? buffers;
     for (let start = 0; start < frames; start += CHUNK) {
       const n = Math.min(CHUNK, frames - start);
-      this.computeGains(k, start, n);
-      this.applyGains(buffers, start, n);
+      this.computeGains(k, start, n, buffers);
+      if (this.channels > 2) this.applyGains(buffers, start, n);
     }
   }
 
-  /** The per-frame output factor of frames start .. start+n−1 into `gains`. */
-  private computeGains(key: readonly Float64Array[], start: number, n: number): void {
+  /**
+   * The per-frame output factor of frames start .. start+n−1 into `gains`;
+   * for 1 or 2 channels it is applied to `buffers` in the same pass.
+   */
+  private computeGains(key: readonly Float64Array[], start: number, n: number, buffers: Float64Array[]): void {
     const gains = this.gains;
     const T = this.thresholdDb;
     const W = this.kneeDb;
@@ -281,6 +284,10 @@ export class Compressor {
     const k0 = key[0]!;
     const k1 = key.length > 1 ? key[1]! : k0;
     const many = key.length > 2;
+    // Applied here for 1 or 2 channels (one pass over the audio, not two).
+    const apply = this.channels <= 2;
+    const o0 = buffers[0]!;
+    const o1 = this.channels === 2 ? buffers[1]! : null;
     let s = this.smoothedDb;
 
     for (let i = 0; i < n; i++) {
@@ -311,7 +318,13 @@ export class Compressor {
       else s = aR * s + bR * g;
       if (s < FLUSH_DB) s = 0;
 
-      gains[i] = s < APPLY_EPSILON_DB ? idle : dry + wet * fastDbToAmplitude(makeup - s);
+      const gain = s < APPLY_EPSILON_DB ? idle : dry + wet * fastDbToAmplitude(makeup - s);
+      if (apply) {
+        o0[j] = o0[j]! * gain;
+        if (o1) o1[j] = o1[j]! * gain;
+      } else {
+        gains[i] = gain;
+      }
     }
     this.smoothedDb = s;
   }

@@ -92,15 +92,24 @@ export class TrackSources {
   /** Adds the summed sources for timeline frames [t0, t0+n) into out (1 or 2 channels, zeroed by the caller). */
   render(t0: number, n: number, out: Float64Array[]): void {
     const t1 = t0 + n;
+    let empty = true;
     for (const clip of this.clips) {
       if (clip.end <= t0 || clip.start >= t1) continue;
       const a = Math.max(t0, clip.start);
       const b = Math.min(t1, clip.end);
       const count = b - a;
-      clip.source.read(a - clip.at, count, this.scratch, 0);
       const edgeIn = clip.inEdge;
       const edgeOut = clip.outEdge;
       const fullyInside = a >= edgeIn + clip.fadeIn / 2 && b <= edgeOut - clip.fadeOut / 2;
+      if (empty && fullyInside && a === t0 && b === t1 && clip.source.channels === this.channels) {
+        // The common case, one clip over the whole block: read straight into the output.
+        clip.source.read(a - clip.at, count, out, 0);
+        if (clip.gain !== 1) for (let c = 0; c < this.channels; c++) { const o = out[c]!; for (let i = 0; i < n; i++) o[i]! *= clip.gain; }
+        empty = false;
+        continue;
+      }
+      empty = false;
+      clip.source.read(a - clip.at, count, this.scratch, 0);
       for (let c = 0; c < this.channels; c++) {
         const src = this.scratch[clip.source.channels === 2 ? c : 0]!;
         const dst = out[c]!;
