@@ -8,10 +8,18 @@ export function documentFolder(uri: string): string | null {
   return Utils.dirname(u).fsPath;
 }
 
-/** An absolute path for a path written in a mix file (relative, `/`-separated). */
+const resolved = new Map<string, string>();
+
+/** An absolute path for a path written in a mix file (relative, `/`-separated). Cached: validation asks for every clip on every keystroke. */
 export function resolveAudioPath(folder: string, written: string): string {
-  const u = Utils.resolvePath(URI.file(folder), written.replace(/\\/g, '/'));
-  return u.fsPath;
+  const key = `${folder}\u0000${written}`;
+  let path = resolved.get(key);
+  if (path === undefined) {
+    path = Utils.resolvePath(URI.file(folder), written.replace(/\\/g, '/')).fsPath;
+    if (resolved.size > 50_000) resolved.clear();
+    resolved.set(key, path);
+  }
+  return path;
 }
 
 export function fileUri(path: string): string {

@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { check } from '../../grammar/src/index.js';
 import { AudioFactStore } from './audio-facts.js';
 import { AudioFileIndex } from './audio-files.js';
 import { MixDocuments, type DocState } from './documents.js';
@@ -23,6 +24,17 @@ import { inlayHints } from './features/inlay-hints.js';
 import { definition, prepareRename, references, rename } from './features/navigation.js';
 import { documentSymbols, foldingRanges } from './features/outline.js';
 import { semanticTokens, semanticTokensLegend } from './features/semantic-tokens.js';
+
+/** Every statement form once, so the warm-up compiles the whole grammar. */
+const WARM_UP = `title "w"\nsamplerate 48000 Hz\ntempo 120 bpm\nmeter 4/4\noutput stereo\nlength 1:00\nmarker m bar 2 beat 1\nreference r "r.wav" gain -1 dB
+track t { label "t"; color "#ffffff"; hidden; mute; solo; clip "a.wav" at 0 s from m to 2:00.5 fade 10 ms gain -1 dB; file "b.wav"; cut 1 s to 2 s
+  trim auto -18 dBFS rms; polarity invert; eq { highpass 30 Hz slope 24 dB/oct; bell 1 kHz -3 dB q 1; bypass }
+  comp { threshold -20 dB; ratio 4:1; knee 6 dB; attack 10 ms; release 100 ms; makeup 1 dB; mix 50%; sidechain u }
+  gain -3 dB; pan -10%; to b; send b -6 dB pre }
+track u { file "u.wav" }
+bus b { limit { ceiling -1 dBTP; release 50 ms; lookahead 1.5 ms } }
+master { target -14 LUFS }
+`;
 
 export interface ServerOptions {
   readonly host: FileHost;
@@ -71,7 +83,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     peakDbfs: (folder, path) => facts.peakDbfs(resolveAudioPath(folder, path)),
   };
 
-  connection.onInitialize((): InitializeResult => ({
+  connection.onInitialize((): InitializeResult => {
+    // Warm the parser and analysis up on a small session now, so the first
+    // real document does not pay for building and compiling the grammar.
+    check(WARM_UP, { fileName: 'warm-up.mix' });
+    return initializeResult;
+  });
+
+  const initializeResult: InitializeResult = ({
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: [' ', '"', '/'] },
@@ -88,7 +107,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       inlayHintProvider: true,
     },
     serverInfo: { name: 'mixdown', version: '0.1.0' },
-  }));
+  });
 
   documents.onDidOpen((e) => validateNow(e.document.uri));
   documents.onDidChangeContent((e) => {
