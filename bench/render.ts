@@ -13,10 +13,17 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Mulberry32, wavHeader } from '../engine/src/wav-encode.js';
 
-const TRACKS = 16;
-const SECONDS = 60;
+/**
+ * `--large`: 100 tracks x 5 minutes (4 distinct 5-minute stems shared by the
+ * tracks, to spare the disk), our render only: that it works, its speed and
+ * its peak memory.
+ */
+const LARGE = process.argv.includes('--large');
+const TRACKS = LARGE ? 100 : 16;
+const SECONDS = LARGE ? 300 : 60;
+const STEMS = LARGE ? 4 : TRACKS;
 const RATE = 48000;
-const dir = join(tmpdir(), 'mixdown-bench-render');
+const dir = join(tmpdir(), LARGE ? 'mixdown-bench-render-large' : 'mixdown-bench-render');
 const cli = resolve('dist/cli.js');
 
 function writeStem(path: string, seed: number): void {
@@ -45,7 +52,7 @@ function writeStem(path: string, seed: number): void {
 function mixFile(): string {
   let s = `title "render benchmark"\nsamplerate ${RATE} Hz\n`;
   for (let t = 0; t < TRACKS; t++) {
-    s += `track t${t} {\n  file "stem${t}.wav"\n  eq {\n    highpass 80 Hz\n    bell 1 kHz -3 dB q 1\n    highshelf 8 kHz +2 dB\n  }\n`;
+    s += `track t${t} {\n  file "stem${t % STEMS}.wav"\n  eq {\n    highpass 80 Hz\n    bell 1 kHz -3 dB q 1\n    highshelf 8 kHz +2 dB\n  }\n`;
     s += `  comp {\n    threshold -20 dB\n    ratio 4:1\n    attack 10 ms\n    release 100 ms\n    knee 6 dB\n  }\n  gain -12 dB\n}\n`;
   }
   return s;
@@ -89,8 +96,15 @@ await import(${JSON.stringify(pathToFileURL(cli).href)});
 
 mkdirSync(dir, { recursive: true });
 process.stdout.write(`preparing ${TRACKS} stereo stems of ${SECONDS} s in ${dir} ...\n`);
-for (let t = 0; t < TRACKS; t++) writeStem(join(dir, `stem${t}.wav`), 1000 + t);
+for (let t = 0; t < STEMS; t++) writeStem(join(dir, `stem${t}.wav`), 1000 + t);
 writeFileSync(join(dir, 'bench.mix'), mixFile());
+
+if (LARGE) {
+  const two = renderOurs(2);
+  process.stdout.write(`\nrender: ${TRACKS} stereo tracks x ${SECONDS} s, bell + high pass + high shelf + compressor + fader, 48 kHz\n`);
+  process.stdout.write(`mixdown, 2 threads   ${two.seconds.toFixed(1)} s   ${(SECONDS / two.seconds).toFixed(1)}x real time   peak RSS ${two.peakMb.toFixed(0)} MB\n`);
+  process.exit(0);
+}
 
 const ffmpegVersion = execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0];
 const ffmpegSeconds = timeRun(() => execFileSync('ffmpeg', ffmpegArgs(join(dir, 'ffmpeg.wav'))));
