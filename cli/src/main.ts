@@ -16,7 +16,7 @@ commands:
                                      --check: exit 1 if it is not formatted
                                      --write: rewrite the file in place
   render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR]
-                  [--from TIME] [--to TIME]
+                  [--from TIME] [--to TIME] [--threads N]
                                      render the mix to a WAV file
   meter FILE.wav|SONG.mix [--json]   loudness (EBU R128 / BS.1770-4)
 
@@ -41,6 +41,15 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new CliError(`unknown command '${command}'\n\n${USAGE}`, EXIT.usage);
   }
+}
+
+// Ctrl-C or a kill: leave through process.exit, so unfinished outputs and
+// temporary files are removed by their 'exit' handlers.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    out.stderr(`\nmixdown: stopped (${signal}); nothing was written\n`);
+    process.exit(130);
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckedDocument, MixModel } from '../../grammar/src/index.js';
 import { MixGraph, measureAutoTrims } from '../../engine/src/render/graph.js';
 import { MasterChain } from '../../engine/src/render/master.js';
-import { renderSpan } from '../../engine/src/render/offline.js';
+import { renderBlocks } from '../../engine/src/render/offline.js';
 import { SourceError } from '../../engine/src/render/sources.js';
 import type { Strip } from '../../engine/src/render/strip.js';
 import { findTargetGain, type TargetResult } from '../../engine/src/render/target.js';
@@ -26,7 +26,7 @@ const BLOCK = 4096;
 const PREROLL_S = 2;
 
 function parseRenderArgs(args: string[]): RenderJob & { out: string } {
-  const usage = 'usage: mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from TIME] [--to TIME]';
+  const usage = 'usage: mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from TIME] [--to TIME] [--threads N]';
   const files: string[] = [];
   const opts: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
@@ -61,12 +61,10 @@ export async function runRender(args: string[], out: Output): Promise<number> {
     out.stderr(`${a.file}: not rendered: ${summary(checked.diagnostics.filter((d) => d.severity === 'error'))}\n`);
     return EXIT.mixErrors;
   }
-  if (resolve(a.out) === resolve(a.file)) throw new CliError(`render: the output would overwrite the mix file ${a.file}`);
-  const sources = new Set(checked.model.channels.flatMap((c) => c.clips.map((k) => resolve(dirname(a.file), k.path))));
-  if (sources.has(resolve(a.out))) throw new CliError(`render: the output ${a.out} is one of the session's sources; choose another name`);
+  guardOutputs(checked.model, a);
 
   const started = performance.now();
-  const result = renderMix(checked, a, out);
+  const result = await renderMix(checked, a, out);
   const seconds = (performance.now() - started) / 1000;
   const r = result.report;
   const speed = seconds > 0 ? result.durationS / seconds : Infinity;
@@ -108,7 +106,15 @@ export interface RenderJob {
   threads?: number | null;
 }
 
-export function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, options: { channelMeters?: boolean } = {}): RenderResult {
+/** Lets signals (Ctrl-C) and I/O through now and then during a long render. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function drive(steps: Iterable<void>): Promise<void> {
+  let n = 0;
+  for (const _ of steps) if (++n % 32 === 0) await breathe();
+}
+
+export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, options: { channelMeters?: boolean } = {}): Promise<RenderResult> {
   const model = checked.model;
   const folder = dirname(resolve(a.file));
   const rate = model.sampleRate;
@@ -153,35 +159,39 @@ export function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, o
 
     if (!cache) {
       // One pass: the master output goes straight to the file.
-      renderSpan(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); } }, BLOCK, (done) => progress.update(done / rate));
+      await drive(renderBlocks(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); } }, BLOCK, (done) => progress.update(done / rate)));
     } else {
       // Pass 1 renders every channel once; the master's input is cached (stems are written here).
-      renderSpan(graph, span, { write: () => {} }, BLOCK, (done) => progress.update(done / rate));
+      await drive(renderBlocks(graph, span, { write: () => {} }, BLOCK, (done) => progress.update(done / rate)));
       progress.done();
       const startPos = span.start - Math.min(span.preroll, span.start);
       const skip = span.start - startPos + graph.latency;
-      const runMaster = (gainDb: number, sink: (b: readonly Float64Array[], n: number) => void) => {
+      const spooled = cache;
+      function* runMaster(gainDb: number, sink: (b: readonly Float64Array[], n: number) => void): Generator<void> {
         const chain = new MasterChain(model, gainDb, BLOCK);
         const input = [new Float64Array(BLOCK), new Float64Array(BLOCK)];
         const o = Array.from({ length: channels }, () => new Float64Array(BLOCK));
-        for (let p = 0; p < cache.frames; p += BLOCK) {
-          const n = Math.min(BLOCK, cache.frames - p);
-          cache.read(p, n, input);
+        for (let p = 0; p < spooled.frames; p += BLOCK) {
+          const n = Math.min(BLOCK, spooled.frames - p);
+          spooled.read(p, n, input);
           chain.process(input, n, o);
           // Same alignment as the graph: drop pre-roll and latency, keep the span.
           const from = Math.max(0, skip - p);
           const to = Math.min(n, skip + span.frames - p);
           if (to > from) sink(from === 0 ? o : o.map((b) => b.subarray(from)), to - from);
+          yield;
         }
-      };
+      }
+      // The search itself is synchronous (measure() returns a number), so each
+      // measurement runs to completion; the passes are short (master only).
       targetResult = findTargetGain({
         measure: (g) => {
           const m = new LoudnessMeter(rate, channels);
-          runMaster(g, (b, n) => m.process(b, n));
+          for (const _ of runMaster(g, (b, n) => m.process(b, n))) { /* to the end */ }
           return m.report().integratedLufs;
         },
       }, target!);
-      runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); });
+      await drive(runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); }));
     }
     progress.done();
     for (const w of writers) w.finish();
@@ -189,7 +199,7 @@ export function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, o
     return { report: meter.report(), durationS: span.frames / rate, target: targetResult, clipped: main?.clippedSamples ?? 0, channels: channelReports };
   } catch (err) {
     for (const w of writers) w.abort();
-    if (err instanceof SourceError) throw new CliError(`cannot render: ${err.path}: ${err.reason}`, EXIT.mixErrors);
+    if (err instanceof SourceError) throw new CliError(`cannot read ${err.path}: ${err.reason}`, EXIT.mixErrors);
     if (err instanceof CliError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code) throw new CliError(`cannot write: ${(err as Error).message}`);
@@ -198,6 +208,20 @@ export function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, o
     void pool?.close();
     spool?.dispose();
     provider.close();
+  }
+}
+
+/** Nothing the render writes may replace the mix file or any audio it reads. */
+function guardOutputs(model: MixModel, a: RenderJob & { out: string }): void {
+  const folder = dirname(resolve(a.file));
+  const inputs = new Map<string, string>([[resolve(a.file), 'the mix file']]);
+  for (const c of model.channels) for (const k of c.clips) inputs.set(resolve(folder, k.path), `the source ${k.path}`);
+  for (const r of model.references) inputs.set(resolve(folder, r.path), `the reference ${r.path}`);
+  const outputs = [resolve(a.out)];
+  if (a.stems) for (const c of model.channels) if (c.kind !== 'master') outputs.push(resolve(a.stems, `${c.name}.wav`));
+  for (const o of outputs) {
+    const what = inputs.get(o);
+    if (what) throw new CliError(`render: writing ${o} would replace ${what}; choose another ${o === resolve(a.out) ? 'output name' : 'stems folder'}`);
   }
 }
 
@@ -257,7 +281,11 @@ function timeSpan(model: MixModel, length: number, a: RenderJob): { start: numbe
   const rate = model.sampleRate;
   const start = a.from ? Math.round(parseTimeArg(a.from, model, '--from') * rate) : 0;
   const end = a.to ? Math.round(parseTimeArg(a.to, model, '--to') * rate) : length;
-  if (end <= start) throw new CliError(`render: --to (${clock(end / rate)}) must come after --from (${clock(start / rate)})`);
+  if (end <= start) {
+    throw new CliError(a.to
+      ? `render: --to (${clock(end / rate)}) must come after --from (${clock(start / rate)})`
+      : `render: --from ${clock(start / rate)} is at or past the end of the session (${clock(length / rate)})`);
+  }
   if (length === 0 && !a.to) throw new CliError('render: the session has no audio to render (no clips, and no length)');
   return { start, frames: end - start, preroll: Math.round(PREROLL_S * rate) };
 }

@@ -182,10 +182,10 @@ export class BiquadChain {
           L[i] = yl;
           R[i] = yr;
         }
-        st[k] = Math.abs(l1) < 1e-30 ? 0 : l1;
-        st[k + 1] = Math.abs(l2) < 1e-30 ? 0 : l2;
-        st[k + 2] = Math.abs(r1) < 1e-30 ? 0 : r1;
-        st[k + 3] = Math.abs(r2) < 1e-30 ? 0 : r2;
+        st[k] = Math.abs(l1) < 1e-300 ? 0 : l1;
+        st[k + 1] = Math.abs(l2) < 1e-300 ? 0 : l2;
+        st[k + 2] = Math.abs(r1) < 1e-300 ? 0 : r1;
+        st[k + 3] = Math.abs(r2) < 1e-300 ? 0 : r2;
         continue;
       }
       for (let ch = 0; ch < this.channels; ch++) {
@@ -200,9 +200,10 @@ export class BiquadChain {
           z2 = b2 * x - a2 * y;
           buf[i] = y;
         }
-        // Flush decayed state to zero: subnormal doubles make the next blocks slow.
-        st[k] = Math.abs(z1) < 1e-30 ? 0 : z1;
-        st[k + 1] = Math.abs(z2) < 1e-30 ? 0 : z2;
+        // Flush state that has decayed to nothing (far below anything a
+        // float32 or 24-bit output can show): subnormal doubles are slow.
+        st[k] = Math.abs(z1) < 1e-300 ? 0 : z1;
+        st[k + 1] = Math.abs(z2) < 1e-300 ? 0 : z2;
       }
     }
   }

@@ -28,6 +28,14 @@ export interface RenderProgress {
 
 /** Renders `span` of the graph's timeline into `sink`. */
 export function renderSpan(graph: MixGraph, span: RenderSpan, sink: RenderSink, blockSize = 1024, progress?: RenderProgress): void {
+  for (const _ of renderBlocks(graph, span, sink, blockSize, progress)) { /* all at once */ }
+}
+
+/**
+ * The same, one block per step: a host that must stay responsive (to a
+ * Ctrl-C, a cancel button) drives it and yields between steps.
+ */
+export function* renderBlocks(graph: MixGraph, span: RenderSpan, sink: RenderSink, blockSize = 1024, progress?: RenderProgress): Generator<void> {
   const channels = graph.model.output === 'mono' ? 1 : 2;
   const out = Array.from({ length: channels }, () => new Float64Array(blockSize));
   const preroll = Math.min(span.preroll ?? 0, span.start);
@@ -41,10 +49,11 @@ export function renderSpan(graph: MixGraph, span: RenderSpan, sink: RenderSink, 
     p += n;
     if (skip > 0) {
       skip -= n;
-      continue;
+    } else {
+      sink.write(out, n);
+      written += n;
+      progress?.(written, span.frames);
     }
-    sink.write(out, n);
-    written += n;
-    progress?.(written, span.frames);
+    yield;
   }
 }

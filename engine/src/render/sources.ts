@@ -65,7 +65,9 @@ export class TrackSources {
     const opened = clips.map((c) => ({ model: c, source: provider.open(c.path) }));
     this.channels = opened.some((o) => o.source.channels === 2) ? 2 : 1;
     this.clips = opened.map(({ model: c, source }) => {
-      const at = c.at * sampleRate;
+      // A file is placed on a whole frame: reading at a fractional position
+      // would mean interpolating every sample (bar times rarely fall on one).
+      const at = Math.round(c.at * sampleRate);
       const fileEnd = at + source.frames;
       const from = Math.max(at, c.from * sampleRate);
       // A fade at an edge inside the audio is centred on it (so meeting clips
