@@ -30,3 +30,6 @@ if (watch) {
 } else {
   await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
 }
+
+// The webview's bundles (browser ESM): the AudioWorklet processor and its pages.
+await import('./build-media.mjs');

@@ -272,8 +272,14 @@ export class MixGraph {
       const o = out[0]!;
       for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
     } else {
-      out[0]!.set(L.subarray(0, n));
-      out[1]!.set(R.subarray(0, n));
+      // Plain loops: `set(subarray())` would make two views per block, and the
+      // worklet's per-block path must not allocate.
+      const oL = out[0]!;
+      const oR = out[1]!;
+      for (let i = 0; i < n; i++) {
+        oL[i] = L[i]!;
+        oR[i] = R[i]!;
+      }
     }
   }
 

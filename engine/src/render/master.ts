@@ -5,6 +5,7 @@
  * gives exactly the samples the full graph gives.
  */
 import type { MixModel } from '../../../grammar/src/model.js';
+import { stripOptions } from './graph.js';
 import { Strip } from './strip.js';
 
 export class MasterChain {
@@ -17,7 +18,8 @@ export class MasterChain {
   constructor(model: MixModel, headGainDb: number, maxBlock: number) {
     const master = model.channels.find((c) => c.kind === 'master')!;
     this.mono = model.output === 'mono';
-    this.strip = new Strip(master, null, model.sampleRate, maxBlock, { needsTap: false, trimGain: 1, silenced: false, ignorePan: this.mono });
+    // The same options the graph builds master with (its trim included).
+    this.strip = new Strip(master, null, model.sampleRate, maxBlock, stripOptions(model, master, undefined));
     this.headGain = Math.pow(10, headGainDb / 20);
     this.latency = this.strip.latency;
   }
@@ -28,7 +30,7 @@ export class MasterChain {
     for (let c = 0; c < 2; c++) {
       const src = input[c]!;
       const dst = this.strip.input[c]!;
-      if (g === 1) dst.set(src.subarray(0, n));
+      if (g === 1) for (let i = 0; i < n; i++) dst[i] = src[i]!;
       else for (let i = 0; i < n; i++) dst[i] = src[i]! * g;
     }
     this.strip.process(0, n);
@@ -38,8 +40,12 @@ export class MasterChain {
       const o = out[0]!;
       for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
     } else {
-      out[0]!.set(L.subarray(0, n));
-      out[1]!.set(R.subarray(0, n));
+      const oL = out[0]!;
+      const oR = out[1]!;
+      for (let i = 0; i < n; i++) {
+        oL[i] = L[i]!;
+        oR[i] = R[i]!;
+      }
     }
   }
 }

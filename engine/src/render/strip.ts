@@ -150,7 +150,13 @@ export class Strip {
       const insert = this.inserts[k]!;
       if (!insert.bypass) insert.process(x, n, this.keys[k] ?? null);
     }
-    if (this.tap) for (let c = 0; c < ch; c++) this.tap[c]!.set(x[c]!.subarray(0, n));
+    if (this.tap) {
+      for (let c = 0; c < ch; c++) {
+        const src = x[c]!;
+        const dst = this.tap[c]!;
+        for (let i = 0; i < n; i++) dst[i] = src[i]!;
+      }
+    }
     // Fader and pan into the stereo output.
     const gl = this.faderGain * this.panL;
     const gr = this.faderGain * this.panR;

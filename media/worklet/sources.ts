@@ -1,0 +1,109 @@
+/**
+ * Audio sources held in memory: WAV files decoded in the page by the
+ * engine's own WAV code (no browser codecs), then read by the engine in the
+ * page (`trim auto`) and in the worklet (the render).
+ *
+ * Files at another rate than the session go through the engine's Resampler,
+ * pulling from the decoded file exactly as the CLI's WavSource pulls from
+ * disk. The resampler's output depends only on the output frame index and the
+ * input, so both hosts get the same samples whatever their block sizes.
+ */
+import { Resampler } from '../../engine/src/dsp/resampler.js';
+import { SourceError, type AudioSource, type SourceProvider } from '../../engine/src/render/sources.js';
+import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
+import type { DecodedAudio } from './protocol.js';
+
+/** Decodes a whole WAV file. Throws a SourceError naming `path` when the file cannot be played. */
+export function decodeWav(path: string, bytes: Uint8Array): DecodedAudio {
+  const header = parseWavHeader(bytes, bytes.byteLength);
+  if (!header.ok) throw new SourceError(path, header.reason);
+  const f = header.format;
+  // Float32 holds 16/24-bit PCM and 32-bit float exactly; 32-bit PCM and 64-bit float need float64.
+  const exactIn32 = f.encoding === 'pcm' ? f.bitsPerSample <= 24 : f.bitsPerSample === 32;
+  const channels = Array.from({ length: f.channels }, () => (exactIn32 ? new Float32Array(f.frames) : new Float64Array(f.frames)));
+  decodeFrames(bytes, 0, f, 0, f.frames, channels);
+  return { path, sampleRate: f.sampleRate, frames: f.frames, channels };
+}
+
+/**
+ * out[c][offset + i] = frame (start + i) of channel c of `file`, zeros
+ * outside it. Plain loops: no views are made, nothing is allocated.
+ * Frames are whole numbers; a fractional `start` is floored rather than
+ * read as `undefined`, so a bad position can never put NaN into the graph.
+ */
+function readDecoded(file: DecodedAudio, at: number, count: number, out: Float64Array[], offset: number): void {
+  const start = Math.floor(at);
+  const from = Math.min(count, Math.max(0, -start));
+  const to = Math.max(from, Math.min(count, file.frames - start));
+  for (let c = 0; c < file.channels.length; c++) {
+    const src = file.channels[c]!;
+    const dst = out[c]!;
+    for (let i = 0; i < from; i++) dst[offset + i] = 0;
+    for (let i = from; i < to; i++) dst[offset + i] = src[start + i]!;
+    for (let i = to; i < count; i++) dst[offset + i] = 0;
+  }
+}
+
+/** A decoded file at the session's rate. */
+class DecodedSource implements AudioSource {
+  readonly channels: 1 | 2;
+  readonly frames: number;
+
+  constructor(private readonly file: DecodedAudio) {
+    this.channels = file.channels.length as 1 | 2;
+    this.frames = file.frames;
+  }
+
+  read(start: number, count: number, out: Float64Array[], offset: number): void {
+    readDecoded(this.file, start, count, out, offset);
+  }
+}
+
+/** A decoded file at another rate, resampled as the CLI does it. */
+class ResampledSource implements AudioSource {
+  readonly channels: 1 | 2;
+  readonly frames: number;
+  private readonly resampler: Resampler;
+  /** For reads at an offset (the resampler writes from index 0); grows to the largest read, then stays. */
+  private scratch: Float64Array[] = [];
+
+  constructor(file: DecodedAudio, sessionRate: number) {
+    this.channels = file.channels.length as 1 | 2;
+    this.resampler = new Resampler(file.sampleRate, sessionRate, this.channels, (start, count, out) => readDecoded(file, start, count, out, 0));
+    this.frames = Resampler.outputLength(file.frames, file.sampleRate, sessionRate);
+  }
+
+  read(start: number, count: number, out: Float64Array[], offset: number): void {
+    if (offset === 0) {
+      this.resampler.read(start, count, out);
+      return;
+    }
+    if ((this.scratch[0]?.length ?? 0) < count) this.scratch = Array.from({ length: this.channels }, () => new Float64Array(count));
+    this.resampler.read(start, count, this.scratch);
+    for (let c = 0; c < this.channels; c++) {
+      const src = this.scratch[c]!;
+      const dst = out[c]!;
+      for (let i = 0; i < count; i++) dst[offset + i] = src[i]!;
+    }
+  }
+}
+
+/**
+ * The engine's SourceProvider over decoded files. Each `open` gets its own
+ * source (and resampler state), as each clip gets its own reader in the CLI;
+ * the decoded samples themselves are shared.
+ */
+export class DecodedProvider implements SourceProvider {
+  private readonly files = new Map<string, DecodedAudio>();
+
+  constructor(files: readonly DecodedAudio[], private readonly sessionRate: number) {
+    for (const f of files) this.files.set(f.path, f);
+  }
+
+  open(path: string): AudioSource {
+    const file = this.files.get(path);
+    if (!file) throw new SourceError(path, 'audio file not loaded');
+    if (file.channels.length !== 1 && file.channels.length !== 2) throw new SourceError(path, `${file.channels.length} channels; only mono and stereo files are supported`);
+    return file.sampleRate === this.sessionRate ? new DecodedSource(file) : new ResampledSource(file, this.sessionRate);
+  }
+}

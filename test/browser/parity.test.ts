@@ -1,0 +1,260 @@
+/**
+ * The engine in an AudioWorklet in real Chromium renders the example session
+ * with the samples of `mixdown render --bits 32f`.
+ *
+ * The page (media/parity) checks the .mix text, fetches and decodes the WAV
+ * files with our own code, measures `trim auto`, and renders the session in
+ * an OfflineAudioContext through the processor (media/worklet), 128 frames
+ * at a time. The `target` head gain comes from the CLI's own search, run
+ * here in Node (it needs a whole render of every channel first), and is
+ * passed to the page.
+ *
+ * How close, and why. Both sides run the same code in float64 and round each
+ * output sample to float32 once, to nearest (the WAV writer with
+ * DataView.setFloat32, the worklet by storing into its output array, which
+ * the OfflineAudioContext hands to the destination untouched), and the
+ * engine's output does not depend on the block size. So the processor
+ * bundle, run in Node (worklet-in-node.ts) with its 128-frame blocks and
+ * in-memory sources, must give the CLI's file bit for bit: that is asserted
+ * first. Chromium is another V8, though, and its Math.sin, cos, tan, exp,
+ * log10 and pow differ from Node 20's in the last bit for a few percent of
+ * arguments (measured with Chromium 156); filter coefficients and gain
+ * curves go through them, so the float64 samples differ by about one part
+ * in 10^12 or less. That changes a sample's float32 rounding only when its
+ * float64 value lies that close to a midpoint between two float32 values:
+ * then the renders are one float32 step apart (each rounding is within
+ * 2^-24 of its own value, so the two are within 2^-23 relative of each
+ * other). The browser's render is held to exactly that: every sample equal
+ * or one float32 step away, and such steps rare (at most 1 sample in
+ * 10,000; a float64 difference of d relative flips roughly d * 10^7 of the
+ * samples, so this admits d up to about 10^-11, nothing audible). A frame
+ * dropped or shifted anywhere, or a gain off by one part in 10^9, fails it.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureAutoTrims } from '../../engine/src/render/graph.js';
+import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
+import { WavFileProvider } from '../../cli/src/audio/wav-source.js';
+import { checkWithFacts } from '../../cli/src/load.js';
+import { renderMix } from '../../cli/src/render.js';
+import { buildMedia, ensureCliBuilt, exampleSession, ROOT, run } from './prepare.js';
+import { serve, type TestServer } from './server.js';
+import { renderInNode } from './worklet-in-node.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const MISSING = `${CHROMIUM} is missing (Debian: apt-get install chromium)`;
+const TITLE = HAVE_CHROMIUM ? 'the engine in an AudioWorklet (Chromium)' : `the engine in an AudioWorklet: skipped, ${MISSING}`;
+if (!HAVE_CHROMIUM) console.warn(`test/browser skipped: ${MISSING}`);
+
+/** What media/parity/main.ts returns (the page's types need the DOM library, which Node tests do not have). */
+interface ParityResult {
+  sampleRate: number;
+  channels: number;
+  frames: number;
+  latency: number;
+  autoTrims: [string, number][];
+  fetchMs: number;
+  decodeMs: number;
+  trimsMs: number;
+  renderMs: number;
+  uploadBytes: number;
+}
+interface ParityPage {
+  mixdownParity: { run(options: { mix: string; headGainDb: number | null; upload: string }): Promise<ParityResult> };
+}
+
+/** A whole WAV file decoded by the engine's code, at its own rate, as float64. */
+function decodeWhole(bytes: Buffer): { sampleRate: number; frames: number; channels: Float64Array[] } {
+  const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = parseWavHeader(u8, u8.byteLength);
+  if (!header.ok) throw new Error(header.reason);
+  const f = header.format;
+  const channels = Array.from({ length: f.channels }, () => new Float64Array(f.frames));
+  decodeFrames(u8, 0, f, 0, f.frames, channels);
+  return { sampleRate: f.sampleRate, frames: f.frames, channels };
+}
+
+/** Planar float32 channels of a 32-bit float WAV file. */
+function readFloatWav(bytes: Buffer): { sampleRate: number; channels: Float32Array[] } {
+  const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = parseWavHeader(u8, u8.byteLength);
+  if (!header.ok) throw new Error(`the CLI's render: ${header.reason}`);
+  const f = header.format;
+  expect([f.encoding, f.bitsPerSample]).toEqual(['float', 32]);
+  const view = new DataView(u8.buffer, u8.byteOffset + f.dataOffset, f.frames * f.blockAlign);
+  const channels = Array.from({ length: f.channels }, () => new Float32Array(f.frames));
+  for (let i = 0, p = 0; i < f.frames; i++) for (let c = 0; c < f.channels; c++, p += 4) channels[c]![i] = view.getFloat32(p, true);
+  return { sampleRate: f.sampleRate, channels };
+}
+
+interface Comparison {
+  differing: number;
+  /** Largest distance in float32 steps (ulps). */
+  maxSteps: number;
+  maxDiff: number;
+  /** First frame that differs in any channel, or -1. */
+  first: number;
+}
+
+function compare(a: readonly Float32Array[], b: readonly Float32Array[]): Comparison {
+  expect(a.map((x) => x.length)).toEqual(b.map((x) => x.length));
+  const d: Comparison = { differing: 0, maxSteps: 0, maxDiff: 0, first: -1 };
+  a.forEach((x, c) => {
+    const y = b[c]!;
+    const xi = new Int32Array(x.buffer, x.byteOffset, x.length);
+    const yi = new Int32Array(y.buffer, y.byteOffset, y.length);
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] === y[i]) continue;
+      d.differing++;
+      if (d.first < 0 || i < d.first) d.first = i;
+      d.maxDiff = Math.max(d.maxDiff, Math.abs(x[i]! - y[i]!));
+      d.maxSteps = Math.max(d.maxSteps, Math.abs(ordered(xi[i]!) - ordered(yi[i]!)));
+    }
+  });
+  return d;
+}
+
+/** A float32's bit pattern as an integer that orders like the values (both zeros are 0), so float32 steps subtract. */
+function ordered(bits: number): number {
+  return bits >= 0 ? bits : -(bits & 0x7fffffff);
+}
+
+function peak(x: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]!));
+  return m;
+}
+
+function rms(x: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i]! * x[i]!;
+  return Math.sqrt(sum / x.length);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
+  let tmp = '';
+  let mix = '';
+  let server: TestServer | null = null;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'mixdown-browser-'));
+    [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt(), buildMedia()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('renders the example session sample for sample like `mixdown render --bits 32f`', async () => {
+    const times: Record<string, number> = {};
+    const t0 = performance.now();
+
+    // The CLI, as users run it (in the background while the rest goes on).
+    const cliOut = join(tmp, 'cli.wav');
+    const cli = run(process.execPath, [join(ROOT, 'dist/cli.js'), 'render', mix, '-o', cliOut, '--bits', '32f'])
+      .then((r) => ((times.cliS = (performance.now() - t0) / 1000), r));
+    cli.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
+
+    // The CLI's own code for `trim auto` and the target search, in this process.
+    const checked = await checkWithFacts(mix, await readFile(mix, 'utf8'));
+    expect(checked.hasErrors).toBe(false);
+    const model = checked.model;
+    const provider = new WavFileProvider(dirname(mix), model.sampleRate);
+    const nodeTrims = measureAutoTrims(model, provider);
+    provider.close();
+    const t1 = performance.now();
+    const search = await renderMix(checked, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1 }, { stdout: () => {}, stderr: () => {} });
+    times.targetSearchS = (performance.now() - t1) / 1000;
+    expect(search.target?.reached).toBe(true);
+    const headGainDb = search.target!.headGainDb;
+
+    // The processor bundle in Node, sent what the page sends (media/worklet/protocol.ts).
+    const t1b = performance.now();
+    const paths = [...new Set(model.channels.flatMap((c) => c.clips.map((k) => k.path)))];
+    const sources = await Promise.all(paths.map(async (p) => ({ path: p, ...decodeWhole(await readFile(join(dirname(mix), p))) })));
+    const frames = Math.round(model.length! * model.sampleRate);
+    const load = { type: 'load', model, sources, autoTrims: nodeTrims, headGainDb, start: 0, preroll: 0 };
+    const nodeWorklet = await renderInNode(join(ROOT, 'dist/media/worklet/processor.js'), model.sampleRate, load, frames, 2);
+    times.nodeWorkletS = (performance.now() - t1b) / 1000;
+
+    // The page, in Chromium.
+    server = await serve({ '/media/': join(ROOT, 'dist/media'), '/session/': dirname(mix) });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // playwright gives every launch a fresh temporary profile, removed on close.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    });
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    await page.goto(`${server.origin}/media/parity/index.html`);
+    await page.waitForFunction(() => 'mixdownParity' in globalThis);
+    const t2 = performance.now();
+    const result = await page.evaluate(
+      (options) => (globalThis as unknown as ParityPage).mixdownParity.run(options),
+      { mix: `/session/${encodeURIComponent(basename(mix))}`, headGainDb, upload: '/upload/worklet' },
+    );
+    times.pageS = (performance.now() - t2) / 1000;
+    expect(pageErrors).toEqual([]);
+
+    // The page measured `trim auto` exactly as the CLI does.
+    expect(result.autoTrims).toEqual([...nodeTrims]);
+    expect(result.autoTrims.length).toBeGreaterThan(0);
+
+    // The expected length and shape: stereo, 48 kHz, `length bar 25`.
+    expect(frames).toBe(2_229_677); // 24 bars of 4/4 at 124 bpm
+    expect(result).toMatchObject({ sampleRate: 48_000, channels: 2, frames });
+    const upload = server.uploads.get('worklet');
+    expect(upload?.byteLength).toBe(frames * 2 * 4);
+    const aligned = new Uint8Array(upload!).buffer; // a copy at offset 0, so float32 views line up
+    const worklet = [0, 1].map((c) => new Float32Array(aligned, c * frames * 4, frames));
+
+    await cli;
+    const reference = readFloatWav(await readFile(cliOut));
+    expect(reference.sampleRate).toBe(48_000);
+    expect(reference.channels.map((c) => c.length)).toEqual([frames, frames]);
+
+    // Not silent: a -14 LUFS master just under its -1 dBTP ceiling.
+    for (const ch of worklet) {
+      expect(peak(ch)).toBeGreaterThan(0.5);
+      expect(peak(ch)).toBeLessThan(1);
+      expect(rms(ch)).toBeGreaterThan(0.05);
+    }
+
+    // Sample by sample.
+    const inNode = compare(nodeWorklet, reference.channels);
+    const browserVsNode = compare(worklet, nodeWorklet);
+    const browserVsCli = compare(worklet, reference.channels);
+    times.totalS = (performance.now() - t0) / 1000;
+    const rtf = frames / model.sampleRate / (result.renderMs / 1000);
+    const show = (d: Comparison) =>
+      `${d.differing} samples differ, by at most ${d.maxSteps} float32 step(s), max |difference| ${d.maxDiff}` +
+      (d.first >= 0 ? `, first at frame ${d.first} (${(d.first / model.sampleRate).toFixed(3)} s)` : '');
+    console.log(
+      `${frames} frames x 2` +
+        `\nprocessor in Node vs CLI: ${show(inNode)}` +
+        `\nChromium worklet vs processor in Node: ${show(browserVsNode)}` +
+        `\nChromium worklet vs CLI: ${show(browserVsCli)}` +
+        `\nhead gain ${headGainDb} dB (the CLI's search, in Node: ${times.targetSearchS!.toFixed(1)} s); latency ${result.latency} frames` +
+        `\npage: fetch ${result.fetchMs.toFixed(0)} ms, decode ${result.decodeMs.toFixed(0)} ms, trim auto ${result.trimsMs.toFixed(0)} ms, ` +
+        `worklet render ${(result.renderMs / 1000).toFixed(1)} s (${rtf.toFixed(1)}x real time); whole page ${times.pageS!.toFixed(1)} s` +
+        `\nprocessor in Node ${times.nodeWorkletS!.toFixed(1)} s; CLI render done after ${times.cliS?.toFixed(1)} s; test ${times.totalS.toFixed(1)} s`,
+    );
+    // The worklet path itself (sources, resampling, blocks, latency) changes nothing.
+    expect(inNode.differing).toBe(0);
+    // Chromium's V8 changes the odd float32 rounding, never more.
+    for (const d of [browserVsNode, browserVsCli]) {
+      expect(d.maxSteps).toBeLessThanOrEqual(1);
+      expect(d.differing).toBeLessThanOrEqual((2 * frames) / 10_000);
+    }
+  }, 300_000);
+});
