@@ -1,0 +1,48 @@
+// Bundles the webview side with esbuild: browser ES modules in dist/media/.
+//   dist/media/worklet/processor.js   the AudioWorkletProcessor that runs engine/
+//   dist/media/parity/main.js, index.html   the worklet test page (test/browser/)
+// `platform: 'browser'` makes any Node import a build error, which keeps
+// engine/ and grammar/ honest. Type-checking is separate:
+// `tsc -b media/worklet media/parity`.
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  // VS Code 1.90's webviews run Chromium 122.
+  target: 'chrome122',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const entries = [
+  { entryPoints: ['media/worklet/processor.ts'], outfile: 'dist/media/worklet/processor.js' },
+  { entryPoints: ['media/parity/main.ts'], outfile: 'dist/media/parity/main.js' },
+];
+
+/** Static files copied as they are. */
+const statics = [['media/parity/index.html', 'dist/media/parity/index.html']];
+
+async function copyStatics() {
+  for (const [from, to] of statics) {
+    await mkdir(dirname(join(root, to)), { recursive: true });
+    await copyFile(join(root, from), join(root, to));
+  }
+}
+
+if (watch) {
+  for (const e of entries) (await esbuild.context({ ...common, ...e })).watch();
+  await copyStatics();
+} else {
+  await Promise.all([...entries.map((e) => esbuild.build({ ...common, ...e })), copyStatics()]);
+}
