@@ -364,7 +364,7 @@ describe('exactness of the fast path', () => {
   });
 
   it('the output stays within 2e-9 dB of the formula evaluated with Math.log10 and Math.pow', () => {
-    const x = [material(FS * 4, 6), material(FS * 4, 7)];
+    const x = [material(FS * 4, 6), material(FS * 4, 7), material(FS * 4, 8).map((v) => v * 0.5)];
     for (const params of [
       { ...base, kneeDb: 6, makeupDb: 3 },
       { ...base, thresholdDb: -40, ratio: Infinity, kneeDb: 12, attack: 0.0005, release: 0.02 },
@@ -373,13 +373,25 @@ describe('exactness of the fast path', () => {
       const fast = run(params, x);
       const ref = reference(params, x);
       let worst = 0;
-      for (let c = 0; c < 2; c++) {
+      for (let c = 0; c < x.length; c++) {
         for (let i = 0; i < x[0]!.length; i++) {
           if (Math.abs(ref[c]![i]!) > 1e-12) worst = Math.max(worst, Math.abs(db(fast[c]![i]! / ref[c]![i]!)));
         }
       }
       expect(worst).toBeLessThan(2e-9);
     }
+  });
+});
+
+describe('the −200 dB floor', () => {
+  it('a knee reaching under −200 dB reduces silence by the curve at −200 dB', () => {
+    const params = { ...base, thresholdDb: -199, kneeDb: 4, attack: 0.001 };
+    const c = new Compressor(1, FS, params);
+    const x = new Float64Array(FS / 10);
+    c.process([x], x.length);
+    // −200 dB is 1 dB into the 4 dB knee: x − y = (1 − 1/4)·1²/(2·4).
+    expect(c.gainReductionDb).toBeCloseTo(0.09375, 9);
+    expect(-200 - curve(-200, -199, 4, 4)).toBeCloseTo(0.09375, 12);
   });
 });
 

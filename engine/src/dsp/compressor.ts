@@ -13,14 +13,16 @@
  *   α_A = exp(−1/(τ_A·fs)),  α_R = exp(−1/(τ_R·fs))
  *   out = (1−mix)·in + mix·10^((makeup − y_L)/20)·in
  *
- * The key is the compressor's own input, or an external side-chain buffer of
- * 1 or 2 channels. One gain, from the loudest key channel, is applied to every
- * channel (stereo link).
+ * The key is the compressor's own input, or an external side-chain buffer
+ * (usually 1 or 2 channels). One gain, from the loudest key channel, is
+ * applied to every channel (stereo link).
  *
  * Speed and exactness. Math.log10 and Math.pow per sample dominate the
  * render's cost, so the per-sample path uses neither:
  *  - Below the knee (|key| ≤ 10^((T − W/2)/20), one comparison) x_L is exactly
- *    0 and no logarithm is taken at all.
+ *    0 and no logarithm is taken at all. A chunk of frames with no key above
+ *    the knee and no reduction left costs that comparison and the makeup
+ *    multiply (none without makeup).
  *  - While the smoothed reduction is below 1e-9 dB the gain is the makeup gain
  *    (a constant), so no exponential is taken either. The state itself is not
  *    rounded (it is only flushed to 0 below 1e-30 dB, to keep subnormal
@@ -43,6 +45,8 @@
  *  doublings and series sums by the same operations, so the output is
  *  bit-identical in every JavaScript engine. Coefficients (α, the knee edge)
  *  are computed once per setParams with Math.exp and Math.pow.
+ *  The work is done in passes over a chunk (gain computer, smoothing, output
+ *  factor, apply) so that only the smoothing is a recursion; see processChunk.
  *
  * State is per sample only, so any split into blocks gives the same output.
  * The per-block path allocates nothing.
@@ -88,7 +92,8 @@ const LN2 = 0.6931471805599453;
 const DB_PER_NEPER = 8.685889638065035;
 /** log2(10) / 20: octaves of amplitude per dB. */
 const LOG2_PER_DB = 0.16609640474436813;
-/** Floor of the detector level, as amplitude (−200 dB). */
+/** Floor of the detector level, in dB and as amplitude. */
+const FLOOR_DB = -200;
 const FLOOR_AMPLITUDE = 1e-10;
 
 /** ln(v) for v in [0.5, 2], by the atanh series summed to convergence (table set-up only). */
@@ -130,7 +135,8 @@ for (let j = 0; j < LOG_CELLS; j++) {
 }
 
 /** exp table: 2^(j/64), j = 0..63. */
-const EXP_STEPS = 64;
+const EXP_SHIFT = 6;
+const EXP_STEPS = 1 << EXP_SHIFT;
 const EXP2_FRAC = new Float64Array(EXP_STEPS);
 for (let j = 0; j < EXP_STEPS; j++) EXP2_FRAC[j] = expSeries((j / EXP_STEPS) * LN2);
 
@@ -183,7 +189,7 @@ export function fastDbToAmplitude(d: number): number {
   const u = (t - n / EXP_STEPS) * LN2;
   const u2 = u * u;
   const p = 1 + u + u2 * (0.5 + SIXTH * u + TWENTYFOURTH * u2);
-  return p * EXP2_FRAC[n & (EXP_STEPS - 1)]! * POW2[POW2_OFFSET + (n >> 6)]!;
+  return p * EXP2_FRAC[n & (EXP_STEPS - 1)]! * POW2[POW2_OFFSET + (n >> EXP_SHIFT)]!;
 }
 
 // ---------------------------------------------------------------------------
@@ -192,7 +198,7 @@ export function fastDbToAmplitude(d: number): number {
 const APPLY_EPSILON_DB = 1e-9;
 /** The state is flushed to 0 below this, to keep subnormal doubles out. */
 const FLUSH_DB = 1e-30;
-/** Frames per inner pass (the gain of a pass is held in a fixed scratch buffer). */
+/** Frames per inner pass (the per-frame values of a pass live in a fixed scratch buffer). */
 const CHUNK = 512;
 
 export class Compressor {
@@ -201,8 +207,14 @@ export class Compressor {
   /** 1 − 1/R: the slope of the gain reduction above the knee. */
   private slope = 0;
   private kneeDb = 0;
-  /** Key amplitude at or below which the reduction is exactly 0. */
+  /**
+   * Key amplitude at or below which the reduction is the constant
+   * `lowReductionDb`: the bottom of the knee, or the −200 dB floor if that
+   * is higher.
+   */
   private kneeLowAmplitude = 0;
+  /** The reduction below kneeLowAmplitude: 0, or that at the floor for a knee reaching under −200 dB. */
+  private lowReductionDb = 0;
   private alphaA = 0;
   private alphaR = 0;
   private makeupDb = 0;
@@ -229,7 +241,9 @@ export class Compressor {
     this.thresholdDb = p.thresholdDb;
     this.slope = 1 - 1 / p.ratio;
     this.kneeDb = Math.max(0, p.kneeDb);
-    this.kneeLowAmplitude = Math.pow(10, (p.thresholdDb - this.kneeDb / 2) / 20);
+    const kneeBottomDb = p.thresholdDb - this.kneeDb / 2;
+    this.kneeLowAmplitude = Math.max(FLOOR_AMPLITUDE, Math.pow(10, kneeBottomDb / 20));
+    this.lowReductionDb = kneeBottomDb < FLOOR_DB ? FLOOR_DB - staticCurveDb(FLOOR_DB, p.thresholdDb, p.ratio, this.kneeDb) : 0;
     this.alphaA = Math.exp(-1 / (p.attack * this.sampleRate));
     this.alphaR = Math.exp(-1 / (p.release * this.sampleRate));
     this.makeupDb = p.makeupDb;
@@ -254,83 +268,142 @@ export class Compressor {
    */
   process(buffers: Float64Array[], frames: number, key?: readonly Float64Array[] | null): void {
     const k = key ?? buffers;
-    for (let start = 0; start < frames; start += CHUNK) {
-      const n = Math.min(CHUNK, frames - start);
-      this.computeGains(k, start, n, buffers);
-      if (this.channels > 2) this.applyGains(buffers, start, n);
-    }
+    for (let start = 0; start < frames; start += CHUNK) this.processChunk(buffers, k, start, Math.min(CHUNK, frames - start));
   }
 
   /**
-   * The per-frame output factor of frames start .. start+n−1 into `gains`;
-   * for 1 or 2 channels it is applied to `buffers` in the same pass.
+   * Frames start .. start+n−1, in three passes over the `gains` scratch:
+   * the gain computer (independent frames), the smoothing detector (the only
+   * recursion), the output factor (independent frames); then the factor is
+   * applied. Keeping the recursion in a loop of its own lets the processor
+   * overlap the logarithms and exponentials of many frames. The log and exp
+   * are those of fastAmplitudeToDb and fastDbToAmplitude, written out here
+   * with their tables and constants in locals (module-level bindings cost a
+   * load and an initialisation check at every use inside a loop).
    */
-  private computeGains(key: readonly Float64Array[], start: number, n: number, buffers: Float64Array[]): void {
+  private processChunk(buffers: Float64Array[], key: readonly Float64Array[], start: number, n: number): void {
     const gains = this.gains;
+
+    // 1. Gain computer: x_L = x_G − y_G per frame, from the loudest key channel.
     const T = this.thresholdDb;
     const W = this.kneeDb;
     const halfW = W / 2;
     const slope = this.slope;
     const kneeScale = W > 0 ? slope / (2 * W) : 0;
     const lowAmp = this.kneeLowAmplitude;
-    const aA = this.alphaA;
-    const aR = this.alphaR;
-    const bA = 1 - aA;
-    const bR = 1 - aR;
-    const makeup = this.makeupDb;
-    const wet = this.wet;
-    const dry = this.dry;
-    const idle = this.idleFactor;
-    const k0 = key[0]!;
-    const k1 = key.length > 1 ? key[1]! : k0;
-    const many = key.length > 2;
-    // Applied here for 1 or 2 channels (one pass over the audio, not two).
-    const apply = this.channels <= 2;
-    const o0 = buffers[0]!;
-    const o1 = this.channels === 2 ? buffers[1]! : null;
-    let s = this.smoothedDb;
-
-    for (let i = 0; i < n; i++) {
-      const j = start + i;
-      let a = Math.abs(k0[j]!);
-      const b = Math.abs(k1[j]!);
-      if (b > a) a = b;
-      if (many) {
-        for (let c = 2; c < key.length; c++) {
-          const v = Math.abs(key[c]![j]!);
-          if (v > a) a = v;
-        }
+    let k0 = key[0]!;
+    let k1 = key.length > 1 ? key[1]! : k0;
+    let offset = start;
+    if (key.length > 2) {
+      // More than two key channels: their per-frame maximum, as one channel.
+      for (let i = 0; i < n; i++) {
+        let a = 0;
+        for (let c = 0; c < key.length; c++) a = Math.max(a, Math.abs(key[c]![start + i]!));
+        gains[i] = a;
       }
-
-      // Gain computer: x_L = x_G − y_G.
-      let g = 0;
+      k0 = k1 = gains;
+      offset = 0;
+    }
+    const f64 = F64;
+    const u32 = U32;
+    const hiWord = HI;
+    const pow2 = POW2;
+    const logInv = LOG_INV;
+    const logDb = LOG_DB;
+    const dbPerOctave = DB_PER_OCTAVE;
+    const dbPerNeper = DB_PER_NEPER;
+    const halfDb = HALF_DB;
+    const thirdDb = THIRD_DB;
+    const quarterDb = QUARTER_DB;
+    const pow2Offset = POW2_OFFSET;
+    const cellShift = 20 - LOG_BITS;
+    const cellMask = LOG_CELLS - 1;
+    const low = this.lowReductionDb;
+    let above = low > 0;
+    for (let i = 0; i < n; i++) {
+      let a = Math.abs(k0[offset + i]!);
+      const b = Math.abs(k1[offset + i]!);
+      if (b > a) a = b;
+      let g = low;
       if (a > lowAmp) {
-        const d = fastAmplitudeToDb(a) - T;
+        // a > 1e-10 here: no floor to apply.
+        above = true;
+        f64[0] = a;
+        const hi = u32[hiWord]!;
+        const e = (hi >>> 20) - 1023;
+        const cell = (hi >>> cellShift) & cellMask;
+        const r = a * pow2[pow2Offset - e]! * logInv[cell]! - 1;
+        const r2 = r * r;
+        const d = e * dbPerOctave + logDb[cell]! + (dbPerNeper * r - halfDb * r2 + r2 * (thirdDb * r - quarterDb * r2)) - T;
         if (2 * d >= W) g = slope * d;
         else if (2 * d > -W) {
           const u = d + halfW;
           g = kneeScale * u * u;
+        } else g = 0;
+      }
+      gains[i] = g;
+    }
+
+    let s = this.smoothedDb;
+    if (!above && s === 0) {
+      // Nothing to smooth: the factor is the makeup gain (exactly 1 with no makeup).
+      const idle = this.idleFactor;
+      if (idle !== 1) {
+        for (let c = 0; c < this.channels; c++) {
+          const buf = buffers[c]!;
+          for (let i = start; i < start + n; i++) buf[i] = buf[i]! * idle;
         }
       }
+      return;
+    }
 
-      // Smooth branching peak detector.
+    // 2. Smooth branching peak detector.
+    const aA = this.alphaA;
+    const aR = this.alphaR;
+    const bA = 1 - aA;
+    const bR = 1 - aR;
+    const flush = FLUSH_DB;
+    for (let i = 0; i < n; i++) {
+      const g = gains[i]!;
       if (g > s) s = aA * s + bA * g;
       else s = aR * s + bR * g;
-      if (s < FLUSH_DB) s = 0;
-
-      const gain = s < APPLY_EPSILON_DB ? idle : dry + wet * fastDbToAmplitude(makeup - s);
-      if (apply) {
-        o0[j] = o0[j]! * gain;
-        if (o1) o1[j] = o1[j]! * gain;
-      } else {
-        gains[i] = gain;
-      }
+      if (s < flush) s = 0;
+      gains[i] = s;
     }
     this.smoothedDb = s;
-  }
 
-  private applyGains(buffers: Float64Array[], start: number, n: number): void {
-    const gains = this.gains;
+    // 3. Output factor: dry + wet·10^((makeup − y_L)/20).
+    const makeup = this.makeupDb;
+    const wet = this.wet;
+    const dry = this.dry;
+    const idle = this.idleFactor;
+    const exp2Frac = EXP2_FRAC;
+    const log2PerDb = LOG2_PER_DB;
+    const ln2 = LN2;
+    const epsilon = APPLY_EPSILON_DB;
+    const steps = EXP_STEPS;
+    const stepMask = EXP_STEPS - 1;
+    const stepShift = EXP_SHIFT;
+    const c3 = SIXTH;
+    const c4 = TWENTYFOURTH;
+    for (let i = 0; i < n; i++) {
+      const y = gains[i]!;
+      let factor = idle;
+      if (y >= epsilon) {
+        let d = makeup - y;
+        if (d < -2000) d = -2000;
+        else if (d > 2000) d = 2000;
+        const t = d * log2PerDb;
+        const m = Math.floor(t * steps + 0.5);
+        const u = (t - m / steps) * ln2;
+        const u2 = u * u;
+        const p = 1 + u + u2 * (0.5 + c3 * u + c4 * u2);
+        factor = dry + wet * (p * exp2Frac[m & stepMask]! * pow2[pow2Offset + (m >> stepShift)]!);
+      }
+      gains[i] = factor;
+    }
+
+    // 4. Apply.
     for (let c = 0; c < this.channels; c++) {
       const buf = buffers[c]!;
       for (let i = 0; i < n; i++) buf[start + i] = buf[start + i]! * gains[i]!;

@@ -62,6 +62,9 @@ export interface LimiterParams {
  */
 const RELEASE_END = 1e-12;
 
+/** Frames per inner pass (the per-frame values of a pass live in a fixed scratch buffer). */
+const CHUNK = 256;
+
 export class Limiter {
   private params: LimiterParams;
 
@@ -78,10 +81,12 @@ export class Limiter {
   private boxLength = 1;
   private detector: TruePeakDetector | null = null;
   private readonly one = new Float64Array(1);
+  /** Per-frame scratch of one chunk: peaks, then gains. */
+  private readonly work = new Float64Array(CHUNK);
 
   // State.
-  /** Per channel, the last delayFrames + 1 inputs (ring, `delayPos` is the newest). */
-  private delay = new Float64Array(0);
+  /** Per channel, the last delayFrames + 1 inputs (rings; `delayPos` is the newest). */
+  private delay: Float64Array[] = [];
   private delayPos = 0;
   /** Monotonic deque of (value, frame index) for the sliding minimum. */
   private dequeValue = new Float64Array(1);
@@ -123,14 +128,15 @@ export class Limiter {
    * delay line (see the file comment).
    */
   setParams(p: LimiterParams): void {
-    const structural = p.lookahead !== this.params.lookahead || p.ceilingMode !== this.params.ceilingMode;
+    const structural =
+      Math.max(0, Math.round(p.lookahead * this.sampleRate)) !== this.lookaheadFrames || p.ceilingMode !== this.params.ceilingMode;
     this.params = { ...p };
     this.setCoefficients(p);
     if (structural) this.build();
   }
 
   reset(): void {
-    this.delay.fill(0);
+    for (const ring of this.delay) ring.fill(0);
     this.delayPos = 0;
     this.dequeHead = 0;
     this.dequeCount = 0;
@@ -161,7 +167,7 @@ export class Limiter {
     this.delayFrames = this.lookaheadFrames + this.span - 1;
     this.holdLength = this.lookaheadFrames + this.span;
     this.boxLength = this.lookaheadFrames + 1;
-    this.delay = new Float64Array(this.channels * (this.delayFrames + 1));
+    this.delay = Array.from({ length: this.channels }, () => new Float64Array(this.delayFrames + 1));
     this.dequeValue = new Float64Array(this.holdLength);
     this.dequeIndex = new Float64Array(this.holdLength);
     this.box = new Float64Array(this.boxLength);
@@ -170,19 +176,49 @@ export class Limiter {
 
   /** Limits `frames` frames of `buffers` in place (output delayed by `latency`). */
   process(buffers: Float64Array[], frames: number): void {
+    for (let start = 0; start < frames; start += CHUNK) this.processChunk(buffers, start, Math.min(CHUNK, frames - start));
+  }
+
+  /**
+   * Frames start .. start+n−1, in passes over the `work` scratch: the
+   * required gain of each frame, then hold, release and moving average (the
+   * recursion), then per channel the delay line, the gain and the clip.
+   */
+  private processChunk(buffers: Float64Array[], start: number, n: number): void {
     const nch = this.channels;
     const ceiling = this.ceiling;
-    const alpha = this.alphaR;
+    const work = this.work;
+
+    // 1. Peak of each input frame over the channels (sample or true peak).
     const detector = this.detector;
-    const one = this.one;
-    const delay = this.delay;
-    const ringLen = this.delayFrames + 1;
+    if (detector === null) {
+      const x0 = buffers[0]!;
+      for (let i = 0; i < n; i++) work[i] = Math.abs(x0[start + i]!);
+      for (let c = 1; c < nch; c++) {
+        const x = buffers[c]!;
+        for (let i = 0; i < n; i++) work[i] = Math.max(work[i]!, Math.abs(x[start + i]!));
+      }
+    } else {
+      const one = this.one;
+      work.fill(0, 0, n);
+      for (let c = 0; c < nch; c++) {
+        const x = buffers[c]!;
+        for (let i = 0; i < n; i++) {
+          one[0] = x[start + i]!;
+          const v = detector.process(c, one, 1);
+          if (v > work[i]!) work[i] = v;
+        }
+      }
+    }
+
+    // 2. Required gain → sliding minimum → attack/release → moving average.
+    const alpha = this.alphaR;
+    const releaseEnd = RELEASE_END;
     const dqv = this.dequeValue;
     const dqi = this.dequeIndex;
     const hold = this.holdLength;
     const box = this.box;
     const boxLen = this.boxLength;
-    let pos = this.delayPos;
     let head = this.dequeHead;
     let count = this.dequeCount;
     let frame = this.frame;
@@ -190,24 +226,17 @@ export class Limiter {
     let bpos = this.boxPos;
     let sum = this.boxSum;
     let g = this.gain;
-
-    for (let i = 0; i < frames; i++) {
-      // Peak of this input frame; the frame goes into the delay line.
-      if (++pos === ringLen) pos = 0;
-      let peak = 0;
-      for (let c = 0; c < nch; c++) {
-        const x = buffers[c]![i]!;
-        delay[c * ringLen + pos] = x;
-        let v: number;
-        if (detector !== null) {
-          one[0] = x;
-          v = detector.process(c, one, 1);
-        } else v = Math.abs(x);
-        if (v > peak) peak = v;
-      }
+    for (let i = 0; i < n; i++) {
+      const peak = work[i]!;
       const r = peak > ceiling ? ceiling / peak : 1;
 
-      // Sliding minimum over the last `hold` frames.
+      // Sliding minimum over the last `hold` frames: drop what has left the
+      // window (so at most hold − 1 entries remain), then every entry not
+      // smaller than r, then append r. The front is the minimum.
+      while (count > 0 && dqi[head]! <= frame - hold) {
+        if (++head === hold) head = 0;
+        count--;
+      }
       while (count > 0) {
         const back = head + count - 1;
         if (dqv[back >= hold ? back - hold : back]! >= r) count--;
@@ -217,10 +246,6 @@ export class Limiter {
       dqv[slot] = r;
       dqi[slot] = frame;
       count++;
-      while (dqi[head]! <= frame - hold) {
-        if (++head === hold) head = 0;
-        count--;
-      }
       const m = dqv[head]!;
       frame++;
 
@@ -228,7 +253,7 @@ export class Limiter {
       if (m <= s) s = m;
       else {
         s = m + alpha * (s - m);
-        if (m - s < RELEASE_END) s = m;
+        if (m - s < releaseEnd) s = m;
       }
 
       // Moving average over boxLen frames; the sum is recomputed exactly each lap.
@@ -241,18 +266,8 @@ export class Limiter {
       }
       g = sum / boxLen;
       if (g > 1) g = 1;
-
-      // Delayed output, with the safety clip at the ceiling.
-      const out = pos + 1 === ringLen ? 0 : pos + 1;
-      for (let c = 0; c < nch; c++) {
-        let y = delay[c * ringLen + out]! * g;
-        if (y > ceiling) y = ceiling;
-        else if (y < -ceiling) y = -ceiling;
-        buffers[c]![i] = y;
-      }
+      work[i] = g;
     }
-
-    this.delayPos = pos;
     this.dequeHead = head;
     this.dequeCount = count;
     this.frame = frame;
@@ -260,5 +275,23 @@ export class Limiter {
     this.boxPos = bpos;
     this.boxSum = sum;
     this.gain = g;
+
+    // 3. Each channel through its delay line, times the gain, clipped at the ceiling.
+    const ringLen = this.delayFrames + 1;
+    const pos = this.delayPos;
+    for (let c = 0; c < nch; c++) {
+      const x = buffers[c]!;
+      const ring = this.delay[c]!;
+      let w = pos;
+      for (let i = 0; i < n; i++) {
+        if (++w === ringLen) w = 0;
+        ring[w] = x[start + i]!;
+        let y = ring[w + 1 === ringLen ? 0 : w + 1]! * work[i]!;
+        if (y > ceiling) y = ceiling;
+        else if (y < -ceiling) y = -ceiling;
+        x[start + i] = y;
+      }
+    }
+    this.delayPos = (pos + n) % ringLen;
   }
 }
