@@ -13,7 +13,7 @@ import { independentTracks, stripOptions, type ExternalStrips } from '../../engi
 import { SourceError } from '../../engine/src/render/sources.js';
 
 /** Control words in the shared Int32Array. */
-export const CTRL = { generation: 0, command: 1, position: 2, frames: 3, done: 8, failed: 24 } as const;
+export const CTRL = { generation: 0, command: 1, position: 2, frames: 3, half: 4, done: 8, failed: 24 } as const;
 export const COMMAND = { run: 1, exit: 2 } as const;
 export const ERROR_BYTES = 1024;
 
@@ -26,9 +26,15 @@ export interface WorkerSetup {
   readonly autoTrims: ReadonlyMap<string, number>;
   readonly control: SharedArrayBuffer;
   readonly errors: SharedArrayBuffer;
-  /** Per track: out (2 channels) then tap (2 channels, if any), each maxBlock float64s. */
+  /**
+   * Per track, two halves (double buffering), each: out (2 channels) then
+   * tap (2 channels, if any), each maxBlock float64s.
+   */
   readonly buffers: Readonly<Record<string, SharedArrayBuffer>>;
 }
+
+/** The main thread's own work (summing, metering, writing), in the units of `cost`. */
+const MAIN_THREAD_WORK = 40;
 
 /** A rough cost per block, so the work splits evenly. */
 function cost(c: ChannelModel, sampleRate: number, facts: ReadonlyMap<string, number>): number {
@@ -44,8 +50,27 @@ export function threadCount(requested: number | null): number {
   return Number.isInteger(env) && env > 0 ? env : Math.min(4, availableParallelism());
 }
 
+/** Views of one track's half of shared memory. */
+interface Half {
+  readonly out: Float64Array[];
+  readonly tap: Float64Array[] | null;
+}
+
+export function halfViews(sab: SharedArrayBuffer, maxBlock: number, needsTap: boolean, half: number): Half {
+  const per = needsTap ? 4 : 2;
+  const view = (i: number) => new Float64Array(sab, (half * per + i) * maxBlock * 8, maxBlock);
+  return { out: [view(0), view(1)], tap: needsTap ? [view(2), view(3)] : null };
+}
+
+/**
+ * Worker threads compute their tracks one block ahead: while the main thread
+ * sums and meters block k from one half of the shared buffers, the workers
+ * fill the other half with block k+1.
+ */
 export class WorkerPool implements ExternalStrips {
   readonly buffers = new Map<string, { out: Float64Array[]; tap: Float64Array[] | null }>();
+  private readonly halves = new Map<string, [Half, Half]>();
+  private pending: { generation: number; p: number; n: number; half: number } | null = null;
   private readonly workers: Worker[] = [];
   private readonly ctrl: Int32Array;
   private readonly errorBytes: Uint8Array;
@@ -60,8 +85,12 @@ export class WorkerPool implements ExternalStrips {
     const independent = independentTracks(model);
     if (threads < 2 || independent.length < 2) return null;
     const byName = new Map(model.channels.map((c) => [c.name, c]));
-    // Longest job first to the least loaded: the main thread starts loaded with the buses and master.
-    const bins = Array.from({ length: threads }, (_, i) => ({ load: i === 0 ? model.channels.filter((c) => c.kind !== 'track').length * 4 : 0, names: [] as string[] }));
+    // Longest job first to the least loaded. The main thread starts loaded
+    // with what only it does: the buses and master, summing, metering the
+    // output (true peak is 4x oversampled) and writing it — measured at about
+    // three tracks' worth.
+    const serial = MAIN_THREAD_WORK + model.channels.filter((c) => c.kind !== 'track' || !independent.includes(c.name)).reduce((sum, c) => sum + cost(c, model.sampleRate, rates), 0);
+    const bins = Array.from({ length: threads }, (_, i) => ({ load: i === 0 ? serial : 0, names: [] as string[] }));
     const sorted = independent.map((n) => ({ n, k: cost(byName.get(n)!, model.sampleRate, rates) })).sort((a, b) => b.k - a.k || (a.n < b.n ? -1 : 1));
     for (const { n, k } of sorted) {
       const bin = bins.reduce((best, b) => (b.load < best.load ? b : best));
@@ -83,10 +112,11 @@ export class WorkerPool implements ExternalStrips {
       for (const name of names) {
         const c = model.channels.find((x) => x.name === name)!;
         const needsTap = stripOptions(model, c, autoTrims).needsTap;
-        const sab = new SharedArrayBuffer(maxBlock * 8 * (needsTap ? 4 : 2));
+        const sab = new SharedArrayBuffer(2 * maxBlock * 8 * (needsTap ? 4 : 2));
         buffers[name] = sab;
-        const view = (i: number) => new Float64Array(sab, i * maxBlock * 8, maxBlock);
-        this.buffers.set(name, { out: [view(0), view(1)], tap: needsTap ? [view(2), view(3)] : null });
+        const halves: [Half, Half] = [halfViews(sab, maxBlock, needsTap, 0), halfViews(sab, maxBlock, needsTap, 1)];
+        this.halves.set(name, halves);
+        this.buffers.set(name, { out: [...halves[0].out], tap: halves[0].tap ? [...halves[0].tap] : null });
       }
       const setup: WorkerSetup = { model, folder, index, names, maxBlock, autoTrims, control, errors, buffers };
       const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: setup });
@@ -95,20 +125,45 @@ export class WorkerPool implements ExternalStrips {
     });
   }
 
-  start(p: number, n: number): void {
+  begin(p: number, n: number): void {
+    if (this.pending && this.pending.p === p && this.pending.n === n) return; // already started by finish()
+    if (this.pending) throw new Error(`render workers were told block ${this.pending.p}+${this.pending.n} would follow, not ${p}+${n}`);
+    this.start(p, n, 0);
+  }
+
+  finish(p: number, n: number, next: number): void {
+    const job = this.pending!;
+    this.waitFor(job.generation);
+    for (const [name, target] of this.buffers) {
+      const half = this.halves.get(name)![job.half];
+      target.out[0] = half.out[0]!;
+      target.out[1] = half.out[1]!;
+      if (target.tap && half.tap) {
+        target.tap[0] = half.tap[0]!;
+        target.tap[1] = half.tap[1]!;
+      }
+    }
+    this.pending = null;
+    // The workers go on with the next block while this one is summed.
+    if (next > 0) this.start(p + n, next, 1 - job.half);
+  }
+
+  private start(p: number, n: number, half: number): void {
     Atomics.store(this.ctrl, CTRL.position, p);
     Atomics.store(this.ctrl, CTRL.frames, n);
+    Atomics.store(this.ctrl, CTRL.half, half);
     Atomics.store(this.ctrl, CTRL.command, COMMAND.run);
     this.generation++;
+    this.pending = { generation: this.generation, p, n, half };
     Atomics.store(this.ctrl, CTRL.generation, this.generation);
     Atomics.notify(this.ctrl, CTRL.generation);
   }
 
-  wait(): void {
+  private waitFor(generation: number): void {
     for (let w = 0; w < this.workers.length; w++) {
       for (;;) {
         const done = Atomics.load(this.ctrl, CTRL.done + w);
-        if (done === this.generation) break;
+        if (done === generation) break;
         // Wake up now and then: a worker that died never reports.
         Atomics.wait(this.ctrl, CTRL.done + w, done, 1000);
         if (this.failure) throw this.failure;

@@ -4,7 +4,7 @@ import { TrackSources, SourceError } from '../../engine/src/render/sources.js';
 import { stripOptions } from '../../engine/src/render/graph.js';
 import { Strip } from '../../engine/src/render/strip.js';
 import { WavFileProvider } from './audio/wav-source.js';
-import { COMMAND, CTRL, ERROR_BYTES, type WorkerSetup } from './parallel.js';
+import { COMMAND, CTRL, ERROR_BYTES, halfViews, type WorkerSetup } from './parallel.js';
 
 const setup = workerData as WorkerSetup;
 const ctrl = new Int32Array(setup.control);
@@ -18,18 +18,20 @@ function fail(err: unknown): void {
   Atomics.store(ctrl, CTRL.failed + setup.index, 1);
 }
 
-let strips: Strip[] = [];
+/** Each strip with the two halves of its shared output. */
+let strips: { strip: Strip; halves: ReturnType<typeof halfViews>[] }[] = [];
 try {
   strips = setup.names.map((name) => {
     const c = model.channels.find((x) => x.name === name)!;
     const sab = setup.buffers[name]!;
-    const view = (i: number) => new Float64Array(sab, i * setup.maxBlock * 8, setup.maxBlock);
     const options = stripOptions(model, c, setup.autoTrims);
+    const halves = [0, 1].map((h) => halfViews(sab, setup.maxBlock, options.needsTap, h));
     const sources = new TrackSources(c.clips, c.cuts, provider, model.sampleRate, setup.maxBlock);
-    return new Strip(c, sources, model.sampleRate, setup.maxBlock, {
+    const strip = new Strip(c, sources, model.sampleRate, setup.maxBlock, {
       ...options,
-      outputBuffers: { out: [view(0), view(1)], tap: options.needsTap ? [view(2), view(3)] : null },
+      outputBuffers: { out: [...halves[0]!.out], tap: halves[0]!.tap ? [...halves[0]!.tap] : null },
     });
+    return { strip, halves };
   });
 } catch (err) {
   fail(err);
@@ -42,9 +44,20 @@ for (;;) {
   if (Atomics.load(ctrl, CTRL.command) === COMMAND.exit) break;
   const p = Atomics.load(ctrl, CTRL.position);
   const n = Atomics.load(ctrl, CTRL.frames);
+  const h = Atomics.load(ctrl, CTRL.half);
   if (Atomics.load(ctrl, CTRL.failed + setup.index) === 0) {
     try {
-      for (const s of strips) s.process(p, n);
+      for (const { strip, halves } of strips) {
+        // Write this block into the half the main thread is not reading.
+        const half = halves[h]!;
+        strip.out[0] = half.out[0]!;
+        strip.out[1] = half.out[1]!;
+        if (strip.tap && half.tap) {
+          strip.tap[0] = half.tap[0]!;
+          strip.tap[1] = half.tap[1]!;
+        }
+        strip.process(p, n);
+      }
     } catch (err) {
       fail(err);
     }

@@ -76,11 +76,18 @@ export interface GraphOptions {
 }
 
 export interface ExternalStrips {
+  /**
+   * The arrays each external strip's `out` and `tap` are built with. Their
+   * elements may be replaced by `finish` (double buffering), never the arrays.
+   */
   readonly buffers: ReadonlyMap<string, { readonly out: Float64Array[]; readonly tap: Float64Array[] | null }>;
-  /** Starts processing graph positions [p, p+n) of every external strip. */
-  start(p: number, n: number): void;
-  /** Returns when the buffers of the block started last are filled. */
-  wait(): void;
+  /** Makes sure graph positions [p, p+n) of every external strip are being computed. */
+  begin(p: number, n: number): void;
+  /**
+   * Returns when they are in `buffers`. With `next` > 0 (the size of the
+   * block that follows), the strips may start on it meanwhile.
+   */
+  finish(p: number, n: number, next: number): void;
 }
 
 /**
@@ -240,13 +247,13 @@ export class MixGraph {
    * `out` is timeline frames [p - latency, p - latency + n). `out` has 2
    * channels, or 1 for `output mono`.
    */
-  process(p: number, n: number, out: Float64Array[]): void {
+  process(p: number, n: number, out: Float64Array[], next = 0): void {
     // Tracks with no side-chain depend only on their sources: compute them
     // first (here and in any worker threads at once); then walk the strips in
     // processing order and sum into the buses in that fixed order.
-    this.external?.start(p, n);
+    this.external?.begin(p, n);
     for (const s of this.independentLocal) s.process(p, n);
-    this.external?.wait();
+    this.external?.finish(p, n, next);
     for (const s of this.strips) {
       if (s.kind !== 'track') {
         s.input[0]!.fill(0, 0, n);

@@ -43,17 +43,24 @@ export function* renderBlocks(graph: MixGraph, span: RenderSpan, sink: RenderSin
   let p = span.start - preroll;
   let skip = preroll + graph.latency;
   let written = 0;
-  while (written < span.frames) {
-    const n = Math.min(blockSize, skip > 0 ? skip : span.frames - written);
-    graph.process(p, n, out);
+  const blockAfter = (skipLeft: number, writtenSoFar: number) =>
+    writtenSoFar >= span.frames ? 0 : Math.min(blockSize, skipLeft > 0 ? skipLeft : span.frames - writtenSoFar);
+  let n = blockAfter(skip, written);
+  while (n > 0) {
+    const skipping = skip > 0;
+    const nextSkip = skipping ? skip - n : 0;
+    const nextWritten = skipping ? written : written + n;
+    const next = blockAfter(nextSkip, nextWritten);
+    graph.process(p, n, out, next);
     p += n;
-    if (skip > 0) {
-      skip -= n;
+    if (skipping) {
+      skip = nextSkip;
     } else {
       sink.write(out, n);
-      written += n;
+      written = nextWritten;
       progress?.(written, span.frames);
     }
+    n = next;
     yield;
   }
 }
