@@ -47,7 +47,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const facts = new AudioFactStore(options.host);
   const mix = new MixDocuments(facts);
   const files = new AudioFileIndex(options.host);
-  const debounceMs = options.debounceMs ?? 20;
+  const debounceMs = options.debounceMs ?? 10;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const state = (uri: string): DocState | null => {
