@@ -95,7 +95,7 @@ await import(${JSON.stringify(pathToFileURL(cli).href)});
 }
 
 mkdirSync(dir, { recursive: true });
-process.stdout.write(`preparing ${TRACKS} stereo stems of ${SECONDS} s in ${dir} ...\n`);
+process.stdout.write(`preparing ${STEMS} stereo stems of ${SECONDS} s in ${dir} ...\n`);
 for (let t = 0; t < STEMS; t++) writeStem(join(dir, `stem${t}.wav`), 1000 + t);
 writeFileSync(join(dir, 'bench.mix'), mixFile());
 
