@@ -44,7 +44,7 @@ export class AudioFactStore {
         if (!written) return undefined;
         const path = resolveAudioPath(folder, written);
         const e = this.entries.get(path);
-        if (!e) this.load(path);
+        if (!e) this.request(path);
         return e?.fact;
       },
     };
@@ -61,9 +61,12 @@ export class AudioFactStore {
     this.load(path);
   }
 
-  /** Waits for every read in flight (tests and the CLI use this). */
+  /** Waits for every read asked for or in flight (tests and the CLI use this). */
   async settle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending.values()]);
+    while (this.pending.size > 0 || this.requested.size > 0) {
+      if (this.pending.size === 0) await new Promise((resolve) => setImmediate(resolve));
+      else await Promise.all([...this.pending.values()]);
+    }
   }
 
   /** The sample peak in dBFS, measured once per file version; null if unknown. */
@@ -74,6 +77,25 @@ export class AudioFactStore {
     e.peak ??= this.measurePeak(path, e.format);
     const peak = await e.peak;
     return peak === null ? null : peak > 0 ? 20 * Math.log10(peak) : -Infinity;
+  }
+
+  private readonly requested = new Set<string>();
+
+  /**
+   * Reads are started after the current validation has published its
+   * diagnostics (a session may name hundreds of files; opening them all would
+   * delay the first diagnostics for nothing).
+   */
+  private request(path: string): void {
+    if (this.pending.has(path) || this.requested.has(path)) return;
+    if (this.requested.size === 0) {
+      setImmediate(() => {
+        const paths = [...this.requested];
+        this.requested.clear();
+        for (const p of paths) this.load(p);
+      });
+    }
+    this.requested.add(path);
   }
 
   private load(path: string): void {

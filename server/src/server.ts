@@ -36,6 +36,22 @@ bus b { limit { ceiling -1 dBTP; release 50 ms; lookahead 1.5 ms } }
 master { target -14 LUFS }
 `;
 
+const WARM_UP_TRACK = `track NAME {
+  clip "NAME.wav" from m to 2:00 fade 10 ms
+  eq {
+    highpass 80 Hz slope 24 dB/oct
+    bell 300 Hz -3 dB q 1.4
+  }
+  comp {
+    threshold -18 dB
+    ratio 3:1
+  }
+  gain -2 dB
+  pan 10%
+  to b
+}
+`;
+
 export interface ServerOptions {
   readonly host: FileHost;
   /** Delay between the last keystroke and re-validation, ms. */
@@ -84,9 +100,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   connection.onInitialize((): InitializeResult => {
-    // Warm the parser and analysis up on a small session now, so the first
-    // real document does not pay for building and compiling the grammar.
-    check(WARM_UP, { fileName: 'warm-up.mix' });
+    // Warm the parser and analysis up now, so the first real document does
+    // not pay for building the grammar and for the JIT: a few passes over a
+    // mid-sized session get the hot code optimised (about 0.2 s at start-up).
+    const session = WARM_UP + Array.from({ length: 60 }, (_, i) => WARM_UP_TRACK.replace(/NAME/g, `w${i}`)).join('');
+    for (let i = 0; i < 4; i++) check(session, { fileName: 'warm-up.mix' });
     return initializeResult;
   });
 
