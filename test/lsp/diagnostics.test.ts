@@ -73,6 +73,9 @@ describe('publishing', () => {
   });
 
   it('publishes only the newest of quick successive edits', async () => {
+    // A debounce far longer than the gaps between the sends below, so the
+    // outcome does not depend on how busy the machine is.
+    const c = await TestConnection.start({ debounceMs: 300 });
     const uri = c.uri();
     await c.client.open(uri, 'track a {\n  file "a.wav"\n}\n');
     // Three keystrokes sent back to back: only the last version is worth validating.
@@ -85,6 +88,7 @@ describe('publishing', () => {
     const stale = c.client.published.slice(v2.sent).filter((p) => p.uri === uri && (p.version === 2 || p.version === 3));
     expect(stale).toEqual([]);
     await c.client.close(uri);
+    await c.dispose();
   });
 });
 
