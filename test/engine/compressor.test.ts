@@ -6,6 +6,7 @@
  * oracle for the fast log/exp path.
  */
 import { describe, expect, it } from 'vitest';
+import { noise as fixtureNoise } from './fixtures.js';
 import {
   Compressor,
   type CompressorParams,
@@ -53,19 +54,8 @@ function concat(...parts: Float64Array[]): Float64Array {
   return out;
 }
 
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(frames: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1;
-  }
-  return out;
-}
+/** Deterministic uniform noise in [-1, 1) (mulberry32), shared with the other engine tests. */
+const noise = (frames: number, seed: number): Float64Array => fixtureNoise(frames, seed, 1);
 
 /** Music-like test material: noise and tones under a slow, deep envelope (−50 .. +3 dBFS). */
 function material(frames: number, seed: number): Float64Array {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { noise as fixtureNoise } from './fixtures.js';
 import { BiquadChain, butterworthQs, rbj } from '../../engine/src/dsp/biquad.js';
 import { Limiter, type LimiterParams } from '../../engine/src/dsp/limiter.js';
 import { TruePeakDetector } from '../../engine/src/dsp/true-peak.js';
@@ -20,19 +21,8 @@ const db = (a: number): number => 20 * Math.log10(a);
 // ---------------------------------------------------------------------------
 // Signals
 
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(frames: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1;
-  }
-  return out;
-}
+/** Deterministic uniform noise in [-1, 1) (mulberry32), shared with the other engine tests. */
+const noise = (frames: number, seed: number): Float64Array => fixtureNoise(frames, seed, 1);
 
 const CONTENT = FS / 2;
 const FADE = 96;

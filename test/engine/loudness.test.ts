@@ -23,6 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { noise as fixtureNoise } from './fixtures.js';
 import { K_WEIGHTING_48K, LoudnessMeter, deriveKWeighting, type LoudnessReport } from '../../engine/src/meter/loudness.js';
 import { writeWav, type WavSampleFormat } from './wav-fixture.js';
 
@@ -47,19 +48,8 @@ function tone(segments: readonly Segment[], sampleRate = FS, freq = 1000): Float
 
 const repeat = (segments: readonly Segment[], times: number): Segment[] => Array.from({ length: times }, () => segments).flat();
 
-/** Deterministic uniform noise in [−1, 1) (mulberry32). */
-function noise(frames: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1;
-  }
-  return out;
-}
+/** Deterministic uniform noise in [-1, 1) (mulberry32), shared with the other engine tests. */
+const noise = (frames: number, seed: number): Float64Array => fixtureNoise(frames, seed, 1);
 
 /** White noise made pink (−3 dB/octave) by Paul Kellet's three-pole "economy" filter. */
 function pink(white: Float64Array): Float64Array {

@@ -18,6 +18,7 @@
  * through the meter.
  */
 import { describe, expect, test } from 'vitest';
+import { noise as fixtureNoise } from './fixtures.js';
 import { TruePeakDetector, truePeakInterpolator, truePeakOfBuffers } from '../../engine/src/dsp/true-peak.js';
 
 const dB = (g: number): number => 20 * Math.log10(g);
@@ -30,19 +31,7 @@ function sine(frames: number, freq: number, sampleRate: number, amplitude: numbe
   return out;
 }
 
-/** Deterministic uniform noise in [−amplitude, amplitude) (mulberry32). */
-function noise(frames: number, seed: number, amplitude: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = amplitude * (2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1);
-  }
-  return out;
-}
+const noise = fixtureNoise;
 
 /** The detector's reading of a steady signal: the first `settle` samples are fed and their reading dropped. */
 function steadyReading(x: Float64Array, settle = 1000): number {

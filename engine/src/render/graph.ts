@@ -13,6 +13,27 @@ import { Strip } from './strip.js';
 
 const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
 
+/**
+ * The render's output from master's stereo output: a copy, or for
+ * `output mono` the fold (L+R)/2. Plain loops: `set(subarray())` would make
+ * two views per block, and the worklet's per-block path must not allocate.
+ */
+export function writeRenderOutput(master: readonly Float64Array[], n: number, out: Float64Array[], mono: boolean): void {
+  const L = master[0]!;
+  const R = master[1]!;
+  if (mono) {
+    const o = out[0]!;
+    for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
+    return;
+  }
+  const oL = out[0]!;
+  const oR = out[1]!;
+  for (let i = 0; i < n; i++) {
+    oL[i] = L[i]!;
+    oR[i] = R[i]!;
+  }
+}
+
 /** A fixed delay of whole frames on 1 or 2 channels (ring buffer, no allocation per block). */
 export class DelayLine {
   private readonly ring: Float64Array[];
@@ -273,21 +294,7 @@ export class MixGraph {
       // Edges were built in processing order: this strip's are next.
       while (edge < this.edges.length && this.edges[edge]!.from === s) this.feed(this.edges[edge++]!, n);
     }
-    const L = this.master.out[0]!;
-    const R = this.master.out[1]!;
-    if (this.monoOutput) {
-      const o = out[0]!;
-      for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
-    } else {
-      // Plain loops: `set(subarray())` would make two views per block, and the
-      // worklet's per-block path must not allocate.
-      const oL = out[0]!;
-      const oR = out[1]!;
-      for (let i = 0; i < n; i++) {
-        oL[i] = L[i]!;
-        oR[i] = R[i]!;
-      }
-    }
+    writeRenderOutput(this.master.out, n, out, this.monoOutput);
   }
 
   private feed(e: Edge, n: number): void {

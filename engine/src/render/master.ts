@@ -5,7 +5,7 @@
  * gives exactly the samples the full graph gives.
  */
 import type { MixModel } from '../../../grammar/src/model.js';
-import { stripOptions } from './graph.js';
+import { stripOptions, writeRenderOutput } from './graph.js';
 import { Strip } from './strip.js';
 
 export class MasterChain {
@@ -34,18 +34,6 @@ export class MasterChain {
       else for (let i = 0; i < n; i++) dst[i] = src[i]! * g;
     }
     this.strip.process(0, n);
-    const L = this.strip.out[0]!;
-    const R = this.strip.out[1]!;
-    if (this.mono) {
-      const o = out[0]!;
-      for (let i = 0; i < n; i++) o[i] = (L[i]! + R[i]!) * 0.5;
-    } else {
-      const oL = out[0]!;
-      const oR = out[1]!;
-      for (let i = 0; i < n; i++) {
-        oL[i] = L[i]!;
-        oR[i] = R[i]!;
-      }
-    }
+    writeRenderOutput(this.strip.out, n, out, this.mono);
   }
 }
