@@ -543,7 +543,7 @@ class Analyzer {
           break;
         }
         case 'processor': {
-          const p = this.processor(item, isMaster);
+          const p = this.processor(item);
           this.sources[`${key}/insert:${inserts.length}`] = item.span;
           for (const [k, span] of p.spans) this.sources[`${key}/insert:${inserts.length}/${k}`] = span;
           inserts.push(p.model);
@@ -721,7 +721,7 @@ class Analyzer {
 
   // ---- processors ----------------------------------------------------------------------------
 
-  private processor(p: ast.ProcessorStatement, isMaster: boolean): { model: ProcessorModel; spans: [string, Span][] } {
+  private processor(p: ast.ProcessorStatement): { model: ProcessorModel; spans: [string, Span][] } {
     const spans: [string, Span][] = [];
     let bypass = false;
     const seen = new Map<string, ast.EqItem | ast.DynamicsItem>();
@@ -745,10 +745,8 @@ class Analyzer {
     }
 
     const isComp = p.processor === 'comp';
-    const d = isComp ? DEFAULTS.comp : DEFAULTS.limit;
     const comp = { ...DEFAULTS.comp, sidechain: null as string | null };
     const limit = { ...DEFAULTS.limit } as { ceilingDb: number; ceilingMode: 'dBFS' | 'dBTP'; release: number; lookahead: number };
-    void d;
     const compOnly = new Set(['threshold', 'ratio', 'knee', 'attack', 'makeup', 'mix', 'sidechain']);
     const limitOnly = new Set(['ceiling', 'lookahead']);
     for (const item of p.body) {
@@ -790,7 +788,6 @@ class Analyzer {
         case 'lookahead': limit.lookahead = this.ranged(v, 'duration', 0.0005, 0.01, 'lookahead', DEFAULTS.limit.lookahead); break;
       }
     }
-    void isMaster;
     if (isComp) {
       const model: CompModel = { type: 'comp', bypass, ...comp };
       return { model, spans };
@@ -874,7 +871,6 @@ class Analyzer {
    * and orders channels so each comes after everything that feeds it.
    */
   private route(channels: ChannelModel[]): ChannelModel[] {
-    const byName = new Map(channels.map((c) => [c.name, c]));
     const statementOf = new Map<string, ast.ChannelStatement>();
     for (const s of this.doc.statements) if (s.kind === 'channel' && !statementOf.has(s.name.name)) statementOf.set(s.name.name, s);
 
