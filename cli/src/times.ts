@@ -1,5 +1,5 @@
 /** Times given on the command line (`--from 1:30`, `--to chorus`), read like times in a mix file. */
-import type { MixModel } from '../../grammar/src/index.js';
+import { barSeconds, type MixModel } from '../../grammar/src/index.js';
 import { CliError } from './output.js';
 
 export function parseTimeArg(text: string, model: MixModel, flag: string): number {
@@ -9,7 +9,7 @@ export function parseTimeArg(text: string, model: MixModel, flag: string): numbe
   if ((m = /^(\d+):([0-5]\d(?:\.\d+)?)$/.exec(t))) return Number(m[1]) * 60 + Number(m[2]);
   if ((m = /^bar\s+(\d+)(?:\s+beat\s+(\d+))?$/.exec(t))) {
     if (model.tempo === null) throw new CliError(`${flag} ${t}: the session has no tempo, so bar times mean nothing`);
-    return ((Number(m[1]) - 1) * model.meter.beats + (Number(m[2] ?? 1) - 1)) * 60 / model.tempo;
+    return barSeconds(Number(m[1]), Number(m[2] ?? 1), model.tempo, model.meter.beats);
   }
   const marker = model.markers.find((k) => k.name === t);
   if (marker) return marker.time;

@@ -11,7 +11,7 @@ import type * as ast from './ast.js';
 import { CODES, type Diagnostic, type DiagnosticCode, type DiagnosticData, type NameExpectation, type Severity } from './diagnostics.js';
 import { durationOf, noFacts, type AudioFacts } from './facts.js';
 import {
-  DEFAULTS, type BandModel, type ChannelModel, type ClipModel, type CompModel, type CutModel, type EqModel,
+  barSeconds, DEFAULTS, type BandModel, type ChannelModel, type ClipModel, type CompModel, type CutModel, type EqModel,
   type LimitModel, type MarkerModel, type MixModel, type ProcessorModel, type ReferenceModel, type SendModel,
   type SourceMap, type TrimModel,
 } from './model.js';
@@ -290,7 +290,7 @@ class Analyzer {
           return undefined;
         }
         // Beats are the meter's beats, each 60/tempo seconds long (design §2).
-        return ((bar - 1) * this.meter.beats + (beat - 1)) * 60 / this.tempo;
+        return barSeconds(bar, beat, this.tempo, this.meter.beats);
       }
       case 'marker': {
         const name = t.ref.name;

@@ -178,3 +178,11 @@ export const DEFAULTS = {
   limit: { ceilingDb: -1, ceilingMode: 'dBTP' as const, release: 0.05, lookahead: 0.0015 },
   trimAutoDetector: 'peak' as const,
 };
+
+/**
+ * Seconds from the start of the song to `bar N beat B` (both from 1) at a
+ * constant tempo: ((N-1)·beats per bar + (B-1)) · 60 / tempo (design §2).
+ */
+export function barSeconds(bar: number, beat: number, tempo: number, beatsPerBar: number): number {
+  return ((bar - 1) * beatsPerBar + (beat - 1)) * 60 / tempo;
+}

@@ -5,13 +5,13 @@
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import {
-  durationOf, KEYWORD_DOCS, tokens as T, type AudioFact, type ChannelModel, type IToken, type Keyword, type MixSymbol,
+  barSeconds, durationOf, forEachTime, KEYWORD_DOCS, tokens as T, type AudioFact, type ChannelModel, type Keyword, type MixSymbol,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 import { docMarkdown } from './completion.js';
 import { clockTime } from './inlay-hints.js';
 import { symbolAt } from './navigation.js';
-import { endOf, tokenAt } from './tokens-at.js';
+import { endOf, firstTokenFrom, tokenAt } from './tokens-at.js';
 
 export interface AudioInfoSource {
   fact(folder: string, path: string): AudioFact | undefined;
@@ -30,13 +30,13 @@ export async function hover(doc: DocState, position: Position, audio: AudioInfoS
   if (token.tokenType.name.startsWith('Kw_')) {
     const d = KEYWORD_DOCS[token.image as Keyword];
     if (token.image === 'bar') {
-      const t = barSeconds(doc, token);
-      if (t !== null) return { contents: { kind: MarkupKind.Markdown, value: `\`${textOfBar(doc, token)}\` = **${clockTime(t)}** (${t.toFixed(3)} s)` }, range };
+      const hit = barTimeAt(doc, token.startOffset);
+      if (hit) return { contents: { kind: MarkupKind.Markdown, value: `\`${hit.text}\` = **${clockTime(hit.seconds)}** (${hit.seconds.toFixed(3)} s)` }, range };
     }
     if (d) return { contents: { kind: MarkupKind.Markdown, value: `\`${d.syntax}\`\n\n${docMarkdown(d)}` }, range };
   }
   if (token.tokenType === T.StringLit && doc.folder) {
-    const i = doc.checked.tokens.indexOf(token);
+    const i = firstTokenFrom(doc.checked.tokens, token.startOffset);
     const before = doc.checked.tokens[i - 1]?.image;
     if (before === 'file' || before === 'clip' || doc.checked.tokens[i - 2]?.image === 'reference') {
       const path = token.image.slice(1, -1).replace(/\\(["\\])/g, '$1');
@@ -46,24 +46,17 @@ export async function hover(doc: DocState, position: Position, audio: AudioInfoS
   return null;
 }
 
-function textOfBar(doc: DocState, bar: IToken): string {
-  const toks = doc.checked.tokens;
-  const i = toks.indexOf(bar);
-  let end = endOf(bar);
-  for (let k = i + 1; k < toks.length && k <= i + 3; k++) {
-    const t = toks[k]!;
-    if (t.tokenType === T.NumberLit || t.image === 'beat') end = endOf(t);
-    else break;
-  }
-  return doc.text.slice(bar.startOffset, end);
-}
-
-function barSeconds(doc: DocState, bar: IToken): number | null {
+/** The `bar N [beat B]` time starting at `offset`, as written and in seconds (needs a tempo). */
+function barTimeAt(doc: DocState, offset: number): { text: string; seconds: number } | null {
   const { tempo, meter } = doc.checked.model;
   if (tempo === null) return null;
-  const m = /^bar\s+(\d+)(?:\s+beat\s+(\d+))?/.exec(textOfBar(doc, bar));
-  if (!m) return null;
-  return ((Number(m[1]) - 1) * meter.beats + (Number(m[2] ?? 1) - 1)) * 60 / tempo;
+  let hit: { text: string; seconds: number } | null = null;
+  forEachTime(doc.checked.document, (t) => {
+    if (t.kind !== 'bar' || t.span.start !== offset || Number.isNaN(t.bar.value)) return;
+    const beat = t.beat && !Number.isNaN(t.beat.value) ? t.beat.value : 1;
+    hit = { text: doc.text.slice(t.span.start, t.span.end), seconds: barSeconds(t.bar.value, beat, tempo, meter.beats) };
+  });
+  return hit;
 }
 
 async function symbolMarkdown(doc: DocState, symbol: MixSymbol, audio: AudioInfoSource): Promise<string> {

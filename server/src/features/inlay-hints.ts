@@ -1,6 +1,6 @@
 /** Inlay hints: bar times and marker names shown as clock times. */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import { forEachTime, type TimeExpr } from '../../../grammar/src/index.js';
+import { barSeconds, forEachTime, type TimeExpr } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 
 /** `m:ss.fff`, trailing zeros of the fraction dropped: 31 s -> `0:31`, 31.5 -> `0:31.5`. */
@@ -23,7 +23,7 @@ export function inlayHints(doc: DocState, range: Range): InlayHint[] {
     let seconds: number | null = null;
     if (t.kind === 'bar' && model.tempo !== null && !Number.isNaN(t.bar.value)) {
       const beat = t.beat && !Number.isNaN(t.beat.value) ? t.beat.value : 1;
-      seconds = ((t.bar.value - 1) * model.meter.beats + (beat - 1)) * 60 / model.tempo;
+      seconds = barSeconds(t.bar.value, beat, model.tempo, model.meter.beats);
     } else if (t.kind === 'marker') {
       seconds = model.markers.find((m) => m.name === t.ref.name)?.time ?? null;
     }
