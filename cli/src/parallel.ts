@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ChannelModel, MixModel } from '../../grammar/src/index.js';
-import { independentTracks, stripOptions, type ExternalStrips } from '../../engine/src/render/graph.js';
+import { independentTracks, stripOptionsFor, type ExternalStrips } from '../../engine/src/render/graph.js';
 import { SourceError } from '../../engine/src/render/sources.js';
 
 /** Control words in the shared Int32Array. */
@@ -37,9 +37,8 @@ export interface WorkerSetup {
 const MAIN_THREAD_WORK = 40;
 
 /** A rough cost per block, so the work splits evenly. */
-function cost(c: ChannelModel, sampleRate: number, facts: ReadonlyMap<string, number>): number {
+function cost(c: ChannelModel): number {
   let k = 1 + c.clips.length;
-  for (const clip of c.clips) if ((facts.get(clip.path) ?? sampleRate) !== sampleRate) k += 8; // resampling
   for (const p of c.inserts) k += p.type === 'eq' ? p.bands.length * 2 : p.type === 'comp' ? 6 : 10;
   return k;
 }
@@ -51,7 +50,7 @@ export function threadCount(requested: number | null): number {
 }
 
 /** Views of one track's half of shared memory. */
-interface Half {
+export interface Half {
   readonly out: Float64Array[];
   readonly tap: Float64Array[] | null;
 }
@@ -60,6 +59,21 @@ export function halfViews(sab: SharedArrayBuffer, maxBlock: number, needsTap: bo
   const per = needsTap ? 4 : 2;
   const view = (i: number) => new Float64Array(sab, (half * per + i) * maxBlock * 8, maxBlock);
   return { out: [view(0), view(1)], tap: needsTap ? [view(2), view(3)] : null };
+}
+
+/** Arrays of its own for a strip's `out` and `tap`, pointing at `half` for now. */
+export function ownArrays(half: Half): { out: Float64Array[]; tap: Float64Array[] | null } {
+  return { out: [...half.out], tap: half.tap ? [...half.tap] : null };
+}
+
+/** Points a strip's `out` and `tap` arrays at one half of its shared memory. */
+export function useHalf(target: { readonly out: Float64Array[]; readonly tap: Float64Array[] | null }, half: Half): void {
+  target.out[0] = half.out[0]!;
+  target.out[1] = half.out[1]!;
+  if (target.tap && half.tap) {
+    target.tap[0] = half.tap[0]!;
+    target.tap[1] = half.tap[1]!;
+  }
 }
 
 /**
@@ -81,17 +95,18 @@ export class WorkerPool implements ExternalStrips {
    * Splits the independent tracks between this thread and `threads - 1`
    * workers. Returns null when there is nothing worth sharing.
    */
-  static create(model: MixModel, folder: string, threads: number, maxBlock: number, autoTrims: ReadonlyMap<string, number>, rates: ReadonlyMap<string, number>): WorkerPool | null {
+  static create(model: MixModel, folder: string, threads: number, maxBlock: number, autoTrims: ReadonlyMap<string, number>): WorkerPool | null {
     const independent = independentTracks(model);
+    const runsAnywhere = new Set(independent);
     if (threads < 2 || independent.length < 2) return null;
     const byName = new Map(model.channels.map((c) => [c.name, c]));
     // Longest job first to the least loaded. The main thread starts loaded
     // with what only it does: the buses and master, summing, metering the
     // output (true peak is 4x oversampled) and writing it — measured at about
     // three tracks' worth.
-    const serial = MAIN_THREAD_WORK + model.channels.filter((c) => c.kind !== 'track' || !independent.includes(c.name)).reduce((sum, c) => sum + cost(c, model.sampleRate, rates), 0);
+    const serial = MAIN_THREAD_WORK + model.channels.filter((c) => !runsAnywhere.has(c.name)).reduce((sum, c) => sum + cost(c), 0);
     const bins = Array.from({ length: threads }, (_, i) => ({ load: i === 0 ? serial : 0, names: [] as string[] }));
-    const sorted = independent.map((n) => ({ n, k: cost(byName.get(n)!, model.sampleRate, rates) })).sort((a, b) => b.k - a.k || (a.n < b.n ? -1 : 1));
+    const sorted = independent.map((n) => ({ n, k: cost(byName.get(n)!) })).sort((a, b) => b.k - a.k || (a.n < b.n ? -1 : 1));
     for (const { n, k } of sorted) {
       const bin = bins.reduce((best, b) => (b.load < best.load ? b : best));
       bin.names.push(n);
@@ -107,16 +122,17 @@ export class WorkerPool implements ExternalStrips {
     const errors = new SharedArrayBuffer(ERROR_BYTES * groups.length);
     this.ctrl = new Int32Array(control);
     this.errorBytes = new Uint8Array(errors);
+    const optionsOf = stripOptionsFor(model, autoTrims);
+    const byName = new Map(model.channels.map((c) => [c.name, c]));
     groups.forEach((names, index) => {
       const buffers: Record<string, SharedArrayBuffer> = {};
       for (const name of names) {
-        const c = model.channels.find((x) => x.name === name)!;
-        const needsTap = stripOptions(model, c, autoTrims).needsTap;
+        const needsTap = optionsOf(byName.get(name)!).needsTap;
         const sab = new SharedArrayBuffer(2 * maxBlock * 8 * (needsTap ? 4 : 2));
         buffers[name] = sab;
         const halves: [Half, Half] = [halfViews(sab, maxBlock, needsTap, 0), halfViews(sab, maxBlock, needsTap, 1)];
         this.halves.set(name, halves);
-        this.buffers.set(name, { out: [...halves[0].out], tap: halves[0].tap ? [...halves[0].tap] : null });
+        this.buffers.set(name, ownArrays(halves[0]));
       }
       const setup: WorkerSetup = { model, folder, index, names, maxBlock, autoTrims, control, errors, buffers };
       const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: setup });
@@ -134,15 +150,7 @@ export class WorkerPool implements ExternalStrips {
   finish(p: number, n: number, next: number): void {
     const job = this.pending!;
     this.waitFor(job.generation);
-    for (const [name, target] of this.buffers) {
-      const half = this.halves.get(name)![job.half];
-      target.out[0] = half.out[0]!;
-      target.out[1] = half.out[1]!;
-      if (target.tap && half.tap) {
-        target.tap[0] = half.tap[0]!;
-        target.tap[1] = half.tap[1]!;
-      }
-    }
+    for (const [name, target] of this.buffers) useHalf(target, this.halves.get(name)![job.half]);
     this.pending = null;
     // The workers go on with the next block while this one is summed.
     if (next > 0) this.start(p + n, next, 1 - job.half);

@@ -1,10 +1,10 @@
 /** A render worker thread: processes its share of tracks block by block into shared memory (see parallel.ts). */
 import { workerData } from 'node:worker_threads';
 import { TrackSources, SourceError } from '../../engine/src/render/sources.js';
-import { stripOptions } from '../../engine/src/render/graph.js';
+import { stripOptionsFor } from '../../engine/src/render/graph.js';
 import { Strip } from '../../engine/src/render/strip.js';
 import { WavFileProvider } from './audio/wav-source.js';
-import { COMMAND, CTRL, ERROR_BYTES, halfViews, type WorkerSetup } from './parallel.js';
+import { COMMAND, CTRL, ERROR_BYTES, halfViews, ownArrays, useHalf, type Half, type WorkerSetup } from './parallel.js';
 
 const setup = workerData as WorkerSetup;
 const ctrl = new Int32Array(setup.control);
@@ -19,18 +19,16 @@ function fail(err: unknown): void {
 }
 
 /** Each strip with the two halves of its shared output. */
-let strips: { strip: Strip; halves: ReturnType<typeof halfViews>[] }[] = [];
+let strips: { strip: Strip; halves: Half[] }[] = [];
 try {
+  const optionsOf = stripOptionsFor(model, setup.autoTrims);
+  const byName = new Map(model.channels.map((c) => [c.name, c]));
   strips = setup.names.map((name) => {
-    const c = model.channels.find((x) => x.name === name)!;
-    const sab = setup.buffers[name]!;
-    const options = stripOptions(model, c, setup.autoTrims);
-    const halves = [0, 1].map((h) => halfViews(sab, setup.maxBlock, options.needsTap, h));
+    const c = byName.get(name)!;
+    const options = optionsOf(c);
+    const halves = [0, 1].map((h) => halfViews(setup.buffers[name]!, setup.maxBlock, options.needsTap, h));
     const sources = new TrackSources(c.clips, c.cuts, provider, model.sampleRate, setup.maxBlock);
-    const strip = new Strip(c, sources, model.sampleRate, setup.maxBlock, {
-      ...options,
-      outputBuffers: { out: [...halves[0]!.out], tap: halves[0]!.tap ? [...halves[0]!.tap] : null },
-    });
+    const strip = new Strip(c, sources, model.sampleRate, setup.maxBlock, { ...options, outputBuffers: ownArrays(halves[0]!) });
     return { strip, halves };
   });
 } catch (err) {
@@ -49,13 +47,7 @@ for (;;) {
     try {
       for (const { strip, halves } of strips) {
         // Write this block into the half the main thread is not reading.
-        const half = halves[h]!;
-        strip.out[0] = half.out[0]!;
-        strip.out[1] = half.out[1]!;
-        if (strip.tap && half.tap) {
-          strip.tap[0] = half.tap[0]!;
-          strip.tap[1] = half.tap[1]!;
-        }
+        useHalf(strip, halves[h]!);
         strip.process(p, n);
       }
     } catch (err) {

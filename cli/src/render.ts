@@ -139,7 +139,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
     const target = master.targetLufs;
     spool = target !== null ? new FrameSpool() : null;
     const cache = spool;
-    pool = WorkerPool.create(model, folder, threadCount(a.threads ?? null), BLOCK, autoTrims, new Map());
+    pool = WorkerPool.create(model, folder, threadCount(a.threads ?? null), BLOCK, autoTrims);
     const graph = new MixGraph(model, provider, {
       external: pool ?? undefined,
       maxBlock: BLOCK,

@@ -20,7 +20,8 @@ const CHUNK_FRAMES = 8192;
 export class WavFileReader {
   readonly format: WavFormat;
   private fd: number;
-  private readonly bytes: Uint8Array;
+  /** The read window, made on the first read (see WavSource). */
+  private bytes = new Uint8Array(0);
   private windowStart = -1;
   private windowFrames = 0;
 
@@ -54,7 +55,6 @@ export class WavFileReader {
       closeSync(fd);
       throw err;
     }
-    this.bytes = new Uint8Array(CHUNK_FRAMES * this.format.blockAlign);
   }
 
   get frames(): number {
@@ -85,6 +85,7 @@ export class WavFileReader {
     const frames = Math.min(CHUNK_FRAMES, f.frames - frame);
     const position = f.dataOffset + frame * f.blockAlign;
     const want = frames * f.blockAlign;
+    if (this.bytes.length === 0) this.bytes = new Uint8Array(CHUNK_FRAMES * f.blockAlign);
     let got = 0;
     while (got < want) {
       const n = readSync(this.fd, this.bytes, got, want - got, position + got);
@@ -101,31 +102,31 @@ export class WavFileReader {
   }
 }
 
-/** A WAV file as an engine source at the session rate. */
+/**
+ * A WAV file as an engine source at the session rate. The resampler (its
+ * table and window) is made on the first read: a source whose track runs in
+ * a worker thread is opened here only for its length and channels.
+ */
 class WavSource implements AudioSource {
   readonly channels: 1 | 2;
   readonly frames: number;
-  private readonly resampler: Resampler | null;
+  private resampler: Resampler | null = null;
 
-  constructor(private readonly reader: WavFileReader, sessionRate: number) {
+  constructor(private readonly reader: WavFileReader, private readonly sessionRate: number) {
     const f = reader.format;
     this.channels = f.channels as 1 | 2;
-    if (f.sampleRate === sessionRate) {
-      this.resampler = null;
-      this.frames = f.frames;
-    } else {
-      this.resampler = new Resampler(f.sampleRate, sessionRate, f.channels, (start, count, out) => reader.read(start, count, out, 0));
-      this.frames = Resampler.outputLength(f.frames, f.sampleRate, sessionRate);
-    }
+    this.frames = f.sampleRate === sessionRate ? f.frames : Resampler.outputLength(f.frames, f.sampleRate, sessionRate);
   }
 
   read(start: number, count: number, out: Float64Array[], offset: number): void {
-    if (!this.resampler) {
+    const f = this.reader.format;
+    if (f.sampleRate === this.sessionRate) {
       this.reader.read(start, count, out, offset);
       return;
     }
-    const views = out.slice(0, this.channels).map((b) => b.subarray(offset, offset + count));
-    this.resampler.read(start, count, views);
+    this.resampler ??= new Resampler(f.sampleRate, this.sessionRate, f.channels, (s, c, o) => this.reader.read(s, c, o, 0));
+    // TrackSources reads at offset 0; only another offset needs views.
+    this.resampler.read(start, count, offset === 0 ? out : out.slice(0, this.channels).map((b) => b.subarray(offset, offset + count)));
   }
 }
 

@@ -35,7 +35,7 @@ export function writeRenderOutput(master: readonly Float64Array[], n: number, ou
 }
 
 /** A fixed delay of whole frames on 1 or 2 channels (ring buffer, no allocation per block). */
-export class DelayLine {
+class DelayLine {
   private readonly ring: Float64Array[];
   private pos = 0;
 
@@ -112,18 +112,19 @@ export interface ExternalStrips {
 }
 
 /**
- * Options every strip of a channel is built with, wherever it runs: the
- * graph and worker threads must build identical strips.
+ * The options every strip of a channel is built with, wherever it runs: the
+ * graph and worker threads must build identical strips. The whole-model
+ * facts (solo, side-chain keys) are worked out once, not once per channel.
  */
-export function stripOptions(model: MixModel, c: ChannelModel, autoTrims: ReadonlyMap<string, number> | undefined) {
+export function stripOptionsFor(model: MixModel, autoTrims: ReadonlyMap<string, number> | undefined) {
   const silenced = silencedBySolo(model.channels);
   const keyed = new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => (p.type === 'comp' && !p.bypass && p.sidechain ? [p.sidechain] : []))));
-  return {
+  return (c: ChannelModel) => ({
     needsTap: keyed.has(c.name) || c.sends.some((s) => s.pre),
     trimGain: c.trim.mode === 'fixed' ? Math.pow(10, c.trim.gainDb / 20) : autoTrims?.get(c.name) ?? 1,
     silenced: silenced.has(c.name),
     ignorePan: model.output === 'mono',
-  };
+  });
 }
 
 /** Tracks that can run in another thread: no side-chain in or out, so nothing but their sources feeds them. */
@@ -135,7 +136,7 @@ export function independentTracks(model: MixModel): string[] {
 }
 
 /** Which channels sound under solo: soloed ones, what they feed, and what feeds a soloed bus. */
-export function silencedBySolo(channels: readonly ChannelModel[]): Set<string> {
+function silencedBySolo(channels: readonly ChannelModel[]): Set<string> {
   const soloed = channels.filter((c) => c.solo && c.kind !== 'master').map((c) => c.name);
   if (soloed.length === 0) return new Set();
   const feeds = new Map<string, string[]>();
@@ -193,10 +194,11 @@ export class MixGraph {
     this.sampleRate = model.sampleRate;
     this.monoOutput = model.output === 'mono';
     this.external = options.external ?? null;
+    const optionsOf = stripOptionsFor(model, options.autoTrims);
     this.strips = model.channels.map((c) => {
       const sources = c.kind === 'track' ? new TrackSources(c.clips, c.cuts, provider, model.sampleRate, maxBlock) : null;
       const strip = new Strip(c, sources, model.sampleRate, maxBlock, {
-        ...stripOptions(model, c, options.autoTrims),
+        ...optionsOf(c),
         outputBuffers: this.external?.buffers.get(c.name),
       });
       this.byName.set(c.name, strip);
@@ -210,8 +212,14 @@ export class MixGraph {
     // Latency compensation: each strip's input lag is the largest lag among
     // its inputs and keys; shorter paths are delayed to match.
     const outLag = new Map<string, number>();
+    const inputsOf = new Map<string, Strip[]>();
+    for (const x of this.strips) {
+      for (const dest of new Set([...(x.model.output ? [x.model.output] : []), ...x.model.sends.map((d) => d.bus)])) {
+        inputsOf.set(dest, [...(inputsOf.get(dest) ?? []), x]);
+      }
+    }
     for (const s of this.strips) {
-      const inputs = this.strips.filter((x) => x.model.output === s.name || x.model.sends.some((d) => d.bus === s.name));
+      const inputs = inputsOf.get(s.name) ?? [];
       let lag = s.kind === 'track' ? 0 : Math.max(0, ...inputs.map((x) => outLag.get(x.name)!));
       s.inserts.forEach((insert, k) => {
         if (insert.sidechain && !insert.bypass) lag = Math.max(lag, outLag.get(insert.sidechain)! - s.latencyBefore(k));
@@ -282,13 +290,18 @@ export class MixGraph {
       }
     }
     let edge = 0;
+    let key = 0;
     for (const s of this.strips) {
       if (s === this.master) {
         this.onMasterInput?.(s.input, n);
         const g = this.headGain;
         if (g !== 1) for (let c = 0; c < 2; c++) { const b = s.input[c]!; for (let i = 0; i < n; i++) b[i]! *= g; }
       }
-      for (const key of this.keys) if (key.strip === s) key.delay.process(key.source.tap!, n, key.buffers);
+      // Keys, like edges, were built in processing order.
+      while (key < this.keys.length && this.keys[key]!.strip === s) {
+        const k = this.keys[key++]!;
+        k.delay.process(k.source.tap!, n, k.buffers);
+      }
       if (!this.independent.has(s)) s.process(p, n);
       this.onStrip?.(s, p, n);
       // Edges were built in processing order: this strip's are next.

@@ -5,7 +5,7 @@
  * gives exactly the samples the full graph gives.
  */
 import type { MixModel } from '../../../grammar/src/model.js';
-import { stripOptions, writeRenderOutput } from './graph.js';
+import { stripOptionsFor, writeRenderOutput } from './graph.js';
 import { Strip } from './strip.js';
 
 export class MasterChain {
@@ -19,7 +19,7 @@ export class MasterChain {
     const master = model.channels.find((c) => c.kind === 'master')!;
     this.mono = model.output === 'mono';
     // The same options the graph builds master with (its trim included).
-    this.strip = new Strip(master, null, model.sampleRate, maxBlock, stripOptions(model, master, undefined));
+    this.strip = new Strip(master, null, model.sampleRate, maxBlock, stripOptionsFor(model, undefined)(master));
     this.headGain = Math.pow(10, headGainDb / 20);
     this.latency = this.strip.latency;
   }

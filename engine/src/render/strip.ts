@@ -78,6 +78,9 @@ export class Strip {
   /** A copy of the signal after the inserts, for side-chain keys and pre-fader sends. */
   readonly tap: Float64Array[] | null;
   readonly inserts: Insert[];
+  /** Total latency of the inserts, frames. */
+  readonly latency: number;
+  private readonly latencies: number[];
   /** Frames the strip's input lags the timeline (latency compensation). */
   inputLag = 0;
   /** Linear gains: trim with polarity, fader. */
@@ -108,6 +111,10 @@ export class Strip {
     this.tap = options.needsTap ? options.outputBuffers?.tap ?? buffers(2) : null;
     this.inserts = model.inserts.map((p) => createInsert(p, this.channels, sampleRate));
     this.keys = this.inserts.map(() => null);
+    // Running sums of the inserts' latencies; the last is the strip's total.
+    this.latencies = [0];
+    for (const i of this.inserts) this.latencies.push(this.latencies.at(-1)! + (i.bypass ? 0 : i.latency));
+    this.latency = this.latencies.at(-1)!;
     this.trimGain = options.trimGain * (model.polarityInvert ? -1 : 1);
     this.silent = options.silenced || model.mute;
     this.faderGain = this.silent ? 0 : Math.pow(10, model.gainDb / 20);
@@ -118,16 +125,9 @@ export class Strip {
     this.panR = g.right;
   }
 
-  /** Total latency of the inserts, frames. */
-  get latency(): number {
-    return this.inserts.reduce((sum, i) => sum + (i.bypass ? 0 : i.latency), 0);
-  }
-
   /** Latency of the inserts before insert `index`. */
   latencyBefore(index: number): number {
-    let sum = 0;
-    for (let i = 0; i < index; i++) sum += this.inserts[i]!.bypass ? 0 : this.inserts[i]!.latency;
-    return sum;
+    return this.latencies[index]!;
   }
 
   /** Muted, or silenced by another channel's solo: its output and every send are silent. */
