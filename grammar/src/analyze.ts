@@ -58,6 +58,14 @@ export interface AnalyzeOptions {
 }
 
 const KEYWORD_SET = new Set<string>([...KEYWORDS, ...UNIT_IMAGES]);
+/** Settings only a comp, or only a limit, takes. */
+const COMP_ONLY = new Set(['threshold', 'ratio', 'knee', 'attack', 'makeup', 'mix', 'sidechain']);
+const LIMIT_ONLY = new Set(['ceiling', 'lookahead']);
+/** The q a band has when none is written (design §5). */
+const DEFAULT_Q: Record<ast.BandType, number> = {
+  highpass: DEFAULTS.band.passQ, lowpass: DEFAULTS.band.passQ, lowshelf: DEFAULTS.band.shelfQ, highshelf: DEFAULTS.band.shelfQ,
+  bell: DEFAULTS.band.bellQ, notch: DEFAULTS.band.notchQ, bandpass: DEFAULTS.band.bandpassQ,
+};
 const MUTABLE = <T>(x: T) => x as { -readonly [K in keyof T]: T[K] };
 
 /** Where the unit of a quantity is written: the end of its span. */
@@ -747,8 +755,6 @@ class Analyzer {
     const isComp = p.processor === 'comp';
     const comp = { ...DEFAULTS.comp, sidechain: null as string | null };
     const limit = { ...DEFAULTS.limit } as { ceilingDb: number; ceilingMode: 'dBFS' | 'dBTP'; release: number; lookahead: number };
-    const compOnly = new Set(['threshold', 'ratio', 'knee', 'attack', 'makeup', 'mix', 'sidechain']);
-    const limitOnly = new Set(['ceiling', 'lookahead']);
     for (const item of p.body) {
       if (item.kind === 'flag') {
         if (this.firstOfItsKind(seen, 'bypass', item)) bypass = true;
@@ -759,8 +765,8 @@ class Analyzer {
         continue;
       }
       const word = item.kind === 'sidechain' ? 'sidechain' : item.param;
-      if (isComp && limitOnly.has(word)) { notHere(item, `'${word}' is a limit setting, not a comp setting`); continue; }
-      if (!isComp && compOnly.has(word)) { notHere(item, `'${word}' is a comp setting; a limit takes ceiling, release and lookahead`); continue; }
+      if (isComp && LIMIT_ONLY.has(word)) { notHere(item, `'${word}' is a limit setting, not a comp setting`); continue; }
+      if (!isComp && COMP_ONLY.has(word)) { notHere(item, `'${word}' is a comp setting; a limit takes ceiling, release and lookahead`); continue; }
       if (!this.firstOfItsKind(seen, word, item)) continue;
       spans.push([word, item.span]);
       if (item.kind === 'sidechain') {
@@ -849,10 +855,7 @@ class Analyzer {
     } else if (b.slope) {
       this.report(CODES.notAllowedHere, b.slope.span, `only highpass and lowpass have a slope`);
     }
-    const defaultQ = {
-      highpass: DEFAULTS.band.passQ, lowpass: DEFAULTS.band.passQ, lowshelf: DEFAULTS.band.shelfQ, highshelf: DEFAULTS.band.shelfQ,
-      bell: DEFAULTS.band.bellQ, notch: DEFAULTS.band.notchQ, bandpass: DEFAULTS.band.bandpassQ,
-    }[b.band];
+    const defaultQ = DEFAULT_Q[b.band];
     let q = defaultQ;
     if (b.q) {
       if (isPass && slope !== 12) {

@@ -9,8 +9,6 @@ export interface AudioInfo {
   readonly frames: number;
   /** e.g. "PCM 24-bit", "float 32-bit". */
   readonly encoding: string;
-  /** Sample peak over the whole file in dBFS, when it has been measured. */
-  readonly peakDbfs?: number;
 }
 
 export type AudioFact =

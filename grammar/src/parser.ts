@@ -16,8 +16,9 @@ import {
   type TokenVocabulary,
 } from 'chevrotain';
 import type * as ast from './ast.js';
+import { statementKeywords } from './keyword-docs.js';
 import {
-  allTokens, BandKw, Clock, ClipTimeKw, Colon, Identifier, Comment, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
+  allTokens, BandKw, Clock, ClipTimeKw, Colon, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
   ProcessorKw, RCurly, Semicolon, Slash, StringLike, StringSettingKw, ValueSettingKw,
   StringLit, Unit, UnterminatedString, type Keyword, type UnitImage,
 } from './tokens.js';
@@ -90,15 +91,12 @@ const messages: IParserErrorMessageProvider = {
 type Level = 'top' | 'channel' | 'processor';
 
 const kws = (words: readonly Keyword[]) => new Set<TokenType>(words.map(kw));
-const TOP_STARTS = kws(['title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'reference', 'marker', 'track', 'bus', 'master']);
-const CHANNEL_STARTS = kws([
-  'label', 'color', 'hidden', 'mute', 'solo', 'file', 'clip', 'cut', 'trim', 'gain', 'pan', 'polarity', 'to', 'send',
-  'eq', 'comp', 'limit', 'target', 'bypass',
-]);
-const PROCESSOR_STARTS = kws([
-  'highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass', 'threshold', 'ratio', 'knee', 'attack',
-  'release', 'makeup', 'mix', 'ceiling', 'lookahead', 'sidechain', 'bypass',
-]);
+// What may start a statement at each level, from the keyword table that
+// completion and hover use too. A stray `bypass` in a channel is parsed (and
+// reported by validation) rather than skipped.
+const TOP_STARTS = kws(statementKeywords('top'));
+const CHANNEL_STARTS = kws([...statementKeywords('channel'), 'bypass']);
+const PROCESSOR_STARTS = kws([...statementKeywords('eq'), ...statementKeywords('comp'), ...statementKeywords('limit')]);
 const CHANNEL_OPENERS = kws(['track', 'bus', 'master']);
 
 const STRING_EXAMPLES: Record<string, string> = {
@@ -848,5 +846,4 @@ export function nextTokenTypes(rule: AssistRule, precedingTokens: IToken[]): Tok
   return [...seen];
 }
 
-export { Comment as CommentToken };
 export type { Keyword };

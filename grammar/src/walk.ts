@@ -59,20 +59,3 @@ export function forEachTime(doc: ast.MixDocument, visit: (t: ast.TimeExpr) => vo
     }
   }
 }
-
-/** The innermost statement whose span contains the offset (ends inclusive). */
-export function statementAt(doc: ast.MixDocument, offset: number): ast.AnyStatement | null {
-  const hit = (sp: ast.Span) => offset >= sp.start && offset <= sp.end;
-  for (const s of doc.statements) {
-    if (!hit(s.span)) continue;
-    if (s.kind !== 'channel') return s;
-    for (const item of s.body) {
-      if (!hit(item.span)) continue;
-      if (item.kind !== 'processor') return item;
-      for (const p of item.body) if (hit(p.span)) return p;
-      return item;
-    }
-    return s;
-  }
-  return null;
-}

@@ -37,15 +37,9 @@ export class MixDocuments {
     return state;
   }
 
-  peek(uri: string): DocState | undefined {
-    return this.cache.get(uri);
-  }
 
   forget(uri: string): void {
     this.cache.delete(uri);
   }
 
-  all(): DocState[] {
-    return [...this.cache.values()];
-  }
 }

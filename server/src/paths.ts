@@ -21,7 +21,3 @@ export function resolveAudioPath(folder: string, written: string): string {
   }
   return path;
 }
-
-export function fileUri(path: string): string {
-  return URI.file(path).toString();
-}
