@@ -91,6 +91,8 @@ class Analyzer {
   private readonly markerTimes = new Map<string, number | undefined>();
   private readonly resolving = new Set<string>();
   private readonly channelSymbols = new Map<string, MixSymbol>();
+  /** Every defined name (names are unique; duplicates are reported and left out). */
+  private readonly symbolsByName = new Map<string, MixSymbol>();
   /** `to`, `send` and `sidechain` statements that analysis accepted (not duplicates, not misplaced). */
   private readonly acceptedRoutes = new Set<ast.AnyStatement>();
   /** Clips with a time that could not be worked out: left out of overlap checks. */
@@ -304,7 +306,7 @@ class Analyzer {
         const name = t.ref.name;
         if (!name) return undefined;
         const statement = this.markerStatements.get(name);
-        const target = statement ? this.symbols.find((s) => s.kind === 'marker' && s.name === name) ?? null : null;
+        const target = statement ? this.symbolsByName.get(name) ?? null : null;
         this.uses.push({ name, span: t.ref.span, expects: 'marker', target });
         if (!statement) {
           const other = this.channelSymbols.get(name);
@@ -354,7 +356,7 @@ class Analyzer {
   // ---- names ---------------------------------------------------------------------------------
 
   private defineNames(top: readonly ast.TopStatement[]): void {
-    const byName = new Map<string, MixSymbol>();
+    const byName = this.symbolsByName;
     let hasMaster = false;
     for (const s of top) {
       let symbol: MixSymbol | null = null;
@@ -415,7 +417,7 @@ class Analyzer {
     const out: ReferenceModel[] = [];
     for (const s of top) {
       if (s.kind !== 'reference' || !s.name.name) continue;
-      if (!this.symbols.some((x) => x.kind === 'reference' && x.span === s.span)) continue;
+      if (this.symbolsByName.get(s.name.name)?.span !== s.span) continue; // a duplicate name, reported
       const gainDb = s.gain ? this.ranged(s.gain, 'gain', -60, 24, 'reference gain', 0) : 0;
       if (s.path) {
         this.checkPath(s.path);
@@ -890,7 +892,7 @@ class Analyzer {
           const target = this.channelSymbols.get(item.target.name) ?? null;
           this.uses.push({ name: item.target.name, span: item.target.span, expects: 'bus', target });
           if (!target) {
-            const other = this.symbols.find((s) => s.name === item.target.name);
+            const other = this.symbolsByName.get(item.target.name);
             if (other) this.report(CODES.invalidRoute, item.target.span, `${item.target.name} is a ${other.kind}, not a bus: only buses and master take input`);
             else this.unknown(item.target, 'bus');
             continue;
@@ -911,7 +913,7 @@ class Analyzer {
             const target = this.channelSymbols.get(p.target.name) ?? null;
             this.uses.push({ name: p.target.name, span: p.target.span, expects: 'channel', target });
             if (!target) {
-              const other = this.symbols.find((s) => s.name === p.target.name);
+              const other = this.symbolsByName.get(p.target.name);
               if (other) this.report(CODES.invalidRoute, p.target.span, `${p.target.name} is a ${other.kind}, not a channel: a side-chain is keyed by a track or bus`);
               else this.unknown(p.target, 'channel');
               continue;
