@@ -1,5 +1,6 @@
 // Bundles the webview side with esbuild: browser ES modules in dist/media/.
 //   dist/media/worklet/processor.js   the AudioWorkletProcessor that runs engine/
+//   dist/media/preview/main.js, *.css  the preview panel's page
 //   dist/media/parity/main.js, index.html   the worklet test page (test/browser/)
 // `platform: 'browser'` makes any Node import a build error, which keeps
 // engine/ and grammar/ honest. Type-checking is separate:
@@ -27,11 +28,16 @@ const common = {
 
 const entries = [
   { entryPoints: ['media/worklet/processor.ts'], outfile: 'dist/media/worklet/processor.js' },
+  { entryPoints: ['media/preview/main.ts'], outfile: 'dist/media/preview/main.js' },
   { entryPoints: ['media/parity/main.ts'], outfile: 'dist/media/parity/main.js' },
 ];
 
 /** Static files copied as they are. */
-const statics = [['media/parity/index.html', 'dist/media/parity/index.html']];
+const statics = [
+  ['media/preview/preview.css', 'dist/media/preview/preview.css'],
+  ['media/preview/widgets.css', 'dist/media/preview/widgets.css'],
+  ['media/parity/index.html', 'dist/media/parity/index.html'],
+];
 
 async function copyStatics() {
   for (const [from, to] of statics) {

@@ -23,6 +23,8 @@ const entries = [
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmRequireBanner } },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: '#!/usr/bin/env node\n' + esmRequireBanner } },
   { entryPoints: ['cli/src/render-worker.ts'], outfile: 'dist/render-worker.js', format: 'esm', banner: { js: esmRequireBanner } },
+  // The preview's whole-mix analysis and "Render to WAV", in a worker thread of the extension host.
+  { entryPoints: ['client/src/preview/analysis-worker.ts'], outfile: 'dist/preview-analysis.js', format: 'esm', banner: { js: esmRequireBanner } },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 if (watch) {

@@ -104,6 +104,8 @@ export interface RenderJob {
   to: string | null;
   /** Threads to render with; null: as many as pay (MIXDOWN_THREADS or the cores). */
   threads?: number | null;
+  /** Told how far the render is, 0..1, now and then (the editor's progress notification). */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Lets signals (Ctrl-C) and I/O through now and then during a long render. */
@@ -151,6 +153,12 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
     taps.setSpan(span.start, span.frames);
     const channels = model.output === 'mono' ? 1 : 2;
     const progress = new Progress(out, span.frames / rate, target !== null ? 'mixing' : 'rendering');
+    // With a target, the first pass is most of the work; the master passes after it are quick.
+    const firstPassShare = target !== null ? 0.9 : 1;
+    const advance = (done: number) => {
+      progress.update(done / rate);
+      a.onProgress?.(span.frames > 0 ? (firstPassShare * done) / span.frames : firstPassShare);
+    };
 
     const main = a.out === null ? null : new WavFileWriter(a.out, rate, channels, a.bits);
     if (main) writers.push(main);
@@ -159,10 +167,10 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
 
     if (!cache) {
       // One pass: the master output goes straight to the file.
-      await drive(renderBlocks(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); } }, BLOCK, (done) => progress.update(done / rate)));
+      await drive(renderBlocks(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); } }, BLOCK, advance));
     } else {
       // Pass 1 renders every channel once; the master's input is cached (stems are written here).
-      await drive(renderBlocks(graph, span, { write: () => {} }, BLOCK, (done) => progress.update(done / rate)));
+      await drive(renderBlocks(graph, span, { write: () => {} }, BLOCK, advance));
       progress.done();
       const startPos = span.start - Math.min(span.preroll, span.start);
       const skip = span.start - startPos + graph.latency;
@@ -194,6 +202,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
       await drive(runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); }));
     }
     progress.done();
+    a.onProgress?.(1);
     for (const w of writers) w.finish();
     const channelReports = new Map([...channelMeters].map(([name, m]) => [name, m.report()]));
     return { report: meter.report(), durationS: span.frames / rate, target: targetResult, clipped: main?.clippedSamples ?? 0, channels: channelReports };
@@ -212,7 +221,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
 }
 
 /** Nothing the render writes may replace the mix file or any audio it reads. */
-function guardOutputs(model: MixModel, a: RenderJob & { out: string }): void {
+export function guardOutputs(model: MixModel, a: RenderJob & { out: string }): void {
   const folder = dirname(resolve(a.file));
   const inputs = new Map<string, string>([[resolve(a.file), 'the mix file']]);
   for (const c of model.channels) for (const k of c.clips) inputs.set(resolve(folder, k.path), `the source ${k.path}`);

@@ -1,11 +1,15 @@
 /**
  * The extension host entry: starts the mix language server and registers
- * the commands. Language features live in the server (server/) and the
- * language itself in grammar/; this file is wiring only.
+ * the commands and the preview panel. Language features live in the server
+ * (server/), the language itself in grammar/, the preview's page in media/;
+ * this file is wiring only.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { EXAMPLE_AUDIO_COMMAND, EXAMPLE_SESSION, missingAudio } from './example.js';
+import { PREVIEW_VIEW_TYPE, PreviewPanel } from './preview/panel.js';
+import { renderToWav } from './render-command.js';
+import type { PageState } from '../../media/preview/protocol.js';
 
 let client: LanguageClient | undefined;
 
@@ -35,6 +39,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!client) return;
       await client.restart();
       vscode.window.setStatusBarMessage('Mix language server restarted', 3000);
+    }),
+    vscode.commands.registerCommand('mixdown.openPreview', async (uri?: vscode.Uri) => {
+      const document = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      if (!document || document.languageId !== 'mix') {
+        void vscode.window.showWarningMessage('Open a .mix file to preview it.');
+        return;
+      }
+      PreviewPanel.show(context, document);
+    }),
+    vscode.commands.registerCommand('mixdown.togglePlayback', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      if (document) PreviewPanel.forDocument(document.uri)?.togglePlay();
+    }),
+    vscode.commands.registerCommand('mixdown.renderToWav', (uri?: vscode.Uri) => renderToWav(context, uri instanceof vscode.Uri ? uri : undefined)),
+    // After a reload, previews come back where they were, playing the same file.
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PageState | undefined) {
+        if (!state?.document) {
+          panel.dispose();
+          return;
+        }
+        PreviewPanel.revive(context, panel, vscode.Uri.parse(state.document));
+      },
     }),
   );
 

@@ -57,7 +57,7 @@ function load(node: AudioWorkletNode, message: LoadMessage): Promise<LoadedMessa
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => {
       const m = event.data;
       if (m.type === 'loaded') resolve(m);
-      else reject(new Error(m.path ? `${m.path}: ${m.message}` : m.message));
+      else if (m.type === 'error') reject(new Error(m.path ? `${m.path}: ${m.message}` : m.message));
     };
     node.port.postMessage(message, transferList(message.sources));
   });
@@ -97,7 +97,7 @@ export async function run(options: ParityOptions): Promise<ParityResult> {
   node.connect(context.destination);
   status('loading the worklet');
   const loaded = await load(node, {
-    type: 'load', model, sources, autoTrims, headGainDb: options.headGainDb ?? 0, start: 0, preroll: 0,
+    type: 'load', model, sources, autoTrims, headGainDb: options.headGainDb ?? 0, generation: 0,
   });
   if (loaded.length !== length) throw new Error(`the processor's session is ${loaded.length} frames long, the page's ${length}`);
 

@@ -1,32 +1,30 @@
 /**
- * The DSP engine as an AudioWorkletProcessor: the same MixGraph the CLI
- * renders with, driven one render quantum (128 frames) at a time.
+ * The DSP engine as an AudioWorkletProcessor: the Player (player.ts), which
+ * drives the same MixGraph the CLI renders with, wired to the audio thread.
  *
- * Everything is built when a `load` message arrives (between render quanta):
- * the graph, its buffers, the resamplers. `process` then only runs the graph
- * and copies its float64 output into the float32 output arrays: no objects
- * are created per block, so the garbage collector has nothing to do in the
- * audio thread. Sources arrive already decoded (see sources.ts) and
- * transferred, never copied.
+ * Messages are handled between render quanta. Graphs are built when a
+ * session arrives, never in `process`, which only runs the player: nothing
+ * is created per block, so the garbage collector has nothing to do in the
+ * audio thread. Sources arrive decoded and transferred, never copied.
  */
-import { MixGraph } from '../../engine/src/render/graph.js';
 import { SourceError } from '../../engine/src/render/sources.js';
-import { PROCESSOR_NAME, type FromProcessor, type LoadMessage, type ToProcessor } from './protocol.js';
+import { Player } from './player.js';
+import { PROCESSOR_NAME, type FromProcessor, type SessionSpecMessage, type ToProcessor } from './protocol.js';
 import { DecodedProvider } from './sources.js';
 
-/** Frames per graph call: the Web Audio render quantum. Longer quanta are rendered in pieces of this size. */
-const BLOCK = 128;
+/** Meter reports per second while playing, and while stopped. */
+const REPORTS_PER_SECOND = 30;
+const IDLE_REPORTS_PER_SECOND = 2;
 
-interface Playing {
-  readonly graph: MixGraph;
-  /** The graph's output for one block: 2 channels, or 1 for `output mono`. */
-  readonly block: Float64Array[];
-  /** Graph position of the next block (timeline frame + latency). */
-  position: number;
-}
+// Not every browser gives worklets a `performance` clock; Date.now's milliseconds average out over a report.
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+const now: () => number = clock ? () => clock.now() : () => Date.now();
 
 class MixdownProcessor extends AudioWorkletProcessor {
-  private playing: Playing | null = null;
+  private readonly provider = new DecodedProvider([], sampleRate);
+  private readonly player = new Player(sampleRate, this.provider);
+  private framesSinceReport = 0;
+  private busyMs = 0;
 
   constructor() {
     super();
@@ -37,65 +35,82 @@ class MixdownProcessor extends AudioWorkletProcessor {
     this.port.postMessage(message);
   }
 
-  private receive(message: ToProcessor): void {
-    switch (message.type) {
+  private fail(err: unknown): void {
+    this.send({ type: 'error', path: err instanceof SourceError ? err.path : null, message: err instanceof Error ? err.message : String(err) });
+  }
+
+  private receive(m: ToProcessor): void {
+    const player = this.player;
+    switch (m.type) {
       case 'load':
-        this.load(message);
+        this.provider.add(m.sources);
+        if (this.setSession(m)) player.play(true);
+        break;
+      case 'sources':
+        this.provider.add(m.sources);
+        break;
+      case 'retain':
+        this.provider.retain(new Set(m.paths));
+        break;
+      case 'session':
+        this.setSession(m);
+        break;
+      case 'play':
+        player.play();
+        break;
+      case 'pause':
+        player.pause();
+        break;
+      case 'seek':
+        player.seek(m.frame);
+        break;
+      case 'loop':
+        player.setLoop(m.span);
+        break;
+      case 'listen':
+        try {
+          player.listenTo(m.reference && { name: m.reference.name, source: this.provider.open(m.reference.path), gainDb: m.reference.gainDb });
+        } catch (err) {
+          this.fail(err);
+        }
+        break;
+      case 'resetMeters':
+        player.resetMeters();
         break;
     }
   }
 
-  private load(m: LoadMessage): void {
+  private setSession(m: SessionSpecMessage): boolean {
     try {
-      if (m.model.sampleRate !== sampleRate) {
-        throw new Error(`the session runs at ${m.model.sampleRate} Hz but the audio context at ${sampleRate} Hz`);
-      }
-      const provider = new DecodedProvider(m.sources, m.model.sampleRate);
-      const graph = new MixGraph(m.model, provider, { maxBlock: BLOCK, autoTrims: m.autoTrims });
-      graph.setMasterHeadGain(m.headGainDb);
-      const block = Array.from({ length: m.model.output === 'mono' ? 1 : 2 }, () => new Float64Array(BLOCK));
-      // As the CLI's renderSpan: start `preroll` frames early and run through
-      // the graph's latency, discarding the output, so that the first block
-      // played is timeline frame `start`.
-      const preroll = Math.min(m.preroll, m.start);
-      let position = m.start - preroll;
-      for (let skip = preroll + graph.latency; skip > 0; ) {
-        const n = Math.min(BLOCK, skip);
-        graph.process(position, n, block);
-        position += n;
-        skip -= n;
-      }
-      this.playing = { graph, block, position };
-      this.send({ type: 'loaded', latency: graph.latency, length: graph.length });
+      this.player.setSession({ model: m.model, autoTrims: m.autoTrims, headGainDb: m.headGainDb, generation: m.generation });
+      this.send({ type: 'loaded', generation: m.generation, latency: this.player.latency, length: this.player.length });
+      return true;
     } catch (err) {
-      this.playing = null;
-      this.send({ type: 'error', path: err instanceof SourceError ? err.path : null, message: err instanceof Error ? err.message : String(err) });
+      this.fail(err);
+      return false;
     }
   }
 
   override process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const out = outputs[0];
-    const playing = this.playing;
-    // Before a session is loaded the output stays as Web Audio gives it: silence.
-    if (!playing || !out || out.length === 0) return true;
-    const { graph, block } = playing;
+    if (!out || out.length === 0) return true;
     const frames = out[0]!.length;
-    const last = block.length - 1;
+    const started = now();
     try {
-      for (let done = 0; done < frames; done += BLOCK) {
-        const n = Math.min(BLOCK, frames - done);
-        graph.process(playing.position, n, block);
-        playing.position += n;
-        // float64 → float32: each sample rounded to nearest, as a 32-bit float WAV writer does.
-        for (let c = 0; c < out.length; c++) {
-          const src = block[c < last ? c : last]!;
-          const dst = out[c]!;
-          for (let i = 0; i < n; i++) dst[done + i] = src[i]!;
-        }
-      }
+      this.player.render(out, frames);
     } catch (err) {
-      this.playing = null;
+      for (const o of out) o.fill(0);
       this.send({ type: 'error', path: null, message: `the render stopped: ${err instanceof Error ? err.message : String(err)}` });
+      this.player.halt();
+    }
+    this.busyMs += now() - started;
+    this.framesSinceReport += frames;
+    const perSecond = this.player.isRunning ? REPORTS_PER_SECOND : IDLE_REPORTS_PER_SECOND;
+    if (this.framesSinceReport >= sampleRate / perSecond) {
+      const budgetMs = (this.framesSinceReport / sampleRate) * 1000;
+      this.send({ type: 'meters', meters: this.player.snapshot(), load: this.busyMs / budgetMs });
+      this.framesSinceReport = 0;
+      this.busyMs = 0;
     }
     return true;
   }

@@ -4,52 +4,90 @@
  * webview has no SharedArrayBuffer, so the port is the only way in.
  */
 import type { MixModel } from '../../grammar/src/model.js';
+import type { MeterSnapshot } from './player.js';
 
 /** The name the processor registers under (`new AudioWorkletNode(context, PROCESSOR_NAME)`). */
 export const PROCESSOR_NAME = 'mixdown-engine';
 
 /**
  * An audio file decoded in the page by our own WAV code, at the file's own
- * rate. Channels are Float32Array where that holds the file's samples
- * exactly (16/24-bit PCM, 32-bit float), Float64Array otherwise (32-bit PCM,
- * 64-bit float), so the engine reads the same values as the CLI.
+ * rate, in the smallest arrays that hold its samples exactly: Int16Array
+ * for 16-bit PCM, Float32Array for 24-bit PCM and 32-bit float,
+ * Float64Array for 32-bit PCM and 64-bit float. So the engine reads the same
+ * values as the CLI, and a session in memory takes no more than its files.
  */
 export interface DecodedAudio {
   /** As written in the mix file, relative to its folder. */
   readonly path: string;
   readonly sampleRate: number;
   readonly frames: number;
-  /** One array per channel (1 or 2), each `frames` long. */
-  readonly channels: readonly (Float32Array | Float64Array)[];
+  /** One array per channel (1 or 2), each `frames` long; 16-bit PCM as integers (scaled by 1/32768 on reading). */
+  readonly channels: readonly (Int16Array | Float32Array | Float64Array)[];
 }
 
 /** Page → processor. */
-export type ToProcessor = LoadMessage;
+export type ToProcessor =
+  | LoadMessage
+  | SourcesMessage
+  | RetainMessage
+  | SessionToProcessor
+  | { readonly type: 'play' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'seek'; readonly frame: number }
+  | { readonly type: 'loop'; readonly span: { readonly from: number; readonly to: number } | null }
+  | ListenMessage
+  | { readonly type: 'resetMeters' };
 
-/**
- * Build the graph for `model` and play from timeline frame `start`. Like the
- * CLI, the processor first renders `preroll` frames before `start` (so
- * dynamics have settled) and the graph's latency, and discards them, so the
- * first output frame is timeline frame `start`.
- */
-export interface LoadMessage {
-  readonly type: 'load';
+/** The session as the player needs it: the model and what the page measured for it. */
+export interface SessionSpecMessage {
   readonly model: MixModel;
-  /** Every file the model's clips name, once each. */
-  readonly sources: readonly DecodedAudio[];
-  /** `trim auto` gains (linear), measured in the page with `measureAutoTrims`. */
+  /** `trim auto` gains (linear), by track. */
   readonly autoTrims: ReadonlyMap<string, number>;
   /** Gain at the head of the master chain (dB), the result of the `target` search; 0 when there is none. */
   readonly headGainDb: number;
-  readonly start: number;
-  readonly preroll: number;
+  /** Names this session in the processor's replies. */
+  readonly generation: number;
+}
+
+/**
+ * For offline renders (the parity test): the sources and the session in one
+ * message, played at once from timeline frame 0 with no fade in, so the
+ * output is the CLI's render sample for sample.
+ */
+export interface LoadMessage extends SessionSpecMessage {
+  readonly type: 'load';
+  readonly sources: readonly DecodedAudio[];
+}
+
+/** Audio files, decoded, to keep for sessions to open (a file of the same path replaces the older one). */
+export interface SourcesMessage {
+  readonly type: 'sources';
+  readonly sources: readonly DecodedAudio[];
+}
+
+/** Forget every file not named here. */
+export interface RetainMessage {
+  readonly type: 'retain';
+  readonly paths: readonly string[];
+}
+
+/** Play this session from now on: crossfaded in while playing, at once when stopped. */
+export interface SessionToProcessor extends SessionSpecMessage {
+  readonly type: 'session';
+}
+
+/** A/B: hear a reference file (loaded like any source) at a gain, or the mix again (null). */
+export interface ListenMessage {
+  readonly type: 'listen';
+  readonly reference: { readonly name: string; readonly path: string; readonly gainDb: number } | null;
 }
 
 /** Processor → page. */
-export type FromProcessor = LoadedMessage | ErrorMessage;
+export type FromProcessor = LoadedMessage | ErrorMessage | MetersMessage;
 
 export interface LoadedMessage {
   readonly type: 'loaded';
+  readonly generation: number;
   /** Frames the master output lags the timeline (compensated by the processor). */
   readonly latency: number;
   /** Frames of timeline the session lasts. */
@@ -61,6 +99,14 @@ export interface ErrorMessage {
   /** The audio file at fault, when a source is. */
   readonly path: string | null;
   readonly message: string;
+}
+
+/** About 30 times a second while playing: what the meters saw, and how hard the audio thread works. */
+export interface MetersMessage {
+  readonly type: 'meters';
+  readonly meters: MeterSnapshot;
+  /** Share of the real-time budget the engine used since the last report (1 = all of it). */
+  readonly load: number;
 }
 
 /** The buffers to transfer with a load message (each once). */

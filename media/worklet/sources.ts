@@ -13,12 +13,31 @@ import { SourceError, type AudioSource, type SourceProvider } from '../../engine
 import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
 import type { DecodedAudio } from './protocol.js';
 
+/** 16-bit PCM is kept as integers (half the memory of float32) and scaled on reading, as the CLI's decoder scales it. */
+const INT16_SCALE = 1 / 32768;
+/** Frames decoded at a time when converting to 16-bit integers, so no whole-file float copy is ever made. */
+const INT16_CHUNK = 65536;
+
 /** Decodes a whole WAV file. Throws a SourceError naming `path` when the file cannot be played. */
 export function decodeWav(path: string, bytes: Uint8Array): DecodedAudio {
   const header = parseWavHeader(bytes, bytes.byteLength);
   if (!header.ok) throw new SourceError(path, header.reason);
   const f = header.format;
-  // Float32 holds 16/24-bit PCM and 32-bit float exactly; 32-bit PCM and 64-bit float need float64.
+  if (f.encoding === 'pcm' && f.bitsPerSample === 16) {
+    const channels = Array.from({ length: f.channels }, () => new Int16Array(f.frames));
+    const chunk = Array.from({ length: f.channels }, () => new Float32Array(Math.min(INT16_CHUNK, f.frames)));
+    for (let at = 0; at < f.frames; at += INT16_CHUNK) {
+      const n = Math.min(INT16_CHUNK, f.frames - at);
+      decodeFrames(bytes, 0, f, at, n, chunk);
+      for (let c = 0; c < f.channels; c++) {
+        const src = chunk[c]!;
+        const dst = channels[c]!;
+        for (let i = 0; i < n; i++) dst[at + i] = src[i]! * 32768;
+      }
+    }
+    return { path, sampleRate: f.sampleRate, frames: f.frames, channels };
+  }
+  // Float32 holds 24-bit PCM and 32-bit float exactly; 32-bit PCM and 64-bit float need float64.
   const exactIn32 = f.encoding === 'pcm' ? f.bitsPerSample <= 24 : f.bitsPerSample === 32;
   const channels = Array.from({ length: f.channels }, () => (exactIn32 ? new Float32Array(f.frames) : new Float64Array(f.frames)));
   decodeFrames(bytes, 0, f, 0, f.frames, channels);
@@ -39,7 +58,8 @@ function readDecoded(file: DecodedAudio, at: number, count: number, out: Float64
     const src = file.channels[c]!;
     const dst = out[c]!;
     for (let i = 0; i < from; i++) dst[offset + i] = 0;
-    for (let i = from; i < to; i++) dst[offset + i] = src[start + i]!;
+    if (src instanceof Int16Array) for (let i = from; i < to; i++) dst[offset + i] = src[start + i]! * INT16_SCALE;
+    else for (let i = from; i < to; i++) dst[offset + i] = src[start + i]!;
     for (let i = to; i < count; i++) dst[offset + i] = 0;
   }
 }
@@ -91,13 +111,32 @@ class ResampledSource implements AudioSource {
 /**
  * The engine's SourceProvider over decoded files. Each `open` gets its own
  * source (and resampler state), as each clip gets its own reader in the CLI;
- * the decoded samples themselves are shared.
+ * the decoded samples themselves are shared. The preview keeps one provider
+ * for the life of the panel and adds files as they arrive, replacing a file
+ * when it changes on disk; graphs already built keep the version they opened.
  */
 export class DecodedProvider implements SourceProvider {
   private readonly files = new Map<string, DecodedAudio>();
 
-  constructor(files: readonly DecodedAudio[], private readonly sessionRate: number) {
+  constructor(files: readonly DecodedAudio[], private sessionRate: number) {
+    this.add(files);
+  }
+
+  add(files: readonly DecodedAudio[]): void {
     for (const f of files) this.files.set(f.path, f);
+  }
+
+  /** Forgets files no longer named by the session, so their memory can go. */
+  retain(paths: ReadonlySet<string>): void {
+    for (const path of [...this.files.keys()]) if (!paths.has(path)) this.files.delete(path);
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  setSessionRate(rate: number): void {
+    this.sessionRate = rate;
   }
 
   open(path: string): AudioSource {

@@ -181,7 +181,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     const paths = [...new Set(model.channels.flatMap((c) => c.clips.map((k) => k.path)))];
     const sources = await Promise.all(paths.map(async (p) => ({ path: p, ...decodeWhole(await readFile(join(dirname(mix), p))) })));
     const frames = Math.round(model.length! * model.sampleRate);
-    const load = { type: 'load', model, sources, autoTrims: nodeTrims, headGainDb, start: 0, preroll: 0 };
+    const load = { type: 'load', model, sources, autoTrims: nodeTrims, headGainDb, generation: 0 };
     const nodeWorklet = await renderInNode(join(ROOT, 'dist/media/worklet/processor.js'), model.sampleRate, load, frames, 2);
     times.nodeWorkletS = (performance.now() - t1b) / 1000;
 

@@ -15,6 +15,7 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
   '.mix': 'text/plain; charset=utf-8',
   '.wav': 'audio/wav',
+  '.css': 'text/css; charset=utf-8',
 };
 
 export interface TestServer {

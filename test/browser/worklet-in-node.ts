@@ -58,7 +58,9 @@ export async function renderInNode(bundle: string, rate: number, load: unknown, 
       const n = Math.min(QUANTUM, frames - t);
       for (let c = 0; c < channels; c++) result[c]!.set(out[c]!.subarray(0, n), t);
     }
-    if (replies.length > 1) throw new Error(`the processor reported: ${JSON.stringify(replies.slice(1))}`);
+    // Meter reports are expected; anything else after 'loaded' is a failure.
+    const others = replies.slice(1).filter((r) => (r as { type: string }).type !== 'meters');
+    if (others.length > 0) throw new Error(`the processor reported: ${JSON.stringify(others)}`);
     return result;
   } finally {
     for (const [k, v] of saved) {

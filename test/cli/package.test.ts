@@ -18,7 +18,8 @@ describe('the .vsix', () => {
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const f of [
       'extension/package.json', 'extension/dist/client.cjs', 'extension/dist/server.js', 'extension/dist/cli.js',
-      'extension/dist/render-worker.js', 'extension/dist/media/worklet/processor.js', 'extension/syntaxes/mix.tmLanguage.json',
+      'extension/dist/render-worker.js', 'extension/dist/media/worklet/processor.js',
+      'extension/dist/media/preview/main.js', 'extension/dist/media/preview/preview.css', 'extension/dist/media/preview/widgets.css', 'extension/dist/preview-analysis.js', 'extension/syntaxes/mix.tmLanguage.json',
       'extension/language-configuration.json', 'extension/media/mix-file.svg', 'extension/examples/night-drive/night-drive.mix',
     ]) expect(listing).toContain(f);
     expect(listing.filter((f) => f.includes('node_modules/') || f.endsWith('.ts') || f.includes('/test/'))).toEqual([]);

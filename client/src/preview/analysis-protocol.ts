@@ -1,0 +1,38 @@
+/**
+ * Messages between the extension host and its analysis worker
+ * (analysis-worker.ts), which renders whole mixes off the host's thread.
+ */
+import type { Analysis } from '../../../media/preview/protocol.js';
+
+export type ToWorker = AnalyseRequest | RenderRequest;
+
+/** Measure the `trim auto` gains, then render the whole mix for the preview's overview and loudness. */
+export interface AnalyseRequest {
+  readonly type: 'analyse';
+  readonly file: string;
+  readonly text: string;
+  readonly generation: number;
+  /** Min/max pairs in the overview. */
+  readonly buckets: number;
+  /** Folder for the temporary render. */
+  readonly scratch: string;
+  /** Reference loudness already measured, by absolute path and version ("path\nversion"). */
+  readonly knownReferences: Readonly<Record<string, number | null>>;
+  readonly references: readonly { readonly name: string; readonly absolute: string; readonly version: string }[];
+}
+
+/** "Render to WAV": the CLI's render, to a file. */
+export interface RenderRequest {
+  readonly type: 'render';
+  readonly file: string;
+  readonly text: string;
+  readonly out: string;
+  readonly bits: '16' | '24' | '32f';
+}
+
+export type FromWorker =
+  | { readonly type: 'trims'; readonly generation: number; readonly trims: Readonly<Record<string, number>> }
+  | { readonly type: 'analysis'; readonly analysis: Analysis; readonly referenceLoudness: Readonly<Record<string, number | null>> }
+  | { readonly type: 'progress'; readonly fraction: number }
+  | { readonly type: 'rendered'; readonly out: string; readonly summary: string }
+  | { readonly type: 'failed'; readonly generation: number | null; readonly message: string };

@@ -1,0 +1,220 @@
+/**
+ * The preview panel beside a mix file's editor: a webview that plays the mix
+ * through the engine (media/preview). This side checks the text after every
+ * edit and sends the page the model, or the problems; a worker measures the
+ * `trim auto` gains and renders the whole mix for the overview, the `target`
+ * gain and the loudness that A/B matches.
+ */
+import { randomFillSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { makeNonce, previewHtml } from '../../../media/preview/html.js';
+import type { AudioRef, FromPage, ToPage } from '../../../media/preview/protocol.js';
+import type { FromWorker } from './analysis-protocol.js';
+import { AnalysisRunner } from './analysis-runner.js';
+import { SessionChecker, type SessionFile } from './session.js';
+
+export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
+/** Edits are checked this long after the last keystroke. */
+const EDIT_DELAY_MS = 15;
+/** The whole-mix analysis waits for typing to pause this long. */
+const ANALYSIS_DELAY_MS = 600;
+/** Min/max pairs in the overview: enough for a wide panel on a high-density screen. */
+const OVERVIEW_BUCKETS = 2400;
+
+export class PreviewPanel implements vscode.Disposable {
+  private static readonly panels = new Map<string, PreviewPanel>();
+
+  /** Opens (or reveals) the preview of `document` beside it. */
+  static show(context: vscode.ExtensionContext, document: vscode.TextDocument): PreviewPanel {
+    const key = document.uri.toString();
+    const existing = PreviewPanel.panels.get(key);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, title(document.uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      // Audio plays on while the panel is in a background tab.
+      retainContextWhenHidden: true,
+      localResourceRoots: resourceRoots(context, document.uri),
+    });
+    return new PreviewPanel(context, panel, document.uri);
+  }
+
+  /** Restores a panel after a reload (the panel serializer). */
+  static revive(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, uri: vscode.Uri): PreviewPanel {
+    panel.webview.options = { enableScripts: true, localResourceRoots: resourceRoots(context, uri) };
+    return new PreviewPanel(context, panel, uri);
+  }
+
+  static forDocument(uri: vscode.Uri): PreviewPanel | undefined {
+    return PreviewPanel.panels.get(uri.toString());
+  }
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly checker = new SessionChecker();
+  private readonly runner: AnalysisRunner;
+  private readonly scratch = join(tmpdir(), `mixdown-preview-${process.pid}`);
+  private generation = 0;
+  private editTimer: NodeJS.Timeout | undefined;
+  private analysisTimer: NodeJS.Timeout | undefined;
+  private checking = 0;
+  /** Loudness of references measured so far, by absolute path and version. */
+  private referenceLoudness: Record<string, number | null> = {};
+  private ready = false;
+
+  private constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri) {
+    PreviewPanel.panels.set(uri.toString(), this);
+    this.runner = new AnalysisRunner(context.asAbsolutePath('dist/preview-analysis.js'), (m) => this.fromWorker(m));
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'mix-file.svg');
+    panel.webview.html = this.html();
+    const audioWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), '**/*.wav'));
+    const audioChanged = (file: vscode.Uri) => {
+      this.checker.invalidate(file.fsPath);
+      this.scheduleCheck();
+    };
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: FromPage) => this.fromPage(m)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString() && e.contentChanges.length > 0) this.scheduleCheck();
+      }),
+      audioWatcher,
+      audioWatcher.onDidChange(audioChanged),
+      audioWatcher.onDidCreate(audioChanged),
+      audioWatcher.onDidDelete(audioChanged),
+    );
+  }
+
+  dispose(): void {
+    PreviewPanel.panels.delete(this.uri.toString());
+    clearTimeout(this.editTimer);
+    clearTimeout(this.analysisTimer);
+    this.runner.stop();
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+
+  /** Play or pause, from the editor's key binding. */
+  togglePlay(): void {
+    this.post({ type: 'transport', command: 'togglePlay' });
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const media = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'media', ...p)).toString();
+    return previewHtml({
+      source: webview.cspSource,
+      nonce: makeNonce((b) => randomFillSync(b)),
+      script: media('preview', 'main.js'),
+      styles: [media('preview', 'widgets.css'), media('preview', 'preview.css')],
+      processor: media('worklet', 'processor.js'),
+      title: title(this.uri),
+      document: this.uri.toString(),
+    });
+  }
+
+  private post(m: ToPage): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private fromPage(m: FromPage): void {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        void this.check();
+        break;
+      case 'reveal':
+        void this.reveal(m.line);
+        break;
+      case 'render':
+        void vscode.commands.executeCommand('mixdown.renderToWav', this.uri);
+        break;
+      case 'error':
+        void vscode.window.showErrorMessage(`Mix preview: ${m.message}`);
+        break;
+    }
+  }
+
+  private async reveal(line: number): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(this.uri);
+    const position = new vscode.Position(Math.max(0, line - 1), 0);
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+  }
+
+  private scheduleCheck(): void {
+    clearTimeout(this.editTimer);
+    this.editTimer = setTimeout(() => void this.check(), EDIT_DELAY_MS);
+  }
+
+  private async check(): Promise<void> {
+    if (!this.ready) return;
+    const document = await vscode.workspace.openTextDocument(this.uri);
+    const text = document.getText();
+    const ticket = ++this.checking;
+    const result = await this.checker.check(this.uri.fsPath, text);
+    if (ticket !== this.checking) return; // a newer edit is being checked
+    const fileName = this.uri.path.split('/').pop() ?? 'mix';
+    if (!result.ok) {
+      this.post({ type: 'invalid', fileName, problems: result.problems });
+      return;
+    }
+    const generation = ++this.generation;
+    const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version });
+    this.post({
+      type: 'session',
+      generation,
+      fileName,
+      model: result.model,
+      audio: result.audio.map(ref),
+      references: Object.fromEntries(Object.entries(result.references).map(([name, f]) => [name, ref(f)])),
+      warnings: result.warnings,
+    });
+    clearTimeout(this.analysisTimer);
+    this.analysisTimer = setTimeout(() => {
+      this.runner.start({
+        type: 'analyse',
+        file: this.uri.fsPath,
+        text,
+        generation,
+        buckets: OVERVIEW_BUCKETS,
+        scratch: this.scratch,
+        knownReferences: this.referenceLoudness,
+        references: Object.entries(result.references).map(([name, f]) => ({ name, absolute: f.absolute, version: f.version })),
+      });
+    }, ANALYSIS_DELAY_MS);
+  }
+
+  private fromWorker(m: FromWorker): void {
+    switch (m.type) {
+      case 'trims':
+        this.post({ type: 'trims', generation: m.generation, trims: m.trims });
+        break;
+      case 'analysis':
+        this.referenceLoudness = { ...this.referenceLoudness, ...m.referenceLoudness };
+        this.post({ type: 'analysis', analysis: m.analysis });
+        this.runner.stop();
+        break;
+      case 'failed':
+        this.post({ type: 'analysisFailed', generation: m.generation ?? this.generation, message: m.message });
+        this.runner.stop();
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function title(uri: vscode.Uri): string {
+  return `Preview ${uri.path.split('/').pop() ?? 'mix'}`;
+}
+
+/** The extension's built media, the workspace, and the mix file's own folder (its audio may sit outside the workspace). */
+function resourceRoots(context: vscode.ExtensionContext, uri: vscode.Uri): vscode.Uri[] {
+  const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(context.extensionUri, 'media')];
+  for (const f of vscode.workspace.workspaceFolders ?? []) roots.push(f.uri);
+  if (uri.scheme === 'file') roots.push(vscode.Uri.file(dirname(uri.fsPath)));
+  return roots;
+}

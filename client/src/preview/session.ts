@@ -1,0 +1,67 @@
+/**
+ * What the preview plays, worked out on the extension host: the text checked
+ * with the facts of its audio files (so a missing or unreadable file is an
+ * error here, as in `mixdown check`), and either the model with the files it
+ * names, or the problems that stop it from playing.
+ *
+ * No vscode imports: tests run it in Node.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { check } from '../../../grammar/src/index.js';
+import { LineIndex } from '../../../grammar/src/lines.js';
+import type { MixModel } from '../../../grammar/src/model.js';
+import { AudioFactStore } from '../../../server/src/audio-facts.js';
+import { nodeFileHost } from '../../../server/src/node-host.js';
+import { resolveAudioPath } from '../../../server/src/paths.js';
+import type { Problem } from '../../../media/preview/protocol.js';
+
+/** An audio file of the session: as written, where it is, and a version that changes with the file. */
+export interface SessionFile {
+  readonly written: string;
+  readonly absolute: string;
+  readonly version: string;
+}
+
+export type SessionCheck =
+  | { readonly ok: true; readonly model: MixModel; readonly warnings: number; readonly audio: readonly SessionFile[]; readonly references: Readonly<Record<string, SessionFile>> }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+export class SessionChecker {
+  private readonly store = new AudioFactStore(nodeFileHost);
+
+  /** A file changed on disk: read its header again. */
+  invalidate(absolutePath: string): void {
+    this.store.invalidate(absolutePath);
+  }
+
+  async check(fsPath: string, text: string): Promise<SessionCheck> {
+    const folder = dirname(fsPath);
+    const options = { facts: this.store.factsFor(folder), fileName: basename(fsPath) };
+    check(text, options); // asks for every audio file it names
+    await this.store.settle();
+    const checked = check(text, options);
+    if (checked.hasErrors) {
+      const lines = new LineIndex(text);
+      const problems = checked.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => ({ line: lines.position(d.span.start).line + 1, message: d.message }));
+      return { ok: false, problems };
+    }
+    const model = checked.model;
+    const written = [...new Set(model.channels.flatMap((c) => c.clips.map((k) => k.path)))];
+    const file = async (w: string): Promise<SessionFile> => {
+      const absolute = resolveAudioPath(folder, w);
+      const s = await stat(absolute);
+      return { written: w, absolute, version: `${s.size}-${s.mtimeMs}` };
+    };
+    try {
+      const audio = await Promise.all(written.map(file));
+      const references = Object.fromEntries(await Promise.all(model.references.map(async (r) => [r.name, await file(r.path)] as const)));
+      return { ok: true, model, warnings: checked.diagnostics.filter((d) => d.severity === 'warning').length, audio, references };
+    } catch (err) {
+      // The file went away between the check and now.
+      return { ok: false, problems: [{ line: 1, message: `an audio file cannot be read: ${(err as Error).message}` }] };
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The page's audio: an AudioContext at the session's rate, the engine's
+ * AudioWorklet node (the processor module loaded from the extension's own
+ * media, as a plain URL: a blob: URL fails under the webview's CSP), and an
+ * AnalyserNode after it for the spectrum.
+ *
+ * Browsers start an AudioContext only from a user gesture (a message from
+ * the extension is not one), so the context is made on the first click or
+ * key press in the panel; until then the page says so.
+ */
+import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, type MetersMessage, type SessionSpecMessage, type ToProcessor } from '../worklet/protocol.js';
+
+export interface AudioEvents {
+  onMeters(m: MetersMessage): void;
+  onLoaded(generation: number, length: number): void;
+  onError(path: string | null, message: string): void;
+}
+
+export class AudioOutput {
+  readonly context: AudioContext;
+  readonly analyser: AnalyserNode;
+  private readonly node: AudioWorkletNode;
+
+  private constructor(context: AudioContext, node: AudioWorkletNode, analyser: AnalyserNode, events: AudioEvents) {
+    this.context = context;
+    this.node = node;
+    this.analyser = analyser;
+    node.port.onmessage = (event: MessageEvent<FromProcessor>) => {
+      const m = event.data;
+      if (m.type === 'meters') events.onMeters(m);
+      else if (m.type === 'loaded') events.onLoaded(m.generation, m.length);
+      else events.onError(m.path, m.message);
+    };
+    node.onprocessorerror = () => events.onError(null, 'the audio engine stopped with an error');
+  }
+
+  /** Must be called from a user gesture. */
+  static async create(sampleRate: number, processorUrl: string, events: AudioEvents): Promise<AudioOutput> {
+    // 'playback' asks for larger buffers: a preview values no dropouts over low latency.
+    const context = new AudioContext({ sampleRate, latencyHint: 'playback' });
+    try {
+      await context.audioWorklet.addModule(processorUrl);
+      const node = new AudioWorkletNode(context, PROCESSOR_NAME, { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2] });
+      const analyser = new AnalyserNode(context, { fftSize: 4096, smoothingTimeConstant: 0.75 });
+      node.connect(analyser);
+      analyser.connect(context.destination);
+      return new AudioOutput(context, node, analyser, events);
+    } catch (err) {
+      void context.close();
+      throw err;
+    }
+  }
+
+  get sampleRate(): number {
+    return this.context.sampleRate;
+  }
+
+  private post(message: ToProcessor, transfer: Transferable[] = []): void {
+    this.node.port.postMessage(message, transfer);
+  }
+
+  /** Hands decoded files to the processor; their buffers move there (the page keeps no copy). */
+  addSources(sources: readonly DecodedAudio[]): void {
+    if (sources.length > 0) this.post({ type: 'sources', sources }, transferList(sources));
+  }
+
+  retain(paths: readonly string[]): void {
+    this.post({ type: 'retain', paths });
+  }
+
+  setSession(spec: SessionSpecMessage): void {
+    this.post({ type: 'session', ...spec });
+  }
+
+  async play(): Promise<void> {
+    if (this.context.state !== 'running') await this.context.resume();
+    this.post({ type: 'play' });
+  }
+
+  pause(): void {
+    this.post({ type: 'pause' });
+  }
+
+  seek(frame: number): void {
+    this.post({ type: 'seek', frame });
+  }
+
+  setLoop(span: { from: number; to: number } | null): void {
+    this.post({ type: 'loop', span });
+  }
+
+  listen(reference: { name: string; path: string; gainDb: number } | null): void {
+    this.post({ type: 'listen', reference });
+  }
+
+  resetMeters(): void {
+    this.post({ type: 'resetMeters' });
+  }
+
+  async close(): Promise<void> {
+    this.node.disconnect();
+    await this.context.close();
+  }
+}

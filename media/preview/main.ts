@@ -1,0 +1,425 @@
+/**
+ * The preview page: what the producer sees and hears beside the editor.
+ *
+ * The extension host sends the checked model after each edit that leaves the
+ * file valid (or the problems, when it does not), the `trim auto` gains, and
+ * later the whole-render analysis (the `target` gain, the overview, the
+ * loudness of the mix and its references). The page fetches and decodes the
+ * audio, hands it to the engine's AudioWorklet, and draws what the engine
+ * reports: position, meters, gain reduction. The mix keeps playing through
+ * every edit; an invalid edit leaves the last valid mix playing.
+ */
+import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
+import { eqCurveDb, logFrequencies } from '../../engine/src/dsp/eq-curve.js';
+import { SourceError } from '../../engine/src/render/sources.js';
+import type { DecodedAudio, MetersMessage } from '../worklet/protocol.js';
+import { AudioOutput } from './audio.js';
+import { AudioLibrary } from './library.js';
+import { ChannelOverrides } from './overrides.js';
+import type { Analysis, AudioRef, FromPage, PageState, SessionMessage, ToPage } from './protocol.js';
+import { ChannelRow, PreviewView } from './view.js';
+import { formatBars, formatClock, formatLevel } from './widgets/index.js';
+
+interface VsCodeApi {
+  postMessage(message: FromPage): void;
+  getState(): PageState | undefined;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (m: FromPage) => vscode.postMessage(m);
+const body = document.body;
+const processorUrl = body.dataset['processor']!;
+const saved = vscode.getState();
+
+const view = new PreviewView(document.getElementById('app')!);
+const library = new AudioLibrary();
+const overrides = new ChannelOverrides(saved?.muted, saved?.soloed);
+const EQ_FREQS = logFrequencies(256);
+
+let documentUri = body.dataset['document'] ?? saved?.document ?? '';
+let session: SessionMessage | null = null;
+/** Generation of the session the processor plays, and its channels in strip order. */
+let playingChannels: readonly ChannelModel[] = [];
+let playingGeneration = -1;
+let trims = new Map<string, number>();
+let analysis: Analysis | null = null;
+let audio: AudioOutput | null = null;
+let audioStarting: Promise<AudioOutput | null> | null = null;
+let playing = false;
+let position = (saved?.position ?? 0);
+let loop = saved?.loop ?? null;
+let selected = saved?.selected ?? null;
+let listening: string | null = null;
+let rows = new Map<string, ChannelRow>();
+/** Decoded files waiting for the audio to start (the page keeps them only until then). */
+let waiting = new Map<string, DecodedAudio>();
+let sessionQueue: Promise<void> = Promise.resolve();
+
+function rate(): number {
+  return session?.model.sampleRate ?? 48000;
+}
+
+function saveState(): void {
+  vscode.setState({ document: documentUri, position, loop, ...overrides.saved(), selected });
+}
+
+// ---- Messages from the extension host ---------------------------------
+
+window.addEventListener('message', (event: MessageEvent<ToPage>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'session':
+      onSession(m);
+      break;
+    case 'invalid':
+      view.showProblems(m.fileName, m.problems, (line) => post({ type: 'reveal', line }));
+      break;
+    case 'trims':
+      trims = new Map(Object.entries(m.trims));
+      if (session && m.generation === session.generation) queueSession();
+      break;
+    case 'analysis':
+      onAnalysis(m.analysis);
+      break;
+    case 'analysisFailed':
+      if (session && m.generation === session.generation) view.waveform.setMessage(`No overview: ${m.message}`);
+      break;
+    case 'transport':
+      if (m.command === 'togglePlay') void togglePlay();
+      else stop();
+      break;
+  }
+});
+
+function onSession(m: SessionMessage): void {
+  const structureChanged = !session || channelKey(session.model) !== channelKey(m.model);
+  session = m;
+  view.clearProblems();
+  view.setTitle(m.fileName, m.warnings);
+  if (structureChanged) buildChannelRows(m.model);
+  else updateChannelRows(m.model);
+  const model = m.model;
+  view.waveform.barSeconds = barLength(model) ?? 2;
+  view.waveform.setMarkers(model.markers.map((k) => ({ time: k.time, label: k.name })));
+  view.setReferences(model.references.map((r) => r.name), listening);
+  if (!analysis) view.waveform.setMessage('Rendering overview…');
+  showEq();
+  queueSession();
+}
+
+/** Applies sessions one at a time, in order; a session overtaken while its audio loads is skipped. */
+function queueSession(): void {
+  sessionQueue = sessionQueue.then(sendSession, sendSession);
+}
+
+async function sendSession(): Promise<void> {
+  const s = session;
+  if (!s) return;
+  const refs = audioRefs(s);
+  try {
+    const decoded = await library.missing(refs);
+    if (s !== session) return; // a newer edit arrived meanwhile
+    if (!audio) {
+      for (const d of decoded) waiting.set(d.path, d);
+      library.markDelivered(refs);
+      view.setStatus(playing ? 'Starting audio…' : 'Ready. Press Play (or Space) to listen.');
+      return;
+    }
+    if (audio.sampleRate !== s.model.sampleRate) {
+      await restartAudio();
+      return;
+    }
+    audio.addSources(decoded);
+    library.markDelivered(refs);
+    audio.retain(refs.map((r) => r.path));
+    audio.setSession(spec(s));
+  } catch (err) {
+    view.showError(err instanceof SourceError ? `${err.path}: ${err.reason}` : `The preview could not load the session: ${message(err)}`);
+  }
+}
+
+function spec(s: SessionMessage) {
+  return {
+    model: overrides.apply(s.model),
+    autoTrims: trims,
+    headGainDb: analysis?.headGainDb ?? 0,
+    generation: s.generation,
+  };
+}
+
+function audioRefs(s: SessionMessage): AudioRef[] {
+  return [...s.audio, ...Object.values(s.references)];
+}
+
+function onAnalysis(a: Analysis): void {
+  const headChanged = a.headGainDb !== analysis?.headGainDb;
+  analysis = a;
+  view.waveform.setOverview({ peaks: [...a.overview.peaks], duration: a.overview.duration });
+  view.setAnalysis(a);
+  if (headChanged) queueSession();
+  if (listening) listen(listening);
+}
+
+// ---- Audio ------------------------------------------------------------
+
+/** Starts the audio on the first user gesture; later calls share the first. */
+function ensureAudio(): Promise<AudioOutput | null> {
+  if (audio) return Promise.resolve(audio);
+  if (!audioStarting) {
+    audioStarting = (async () => {
+      try {
+        const out = await AudioOutput.create(rate(), processorUrl, {
+          onMeters,
+          onLoaded: () => undefined,
+          onError: (path, text) => view.showError(path ? `${path}: ${text}` : text),
+        });
+        audio = out;
+        view.attachSpectrum(out.analyser);
+        const files = [...waiting.values()];
+        waiting = new Map();
+        out.addSources(files);
+        if (session) {
+          out.retain(audioRefs(session).map((r) => r.path));
+          out.setSession(spec(session));
+        }
+        out.setLoop(loop && { from: Math.round(loop.from * rate()), to: Math.round(loop.to * rate()) });
+        out.seek(Math.round(position * rate()));
+        return out;
+      } catch (err) {
+        view.showError(`Audio could not start: ${message(err)}`);
+        return null;
+      } finally {
+        audioStarting = null;
+      }
+    })();
+  }
+  return audioStarting;
+}
+
+/** The session's rate changed: a new AudioContext, and every file sent again. */
+async function restartAudio(): Promise<void> {
+  const old = audio;
+  audio = null;
+  library.clear();
+  await old?.close();
+  const wasPlaying = playing;
+  playing = false;
+  if (session) {
+    const decoded = await library.missing(audioRefs(session));
+    for (const d of decoded) waiting.set(d.path, d);
+    library.markDelivered(audioRefs(session));
+  }
+  const out = await ensureAudio();
+  if (out && wasPlaying) await play();
+}
+
+async function play(): Promise<void> {
+  if (!session) return;
+  playing = true;
+  view.setPlaying(true);
+  const out = await ensureAudio();
+  if (!out) {
+    playing = false;
+    view.setPlaying(false);
+    return;
+  }
+  await out.play();
+  view.setStatus('');
+}
+
+function pause(): void {
+  playing = false;
+  view.setPlaying(false);
+  audio?.pause();
+}
+
+function stop(): void {
+  pause();
+  seek(loop ? loop.from : 0);
+}
+
+async function togglePlay(): Promise<void> {
+  if (playing) pause();
+  else await play();
+}
+
+function seek(seconds: number): void {
+  position = Math.max(0, seconds);
+  audio?.seek(Math.round(position * rate()));
+  showPosition();
+  saveState();
+}
+
+function setLoop(span: { from: number; to: number } | null): void {
+  loop = span;
+  view.waveform.setLoop(span);
+  view.setLoopOn(span !== null);
+  audio?.setLoop(span && { from: Math.round(span.from * rate()), to: Math.round(span.to * rate()) });
+  saveState();
+}
+
+/** A/B: the mix (null) or a reference by name, loudness-matched once the analysis has measured both. */
+function listen(name: string | null): void {
+  listening = name;
+  const ref = name ? session?.model.references.find((r) => r.name === name) : undefined;
+  if (!ref || !session) {
+    audio?.listen(null);
+    view.setMatch(null);
+    return;
+  }
+  const refLufs = analysis?.references[ref.name];
+  const matched = analysis && refLufs !== null && refLufs !== undefined && Number.isFinite(refLufs) && Number.isFinite(analysis.integratedLufs);
+  const gainDb = matched ? analysis!.integratedLufs - refLufs! : ref.gainDb;
+  view.setMatch({ name: ref.name, gainDb, matched: Boolean(matched) });
+  const file = session.references[ref.name];
+  if (file) audio?.listen({ name: ref.name, path: file.path, gainDb });
+}
+
+// ---- Meters -----------------------------------------------------------
+
+function onMeters(m: MetersMessage): void {
+  const s = m.meters;
+  position = s.position / rate();
+  showPosition();
+  if (s.ended) {
+    playing = false;
+    view.setPlaying(false);
+  }
+  if (s.generation !== playingGeneration && session) {
+    // The strips are the channels of the generation playing; only the latest is kept here.
+    playingGeneration = s.generation;
+    playingChannels = session.model.channels;
+  }
+  playingChannels.forEach((c, i) => {
+    const row = rows.get(c.name);
+    if (!row) return;
+    row.peak.set(toDb(s.peaks[2 * i]!), toDb(s.peaks[2 * i + 1]!));
+    row.gr?.set(-s.gainReduction[i]!);
+  });
+  view.setLoudness({
+    momentary: s.running ? s.momentaryLufs : null,
+    shortTerm: s.running ? s.shortTermLufs : null,
+    integrated: s.integratedLufs,
+    truePeak: s.truePeakDbtp,
+  });
+  view.setMasterPeak(s.running ? toDb(Math.max(s.outputPeakL, s.outputPeakR)) : null, toDb(s.outputPeakL), toDb(s.outputPeakR));
+  view.setLoad(m.load);
+  body.dataset['state'] = s.running ? 'playing' : 'stopped';
+}
+
+let lastSavedSecond = -1;
+function showPosition(): void {
+  const model = session?.model;
+  const barSeconds = model ? barLength(model) : null;
+  const bar = barSeconds ? formatBars(position, barSeconds, model!.meter.beats) : '–';
+  view.setPosition(bar, formatClock(position));
+  view.waveform.setPosition(position);
+  const second = Math.floor(position);
+  if (second !== lastSavedSecond) {
+    lastSavedSecond = second;
+    saveState();
+  }
+}
+
+/** Seconds of one bar (as the language counts bars), or null when the file sets no tempo. */
+function barLength(model: MixModel): number | null {
+  return model.tempo ? barSeconds(2, 1, model.tempo, model.meter.beats) : null;
+}
+
+const toDb = (x: number) => (x > 0 ? 20 * Math.log10(x) : -Infinity);
+
+// ---- Channels and the EQ curve ----------------------------------------
+
+function channelKey(m: MixModel): string {
+  return m.channels.map((c) => `${c.kind}:${c.name}:${c.inserts.some((i) => i.type !== 'eq')}`).join('|');
+}
+
+function buildChannelRows(model: MixModel): void {
+  rows = view.buildChannels(model.channels, {
+    select: (c) => {
+      selected = c.name;
+      showEq();
+      saveState();
+    },
+    mute: (c) => {
+      overrides.toggleMute(c);
+      afterOverride();
+    },
+    solo: (c) => {
+      overrides.toggleSolo(c);
+      afterOverride();
+    },
+  });
+  updateChannelRows(model);
+}
+
+function updateChannelRows(model: MixModel): void {
+  for (const c of model.channels) rows.get(c.name)?.setState(overrides.muted(c), overrides.soloed(c), c.name === selected, c.color);
+}
+
+function afterOverride(): void {
+  if (!session) return;
+  updateChannelRows(session.model);
+  saveState();
+  queueSession();
+}
+
+function showEq(): void {
+  const model = session?.model;
+  const channel = model?.channels.find((c) => c.name === selected) ?? model?.channels.find((c) => c.inserts.some((i) => i.type === 'eq'));
+  if (!model || !channel) {
+    view.eq.setEmpty('Select a channel to see its EQ');
+    return;
+  }
+  const eqs = channel.inserts.filter((i): i is EqModel => i.type === 'eq');
+  if (eqs.length === 0) {
+    view.eq.setEmpty(`${channel.name} has no EQ`);
+    return;
+  }
+  const db = eqCurveDb(eqs, model.sampleRate, EQ_FREQS);
+  const bands = eqs.flatMap((e) => (e.bypass ? [] : e.bands.map((b) => `${b.type} ${formatHz(b.freq)}${b.gainDb ? ` ${b.gainDb > 0 ? '+' : ''}${formatLevel(b.gainDb)} dB` : ''}`)));
+  view.eq.setCurve(EQ_FREQS, db, channel.name, `EQ curve of ${channel.name}: ${bands.join(', ') || 'bypassed'}`);
+}
+
+const formatHz = (f: number) => (f >= 1000 ? `${+(f / 1000).toFixed(2)} kHz` : `${+f.toFixed(1)} Hz`);
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// ---- Controls ---------------------------------------------------------
+
+view.onPlay = () => void togglePlay();
+view.onStop = stop;
+view.onLoopToggle = () => {
+  if (loop) setLoop(null);
+  else {
+    const len = analysis?.overview.duration ?? 0;
+    // Without a selection, loop the next 4 bars (or 8 seconds) from the playhead.
+    const bar = session ? barLength(session.model) : null;
+    const span = bar ? 4 * bar : 8;
+    setLoop({ from: position, to: len > 0 ? Math.min(len, position + span) : position + span });
+  }
+};
+view.onListen = (name) => listen(name);
+view.onRender = () => post({ type: 'render' });
+view.onResetMeters = () => audio?.resetMeters();
+view.waveform.onSeek = seek;
+view.waveform.onLoop = setLoop;
+
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+  // Space plays and pauses, except on controls that Space activates themselves.
+  if (e.key === ' ' && !typing && target?.tagName !== 'BUTTON' && target?.getAttribute('role') !== 'radio') {
+    e.preventDefault();
+    void togglePlay();
+  }
+});
+
+if (loop) setLoop(loop);
+showPosition();
+view.setStatus('Waiting for the session…');
+post({ type: 'ready' });

@@ -1,0 +1,133 @@
+/**
+ * The messages between the extension host (client/src/preview) and the
+ * preview webview (media/preview). One typed protocol, string-literal
+ * unions on `type`, used by both sides. Plain data only: it goes through
+ * `postMessage`'s structured clone.
+ */
+import type { MixModel } from '../../grammar/src/model.js';
+
+/** An audio file the page may fetch: its path as written, where to fetch it, and a version that changes when the file does. */
+export interface AudioRef {
+  /** As written in the mix file (the key the engine opens it by). */
+  readonly path: string;
+  /** A webview URI (`asWebviewUri`) the page can `fetch`. */
+  readonly url: string;
+  /** Changes whenever the file changes (size and modification time). */
+  readonly version: string;
+}
+
+/** A problem that stops the edited text from playing. */
+export interface Problem {
+  /** 1-based. */
+  readonly line: number;
+  readonly message: string;
+}
+
+/** The master's overview: min/max pairs per bucket, per output channel. */
+export interface Overview {
+  /** Per channel: [min0, max0, min1, max1, …], values in -1..1. */
+  readonly peaks: readonly Float32Array[];
+  /** Seconds the render lasts. */
+  readonly duration: number;
+}
+
+/** What the whole render says, measured on the extension host with the CLI's renderer. */
+export interface Analysis {
+  /** The model generation this analysis was made for. */
+  readonly generation: number;
+  /** Gain at the head of the master chain (dB) that meets `master target`, or null when there is no target or it cannot be met. */
+  readonly headGainDb: number | null;
+  /** Why the target cannot be met, when it cannot. */
+  readonly targetProblem: string | null;
+  readonly integratedLufs: number;
+  readonly truePeakDb: number;
+  readonly overview: Overview;
+  /** Integrated loudness of each reference, by name (null when it could not be measured). */
+  readonly references: Readonly<Record<string, number | null>>;
+}
+
+/** Extension host → page. */
+export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | TransportCommand;
+
+/** The file is valid: play this. Sent when the preview opens and after each edit that leaves the file valid. */
+export interface SessionMessage {
+  readonly type: 'session';
+  /** Counts up with each model sent; analyses name the generation they belong to. */
+  readonly generation: number;
+  /** The file's name, for the panel's title line. */
+  readonly fileName: string;
+  readonly model: MixModel;
+  /** Every audio file the model's clips name, once each. */
+  readonly audio: readonly AudioRef[];
+  /** The references' files, by reference name. */
+  readonly references: Readonly<Record<string, AudioRef>>;
+  /** Warnings the file has (it still plays). */
+  readonly warnings: number;
+}
+
+/** The file has errors: the last valid mix keeps playing, and the panel says why. */
+export interface InvalidMessage {
+  readonly type: 'invalid';
+  readonly fileName: string;
+  readonly problems: readonly Problem[];
+}
+
+/** `trim auto` gains (linear) by track, measured on the host for a generation. */
+export interface TrimsMessage {
+  readonly type: 'trims';
+  readonly generation: number;
+  readonly trims: Readonly<Record<string, number>>;
+}
+
+export interface AnalysisMessage {
+  readonly type: 'analysis';
+  readonly analysis: Analysis;
+}
+
+export interface AnalysisFailedMessage {
+  readonly type: 'analysisFailed';
+  readonly generation: number;
+  readonly message: string;
+}
+
+/** Keyboard commands routed from the editor (e.g. a key binding while the editor has focus). */
+export interface TransportCommand {
+  readonly type: 'transport';
+  readonly command: 'togglePlay' | 'stop';
+}
+
+/** Page → extension host. */
+export type FromPage = ReadyMessage | RevealMessage | RenderRequest | PageError;
+
+/** The page has loaded and wants the session. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+/** Show this line of the mix file (a problem or a channel was clicked). */
+export interface RevealMessage {
+  readonly type: 'reveal';
+  readonly line: number;
+}
+
+/** The panel's "Render to WAV" button. */
+export interface RenderRequest {
+  readonly type: 'render';
+}
+
+/** Something went wrong in the page that the user should see. */
+export interface PageError {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+/** What the page keeps across reloads (`vscode.setState`); the panel serializer reads `document`. */
+export interface PageState {
+  /** URI of the mix file the panel previews. */
+  readonly document: string;
+  readonly position: number;
+  readonly loop: { readonly from: number; readonly to: number } | null;
+  readonly muted: readonly string[];
+  readonly soloed: readonly string[];
+  readonly selected: string | null;
+}

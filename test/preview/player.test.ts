@@ -1,0 +1,268 @@
+/**
+ * The preview's player (media/worklet/player.ts) driven in Node exactly as
+ * the AudioWorklet drives it: 128-frame quanta into float32 outputs.
+ *
+ * What a producer hears while editing: the player must sound like the
+ * engine's render, take an edit in without a click or a gap (the output's
+ * largest step between samples during the switch is no larger than the
+ * music's own), land on the new mix exactly, and jump, loop, stop and A/B
+ * without clicks.
+ */
+import { describe, expect, it } from 'vitest';
+import { check } from '../../grammar/src/index.js';
+import type { MixModel } from '../../grammar/src/model.js';
+import { MixGraph } from '../../engine/src/render/graph.js';
+import { AB_FADE, BLOCK, FADE, Player, RAMP, WARM } from '../../media/worklet/player.js';
+import type { DecodedAudio } from '../../media/worklet/protocol.js';
+import { DecodedProvider } from '../../media/worklet/sources.js';
+
+const RATE = 48000;
+const SECONDS = 2;
+
+function sine(path: string, freq: number, amplitude: number, seconds = SECONDS, rate = RATE): DecodedAudio {
+  const frames = Math.round(seconds * rate);
+  const data = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) data[i] = amplitude * Math.sin((2 * Math.PI * freq * i) / rate);
+  return { path, sampleRate: rate, frames, channels: [data] };
+}
+
+function model(text: string): MixModel {
+  const checked = check(text, { fileName: 'test.mix' });
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  return checked.model;
+}
+
+const FILES = [sine('a.wav', 220, 0.5), sine('b.wav', 330, 0.4), sine('ref.wav', 440, 0.25)];
+
+function session(gainA: string, extra = ''): MixModel {
+  return model(`
+track a {
+  file "a.wav"
+  eq { bell 1 kHz +3 dB q 1 }
+  gain ${gainA}
+}
+${extra}
+`);
+}
+
+let generation = 0;
+function player(m: MixModel): Player {
+  const p = new Player(RATE, new DecodedProvider(FILES, RATE));
+  p.setSession({ model: m, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+  return p;
+}
+
+/** Runs the player for `frames` frames in render quanta; returns the left side. */
+function run(p: Player, frames: number, onBlock?: (at: number) => void): Float32Array {
+  const left = new Float32Array(frames);
+  const out = [new Float32Array(BLOCK), new Float32Array(BLOCK)];
+  for (let at = 0; at < frames; at += BLOCK) {
+    onBlock?.(at);
+    p.render(out, BLOCK);
+    left.set(out[0]!.subarray(0, Math.min(BLOCK, frames - at)), at);
+  }
+  return left;
+}
+
+/** The engine's own render of `m` (left side), as the CLI makes it: the graph run through its latency first. */
+function engineRender(m: MixModel, frames: number): Float64Array {
+  const g = new MixGraph(m, new DecodedProvider(FILES, RATE), { maxBlock: BLOCK });
+  const out = [new Float64Array(BLOCK), new Float64Array(BLOCK)];
+  for (let p = 0; p < g.latency; p += BLOCK) g.process(p, Math.min(BLOCK, g.latency - p), out);
+  const left = new Float64Array(frames);
+  for (let at = 0; at < frames; at += BLOCK) {
+    g.process(at + g.latency, BLOCK, out);
+    left.set(out[0]!.subarray(0, Math.min(BLOCK, frames - at)), at);
+  }
+  return left;
+}
+
+function maxStep(x: ArrayLike<number>, from: number, to: number): number {
+  let m = 0;
+  for (let i = Math.max(1, from); i < to; i++) m = Math.max(m, Math.abs(x[i]! - x[i - 1]!));
+  return m;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, from: number, to: number): number {
+  let m = 0;
+  for (let i = from; i < to; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe('the preview player', () => {
+  it('plays the engine render sample for sample (float32) when started without a fade', () => {
+    // A limiter on the master gives the graph latency to compensate.
+    const m = session('-2 dB', 'master { limit { ceiling -6 dBFS } }');
+    const p = player(m);
+    p.play(true);
+    const heard = run(p, 24_000);
+    const expected = engineRender(m, 24_000);
+    for (let i = 0; i < heard.length; i++) if (heard[i] !== Math.fround(expected[i]!)) throw new Error(`frame ${i}: ${heard[i]} != ${expected[i]}`);
+  });
+
+  it('fades in on play instead of starting with a step', () => {
+    const p = player(session('0 dB'));
+    p.play();
+    const heard = run(p, 4096);
+    // The first samples are attenuated by the ramp; after RAMP frames the signal is at full level.
+    const expected = engineRender(session('0 dB'), 4096);
+    expect(Math.abs(heard[RAMP / 2]!)).toBeLessThan(Math.abs(expected[RAMP / 2]!) * 0.6 + 1e-6);
+    expect(maxAbsDiff(heard, expected, RAMP + 1, 4096)).toBeLessThan(1e-6);
+  });
+
+  it('takes in a parameter edit while playing: no click, then exactly the new mix', () => {
+    const before = session('-12 dB');
+    const after = session('0 dB');
+    const p = player(before);
+    p.play(true);
+    const editAt = 8192;
+    const total = editAt + WARM + FADE + 8 * BLOCK;
+    const heard = run(p, total, (at) => {
+      if (at === editAt) p.setSession({ model: after, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+    });
+    const old = engineRender(before, total);
+    const next = engineRender(after, total);
+    // Until the crossfade starts, the old mix; after it, the new one (its filters settled on the same music).
+    const fadeStart = editAt + WARM;
+    expect(maxAbsDiff(heard, old, 0, fadeStart)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(heard, next, fadeStart + FADE, total)).toBeLessThan(1e-6);
+    // The switch is a glide: no step larger than the louder mix's own.
+    const musicStep = maxStep(next, fadeStart, fadeStart + FADE);
+    expect(maxStep(heard, fadeStart - 1, fadeStart + FADE + 1)).toBeLessThanOrEqual(musicStep * 1.01);
+    // A switch without the fade would have stepped: the test can tell.
+    const naive = Float64Array.from(old.subarray(0, fadeStart)).slice();
+    const spliced = new Float64Array(total);
+    spliced.set(naive);
+    spliced.set(next.subarray(fadeStart), fadeStart);
+    expect(maxStep(spliced, fadeStart - 1, fadeStart + 1)).toBeGreaterThan(musicStep * 1.5);
+  });
+
+  it('takes in a structural edit (a new track) without stopping or a gap', () => {
+    const before = session('0 dB');
+    const after = session('0 dB', 'track b { file "b.wav" }');
+    const p = player(before);
+    p.play(true);
+    const editAt = 4096;
+    const total = editAt + WARM + FADE + 4096;
+    const heard = run(p, total, (at) => {
+      if (at === editAt) p.setSession({ model: after, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+    });
+    const old = engineRender(before, total);
+    const next = engineRender(after, total);
+    const fadeStart = editAt + WARM;
+    expect(maxAbsDiff(heard, old, 0, fadeStart)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(heard, next, fadeStart + FADE, total)).toBeLessThan(1e-6);
+    expect(maxStep(heard, fadeStart, fadeStart + FADE)).toBeLessThanOrEqual(maxStep(next, fadeStart, fadeStart + FADE) * 1.01);
+  });
+
+  it('queues an edit that arrives mid-crossfade and plays the last edit in the end', () => {
+    const p = player(session('-12 dB'));
+    p.play(true);
+    const total = 4096 + 2 * (WARM + FADE) + 4096;
+    const last = session('-3 dB');
+    const heard = run(p, total, (at) => {
+      if (at === 4096) p.setSession({ model: session('-6 dB'), autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+      if (at === 4096 + WARM + BLOCK) p.setSession({ model: last, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+    });
+    expect(maxAbsDiff(heard, engineRender(last, total), total - 2048, total)).toBeLessThan(1e-6);
+  });
+
+  it('keeps the playing mix when an edit names a file it does not have', () => {
+    const m = session('0 dB');
+    const p = player(m);
+    p.play(true);
+    run(p, 1024);
+    const broken = model('track a { file "missing.wav" }');
+    expect(() => p.setSession({ model: broken, autoTrims: new Map(), headGainDb: 0, generation: generation++ })).toThrow(/missing\.wav/);
+    const heard = run(p, 2048);
+    expect(maxAbsDiff(heard, engineRender(m, 3072).subarray(1024), 0, 2048)).toBeLessThan(1e-6);
+  });
+
+  it('seeks while playing with a fade out and in, landing on the asked frame', () => {
+    const m = session('0 dB');
+    const p = player(m);
+    p.play(true);
+    run(p, 4096);
+    p.seek(48_000);
+    const heard = run(p, 4096);
+    expect(maxStep(heard, 0, 4096)).toBeLessThanOrEqual(maxStep(engineRender(m, 60_000), 0, 60_000) * 1.01);
+    // After the fade out (RAMP frames, rounded up to whole quanta) the timeline restarts at 48000.
+    expect(p.position).toBe(48_000 + 4096 - Math.ceil(RAMP / BLOCK) * BLOCK);
+  });
+
+  it('loops a span: the position wraps from its end to its start', () => {
+    const p = player(session('0 dB'));
+    p.setLoop({ from: 10_000, to: 20_000 });
+    p.seek(15_000);
+    p.play(true);
+    const positions: number[] = [];
+    run(p, 30_000, () => positions.push(p.position));
+    expect(Math.max(...positions)).toBeLessThanOrEqual(20_000);
+    expect(positions.filter((x, i) => i > 0 && x < positions[i - 1]!).length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...positions.slice(50))).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('stops at the end of the session and rewinds, saying so once', () => {
+    const p = player(session('0 dB'));
+    p.seek(RATE * SECONDS - 1000);
+    p.play(true);
+    run(p, 4096);
+    const snap = p.snapshot();
+    expect(snap.running).toBe(false);
+    expect(snap.ended).toBe(true);
+    expect(snap.position).toBe(0);
+    expect(p.snapshot().ended).toBe(false);
+  });
+
+  it('switches to a reference, at its matching gain, and back', () => {
+    const m = session('0 dB');
+    const p = player(m);
+    p.play(true);
+    run(p, 2048);
+    const provider = new DecodedProvider(FILES, RATE);
+    p.listenTo({ name: 'pro', source: provider.open('ref.wav'), gainDb: -6 });
+    const heard = run(p, 4096);
+    const ref = FILES[2]!.channels[0]!;
+    const g = Math.pow(10, -6 / 20);
+    let worst = 0;
+    for (let i = AB_FADE; i < 4096; i++) worst = Math.max(worst, Math.abs(heard[i]! - ref[2048 + i]! * g));
+    expect(worst).toBeLessThan(1e-6);
+    expect(p.snapshot().listening).toBe('pro');
+    p.listenTo(null);
+    const back = run(p, 4096);
+    const mix = engineRender(m, 2048 + 8192);
+    expect(maxAbsDiff(back, mix.subarray(6144), AB_FADE, 4096)).toBeLessThan(1e-6);
+  });
+
+  it('meters each strip after its fader, its gain reduction, and the loudness of what is heard', () => {
+    const m = model(`
+track a {
+  file "a.wav"
+  comp { threshold -30 dB ratio 4:1 attack 1 ms release 50 ms }
+  gain -6 dB
+}
+`);
+    const p = player(m);
+    p.play(true);
+    // Past the onset (where the compressor is still attacking), then half a second of steady state.
+    run(p, RATE / 2);
+    p.snapshot();
+    run(p, RATE / 2);
+    const snap = p.snapshot();
+    const a = m.channels.findIndex((c) => c.name === 'a');
+    const master = m.channels.findIndex((c) => c.kind === 'master');
+    // The sine peaks at 0.5 (-6 dBFS); the static curve takes (1 - 1/4)·(−6 + 30) = 18 dB off at its
+    // peaks (less between them, with a 50 ms release); the fader 6 dB more: about -30 dBFS.
+    expect(snap.gainReduction[a]).toBeGreaterThan(15);
+    expect(snap.gainReduction[a]).toBeLessThan(19);
+    expect(snap.gainReduction[master]).toBe(0);
+    const peakDb = 20 * Math.log10(snap.peaks[2 * a]!);
+    expect(peakDb).toBeGreaterThan(-33);
+    expect(peakDb).toBeLessThan(-27);
+    expect(snap.outputPeakL).toBeCloseTo(snap.peaks[2 * master]!, 6);
+    expect(Number.isFinite(snap.momentaryLufs)).toBe(true);
+    // Peaks start again after a snapshot.
+    expect(p.snapshot().peaks[2 * a]).toBe(0);
+  });
+});
