@@ -33,9 +33,9 @@ function newestIn(dir: string): number {
  * meanwhile, so it is not rewritten under them then.
  */
 export async function ensureCliBuilt(): Promise<void> {
-  const bundles = ['dist/cli.js', 'dist/render-worker.js'].map((p) => join(ROOT, p));
+  const bundles = ['dist/cli.js', 'dist/render-worker.js', 'dist/preview-analysis.js'].map((p) => join(ROOT, p));
   const built = Math.min(...bundles.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
-  const sources = Math.max(...['cli/src', 'engine/src', 'grammar/src', 'server/src'].map((d) => newestIn(join(ROOT, d))));
+  const sources = Math.max(...['cli/src', 'engine/src', 'grammar/src', 'server/src', 'client/src'].map((d) => newestIn(join(ROOT, d))));
   if (built < sources) await run(process.execPath, [join(ROOT, 'scripts/build.mjs')]);
 }
 

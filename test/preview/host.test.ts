@@ -1,0 +1,142 @@
+/**
+ * The preview's extension-host side, without VS Code: the per-edit check
+ * (client/src/preview/session.ts) and the analysis worker
+ * (dist/preview-analysis.js, run in a worker thread as the extension runs
+ * it). The worker's figures must be the CLI's own: the same `target` gain,
+ * the same loudness, the same rendered file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FromWorker, ToWorker } from '../../client/src/preview/analysis-protocol.js';
+import { SessionChecker } from '../../client/src/preview/session.js';
+import { ensureCliBuilt, exampleSession, ROOT, run } from '../browser/prepare.js';
+
+/** Runs one job in a fresh worker and collects its messages until it is done. */
+function runWorker(job: ToWorker): Promise<FromWorker[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(ROOT, 'dist/preview-analysis.js'));
+    const messages: FromWorker[] = [];
+    worker.on('message', (m: FromWorker) => {
+      messages.push(m);
+      if (m.type === 'analysis' || m.type === 'rendered' || m.type === 'failed') {
+        void worker.terminate();
+        resolve(messages);
+      }
+    });
+    worker.on('error', reject);
+    worker.postMessage(job);
+  });
+}
+
+describe('the preview host side', () => {
+  let tmp = '';
+  let mix = '';
+  let text = '';
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'mixdown-host-'));
+    [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt()]);
+    text = await readFile(mix, 'utf8');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('checks an edit: the model and every file it plays, each with a version', async () => {
+    const result = await new SessionChecker().check(mix, text);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const clips = new Set(result.model.channels.flatMap((c) => c.clips.map((k) => k.path)));
+    expect(new Set(result.audio.map((f) => f.written))).toEqual(clips);
+    for (const f of result.audio) {
+      expect(f.absolute).toBe(join(dirname(mix), f.written));
+      expect(f.version).toMatch(/^\d+-[\d.]+$/);
+    }
+    expect(Object.keys(result.references)).toEqual(result.model.references.map((r) => r.name));
+  });
+
+  it('reports what stops an edit from playing, by line: a syntax error, a missing file', async () => {
+    const checker = new SessionChecker();
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /^\s*gain /.test(l));
+    const broken = [...lines.slice(0, at), '  gian -3 dB', ...lines.slice(at + 1)].join('\n');
+    const syntax = await checker.check(mix, broken);
+    expect(syntax.ok).toBe(false);
+    if (!syntax.ok) expect(syntax.problems.map((p) => p.line)).toContain(at + 1);
+
+    const missing = text.replace(/"stems\/[^"]+\.wav"/, '"stems/nowhere.wav"');
+    const result = await checker.check(mix, missing);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.some((p) => /nowhere\.wav/.test(p.message))).toBe(true);
+  });
+
+  it("measures trims, then the whole mix: the CLI's target gain, loudness and an overview of its length", async () => {
+    const checked = await new SessionChecker().check(mix, text);
+    if (!checked.ok) throw new Error('the example has errors');
+    const messages = await runWorker({
+      type: 'analyse', file: mix, text, generation: 7, buckets: 500, scratch: join(tmp, 'scratch'), knownReferences: {},
+      references: Object.entries(checked.references).map(([name, f]) => ({ name, absolute: f.absolute, version: f.version })),
+    });
+    const trims = messages.find((m) => m.type === 'trims');
+    const analysis = messages.find((m) => m.type === 'analysis');
+    if (trims?.type !== 'trims' || analysis?.type !== 'analysis') throw new Error(JSON.stringify(messages.map((m) => m.type === 'failed' ? m.message : m.type)));
+    expect(trims.generation).toBe(7);
+    const trimmed = checked.model.channels.filter((c) => c.trim.mode === 'auto').map((c) => c.name).sort();
+    expect(Object.keys(trims.trims).sort()).toEqual(trimmed);
+    for (const g of Object.values(trims.trims)) expect(g).toBeGreaterThan(0);
+
+    const a = analysis.analysis;
+    expect(a.generation).toBe(7);
+    // The CLI on the same file: its summary names the master gain for the target and the loudness.
+    const cli = await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'render', mix, '-o', join(tmp, 'cli.wav'), '--bits', '32f']);
+    const gain = Number(/master gain ([+-][\d.]+) dB/.exec(cli.stdout)?.[1]);
+    const lufs = Number(/(-?[\d.]+) LUFS/.exec(cli.stdout)?.[1]);
+    expect(a.headGainDb).toBeCloseTo(gain, 2);
+    expect(a.integratedLufs).toBeCloseTo(lufs, 1);
+    expect(a.overview.duration).toBeCloseTo(Math.round(checked.model.length! * checked.model.sampleRate) / checked.model.sampleRate, 9);
+    expect(a.overview.peaks).toHaveLength(2);
+    for (const p of a.overview.peaks) {
+      expect(p).toHaveLength(1000);
+      for (let i = 0; i < 500; i++) expect(p[2 * i]!).toBeLessThanOrEqual(p[2 * i + 1]!);
+      expect(Math.max(...p.map(Math.abs))).toBeGreaterThan(0.1);
+    }
+    // Each reference measured as `mixdown meter` measures it.
+    for (const r of checked.model.references) {
+      const meter = JSON.parse((await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'meter', join(dirname(mix), r.path), '--json'])).stdout) as Record<string, number>;
+      const integrated = meter['integratedLufs'];
+      expect(a.references[r.name]).toBeCloseTo(integrated!, 1);
+    }
+  }, 120_000);
+
+  it('renders to WAV exactly as `mixdown render` does, reporting progress up to 1', async () => {
+    const out = join(tmp, 'editor.wav');
+    const messages = await runWorker({ type: 'render', file: mix, text, out, bits: '24' });
+    const done = messages.at(-1)!;
+    if (done.type !== 'rendered') throw new Error(JSON.stringify(done));
+    expect(done.summary).toMatch(/LUFS, true peak -?[\d.]+ dBTP/);
+    const fractions = messages.flatMap((m) => (m.type === 'progress' ? [m.fraction] : []));
+    expect(fractions.length).toBeGreaterThan(2);
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
+    const cliOut = join(tmp, 'cli24.wav');
+    await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'render', mix, '-o', cliOut, '--bits', '24']);
+    const hash = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+    expect(await hash(out)).toBe(await hash(cliOut));
+  }, 120_000);
+
+  it('refuses to render over one of the session\'s own files, and says which', async () => {
+    const checked = await new SessionChecker().check(mix, text);
+    if (!checked.ok) throw new Error('the example has errors');
+    const victim = checked.audio[0]!.absolute;
+    const before = await readFile(victim);
+    const messages = await runWorker({ type: 'render', file: mix, text, out: victim, bits: '24' });
+    const last = messages.at(-1)!;
+    expect(last.type).toBe('failed');
+    if (last.type === 'failed') expect(last.message).toMatch(/wav/);
+    expect((await readFile(victim)).equals(before)).toBe(true);
+  }, 60_000);
+});
