@@ -1,8 +1,8 @@
 /**
  * The session's audio files in the page: fetched from the webview's resource
  * URLs and decoded by the engine's own WAV code, once per version of each
- * file. Decoded files go to the processor and are not kept here, so a
- * session is held in memory once.
+ * file. Decoded files go to the processor as they are ready and are not kept
+ * here, so a session is held in memory once.
  *
  * Fetches carry a `Range` header: VS Code's webview service worker keeps a
  * copy of plain GET responses, which would double the memory of every file.
@@ -11,6 +11,9 @@ import { SourceError } from '../../engine/src/render/sources.js';
 import type { DecodedAudio } from '../worklet/protocol.js';
 import { decodeWav } from '../worklet/sources.js';
 import type { AudioRef } from './protocol.js';
+
+/** Files fetched and decoded at once: enough to keep the network and a core busy, few enough to bound memory. */
+const CONCURRENT_FETCHES = 4;
 
 export class AudioLibrary {
   /** Version of each file the processor has (or is about to get), by path. */
@@ -23,19 +26,35 @@ export class AudioLibrary {
     return refs.every((r) => this.delivered.get(r.path) === r.version);
   }
 
-  /**
-   * Fetches and decodes the files the processor does not have at their
-   * current version. Throws a SourceError naming the first file that fails.
-   */
-  async missing(refs: readonly AudioRef[]): Promise<DecodedAudio[]> {
-    const wanted = refs.filter((r) => this.delivered.get(r.path) !== r.version);
-    const decoded = await Promise.all(wanted.map((r) => this.load(r)));
-    return decoded;
+  /** How many of `refs` are not with the processor at their current version. */
+  missingCount(refs: readonly AudioRef[]): number {
+    return refs.filter((r) => this.delivered.get(r.path) !== r.version).length;
   }
 
-  /** Records that the processor now has these files. */
-  markDelivered(refs: readonly AudioRef[]): void {
-    for (const r of refs) this.delivered.set(r.path, r.version);
+  /**
+   * Fetches and decodes the files the processor does not have at their
+   * current version, a few at a time, handing each to `deliver` as soon as
+   * it is decoded (so the page never holds the whole session at once), and
+   * records it as delivered. Throws a SourceError naming the first file that
+   * fails; the files delivered before it stay delivered.
+   */
+  async load(refs: readonly AudioRef[], deliver: (file: DecodedAudio) => void): Promise<void> {
+    const queue = refs.filter((r) => this.delivered.get(r.path) !== r.version);
+    let failure: unknown = null;
+    const worker = async () => {
+      for (let ref = queue.shift(); ref && failure === null; ref = queue.shift()) {
+        try {
+          const file = await this.fetch(ref);
+          if (this.delivered.get(ref.path) === ref.version) continue; // another load delivered it meanwhile
+          deliver(file);
+          this.delivered.set(ref.path, ref.version);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENT_FETCHES }, worker));
+    if (failure !== null) throw failure;
   }
 
   /** Forgets everything (a new AudioContext has an empty processor). */
@@ -43,7 +62,7 @@ export class AudioLibrary {
     this.delivered.clear();
   }
 
-  private load(ref: AudioRef): Promise<DecodedAudio> {
+  private fetch(ref: AudioRef): Promise<DecodedAudio> {
     const key = `${ref.path}\n${ref.version}`;
     let p = this.inFlight.get(key);
     if (!p) {

@@ -119,11 +119,15 @@ async function sendSession(): Promise<void> {
   if (!s) return;
   const refs = audioRefs(s);
   try {
-    const decoded = await library.missing(refs);
+    const total = library.missingCount(refs);
+    let loaded = 0;
+    if (total > 0) view.setStatus(`Loading audio: 0 of ${total} files…`);
+    await library.load(refs, (file) => {
+      deliver(file);
+      view.setStatus(`Loading audio: ${++loaded} of ${total} files…`);
+    });
     if (s !== session) return; // a newer edit arrived meanwhile
     if (!audio) {
-      for (const d of decoded) waiting.set(d.path, d);
-      library.markDelivered(refs);
       view.setStatus(playing ? 'Starting audio…' : 'Ready. Press Play (or Space) to listen.');
       return;
     }
@@ -131,13 +135,18 @@ async function sendSession(): Promise<void> {
       await restartAudio();
       return;
     }
-    audio.addSources(decoded);
-    library.markDelivered(refs);
+    view.setStatus('');
     audio.retain(refs.map((r) => r.path));
     audio.setSession(spec(s));
   } catch (err) {
     view.showError(err instanceof SourceError ? `${err.path}: ${err.reason}` : `The preview could not load the session: ${message(err)}`);
   }
+}
+
+/** A decoded file goes straight to the processor, or waits in the page until the audio starts. */
+function deliver(file: DecodedAudio): void {
+  if (audio) audio.addSources([file]);
+  else waiting.set(file.path, file);
 }
 
 function spec(s: SessionMessage) {
@@ -206,11 +215,7 @@ async function restartAudio(): Promise<void> {
   await old?.close();
   const wasPlaying = playing;
   playing = false;
-  if (session) {
-    const decoded = await library.missing(audioRefs(session));
-    for (const d of decoded) waiting.set(d.path, d);
-    library.markDelivered(audioRefs(session));
-  }
+  if (session) await library.load(audioRefs(session), deliver);
   const out = await ensureAudio();
   if (out && wasPlaying) await play();
 }
@@ -307,6 +312,9 @@ function onMeters(m: MetersMessage): void {
   view.setMasterPeak(s.running ? toDb(Math.max(s.outputPeakL, s.outputPeakR)) : null, toDb(s.outputPeakL), toDb(s.outputPeakR));
   view.setLoad(m.load);
   body.dataset['state'] = s.running ? 'playing' : 'stopped';
+  // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
+  body.dataset['heard'] = String(s.heard);
+  body.dataset['load'] = m.load.toFixed(3);
 }
 
 let lastSavedSecond = -1;

@@ -53,6 +53,8 @@ export interface MeterSnapshot {
   readonly ended: boolean;
   /** Generation of the session playing; the strips below are its channels in model order. */
   readonly generation: number;
+  /** Generation of the newest session heard: one being crossfaded in counts (it is heard from the fade's start). */
+  readonly heard: number;
   /** Per strip: the largest |sample| after the fader, left then right. */
   readonly peaks: Float32Array;
   /** Per strip: the most gain reduction of its compressors and limiters, dB (≥ 0). */
@@ -145,6 +147,11 @@ export class Player {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** Generation of the newest session heard: one being crossfaded in counts from the fade's start. */
+  get heardGeneration(): number {
+    return this.incoming && this.incoming.warm === 0 ? this.incoming.voice.generation : this.current?.generation ?? -1;
   }
 
   /**
@@ -246,6 +253,7 @@ export class Player {
       running: this.running,
       ended: this.endedFlag,
       generation: this.current?.generation ?? -1,
+      heard: this.heardGeneration,
       peaks: this.peaks.slice(),
       gainReduction: this.gainReduction.slice(),
       momentaryLufs: m.momentaryLufs(),

@@ -25,6 +25,7 @@ class MixdownProcessor extends AudioWorkletProcessor {
   private readonly player = new Player(sampleRate, this.provider);
   private framesSinceReport = 0;
   private busyMs = 0;
+  private heard = -1;
 
   constructor() {
     super();
@@ -106,7 +107,10 @@ class MixdownProcessor extends AudioWorkletProcessor {
     this.busyMs += now() - started;
     this.framesSinceReport += frames;
     const perSecond = this.player.isRunning ? REPORTS_PER_SECOND : IDLE_REPORTS_PER_SECOND;
-    if (this.framesSinceReport >= sampleRate / perSecond) {
+    // An edit starting to be heard is reported at once, so the page (and a test) knows when it took effect.
+    const heard = this.player.heardGeneration;
+    if (this.framesSinceReport >= sampleRate / perSecond || heard !== this.heard) {
+      this.heard = heard;
       const budgetMs = (this.framesSinceReport / sampleRate) * 1000;
       this.send({ type: 'meters', meters: this.player.snapshot(), load: this.busyMs / budgetMs });
       this.framesSinceReport = 0;

@@ -15,27 +15,38 @@ import type { DecodedAudio } from './protocol.js';
 
 /** 16-bit PCM is kept as integers (half the memory of float32) and scaled on reading, as the CLI's decoder scales it. */
 const INT16_SCALE = 1 / 32768;
-/** Frames decoded at a time when converting to 16-bit integers, so no whole-file float copy is ever made. */
-const INT16_CHUNK = 65536;
+
+/** Little-endian 16-bit samples split into one Int16Array per channel: the values the CLI reads, times 32768. */
+function deinterleave16(bytes: Uint8Array, dataOffset: number, channelCount: number, frames: number): Int16Array[] {
+  const channels = Array.from({ length: channelCount }, () => new Int16Array(frames));
+  const at = bytes.byteOffset + dataOffset;
+  if (at % 2 === 0 && LITTLE_ENDIAN) {
+    // Aligned: read the samples in place.
+    const all = new Int16Array(bytes.buffer, at, frames * channelCount);
+    for (let c = 0; c < channelCount; c++) {
+      const dst = channels[c]!;
+      for (let i = 0, p = c; i < frames; i++, p += channelCount) dst[i] = all[p]!;
+    }
+  } else {
+    const view = new DataView(bytes.buffer, at, frames * channelCount * 2);
+    for (let c = 0; c < channelCount; c++) {
+      const dst = channels[c]!;
+      for (let i = 0, p = 2 * c; i < frames; i++, p += 2 * channelCount) dst[i] = view.getInt16(p, true);
+    }
+  }
+  return channels;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Decodes a whole WAV file. Throws a SourceError naming `path` when the file cannot be played. */
 export function decodeWav(path: string, bytes: Uint8Array): DecodedAudio {
   const header = parseWavHeader(bytes, bytes.byteLength);
   if (!header.ok) throw new SourceError(path, header.reason);
   const f = header.format;
+  if (f.dataOffset + f.frames * f.blockAlign > bytes.byteLength) throw new SourceError(path, 'truncated: the file ends before its audio does');
   if (f.encoding === 'pcm' && f.bitsPerSample === 16) {
-    const channels = Array.from({ length: f.channels }, () => new Int16Array(f.frames));
-    const chunk = Array.from({ length: f.channels }, () => new Float32Array(Math.min(INT16_CHUNK, f.frames)));
-    for (let at = 0; at < f.frames; at += INT16_CHUNK) {
-      const n = Math.min(INT16_CHUNK, f.frames - at);
-      decodeFrames(bytes, 0, f, at, n, chunk);
-      for (let c = 0; c < f.channels; c++) {
-        const src = chunk[c]!;
-        const dst = channels[c]!;
-        for (let i = 0; i < n; i++) dst[at + i] = src[i]! * 32768;
-      }
-    }
-    return { path, sampleRate: f.sampleRate, frames: f.frames, channels };
+    return { path, sampleRate: f.sampleRate, frames: f.frames, channels: deinterleave16(bytes, f.dataOffset, f.channels, f.frames) };
   }
   // Float32 holds 24-bit PCM and 32-bit float exactly; 32-bit PCM and 64-bit float need float64.
   const exactIn32 = f.encoding === 'pcm' ? f.bitsPerSample <= 24 : f.bitsPerSample === 32;

@@ -9,40 +9,17 @@
  * through an invalid edit, and show the whole-mix overview.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixModel } from '../../grammar/src/model.js';
-import { previewHtml } from '../../media/preview/html.js';
-import type { FromPage, SessionMessage, ToPage } from '../../media/preview/protocol.js';
-import { SessionChecker } from '../../client/src/preview/session.js';
+import type { SessionMessage } from '../../media/preview/protocol.js';
 import { buildMedia, exampleSession, ROOT } from './prepare.js';
-import { serve, type TestServer } from './server.js';
+import { CHROMIUM, CHROMIUM_ARGS, openPreview, posted, previewSite, send, type PreviewSite } from './preview-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const NONCE = 'testnonce0123456789abcdef0123456';
-
-/** The stand-in for acquireVsCodeApi: records what the page posts and keeps its state. */
-const STUB = `
-  window.__posted = [];
-  window.__state = undefined;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(m),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-  });
-`;
-
-async function send(page: Page, message: ToPage): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
-}
-
-async function posted(page: Page): Promise<FromPage[]> {
-  return page.evaluate(() => (window as unknown as { __posted: FromPage[] }).__posted);
-}
 
 async function numberIn(page: Page, selector: string): Promise<number> {
   const text = (await page.textContent(selector))?.trim() ?? '';
@@ -75,7 +52,7 @@ function withGain(model: MixModel, channel: string, gainDb: number): MixModel {
 
 describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
   let tmp = '';
-  let server: TestServer | null = null;
+  let site: PreviewSite | null = null;
   let browser: Browser | null = null;
   let page: Page;
   let session: SessionMessage;
@@ -84,40 +61,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'mixdown-preview-'));
     const [mix] = await Promise.all([exampleSession(tmp), buildMedia()]);
-    const result = await new SessionChecker().check(mix, await readFile(mix, 'utf8'));
-    if (!result.ok) throw new Error(`the example has errors: ${JSON.stringify(result.problems)}`);
-    server = await serve({ '/media/': join(ROOT, 'dist/media'), '/session/': dirname(mix), '/page/': tmp });
-    const url = (written: string) => `${server!.origin}/session/${written.split('/').map(encodeURIComponent).join('/')}`;
-    session = {
-      type: 'session', generation: 1, fileName: 'night-drive.mix', model: result.model, warnings: result.warnings,
-      audio: result.audio.map((f) => ({ path: f.written, url: url(f.written), version: f.version })),
-      references: Object.fromEntries(Object.entries(result.references).map(([n, f]) => [n, { path: f.written, url: url(f.written), version: f.version }])),
-    };
-    const html = previewHtml({
-      source: server.origin, nonce: NONCE,
-      script: `${server.origin}/media/preview/main.js`,
-      styles: [`${server.origin}/media/preview/widgets.css`, `${server.origin}/media/preview/preview.css`],
-      processor: `${server.origin}/media/worklet/processor.js`,
-      title: 'Preview night-drive.mix', document: 'file:///songs/night-drive.mix',
-    }).replace('<script type="module"', `<script nonce="${NONCE}">${STUB}</script>\n  <script type="module"`);
-    await mkdir(join(tmp, 'preview'), { recursive: true });
-    await (await import('node:fs/promises')).writeFile(join(tmp, 'preview', 'index.html'), html);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-    });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    site = await previewSite(join(ROOT, 'dist'), mix, tmp);
+    session = site.session;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await openPreview(browser, site);
     page.on('pageerror', (err) => errors.push(err.message));
     // Failed loads are reported below with their URL (the browser's own favicon request aside).
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
     page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
-    await page.goto(`${server.origin}/page/preview/index.html`);
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await site?.server.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

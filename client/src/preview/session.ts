@@ -37,10 +37,24 @@ export class SessionChecker {
 
   async check(fsPath: string, text: string): Promise<SessionCheck> {
     const folder = dirname(fsPath);
-    const options = { facts: this.store.factsFor(folder), fileName: basename(fsPath) };
-    check(text, options); // asks for every audio file it names
-    await this.store.settle();
-    const checked = check(text, options);
+    const known = this.store.factsFor(folder);
+    // Checked once when every file's facts are known (an edit of a session
+    // already open); otherwise the first check asks for them, and a second
+    // one runs when they have been read.
+    let missed = false;
+    const facts = {
+      get: (written: string) => {
+        const fact = known.get(written);
+        if (fact === undefined && written) missed = true;
+        return fact;
+      },
+    };
+    const fileName = basename(fsPath);
+    let checked = check(text, { facts, fileName });
+    if (missed) {
+      await this.store.settle();
+      checked = check(text, { facts: known, fileName });
+    }
     if (checked.hasErrors) {
       const lines = new LineIndex(text);
       const problems = checked.diagnostics

@@ -1,0 +1,84 @@
+/// <reference lib="dom" />
+/**
+ * The preview page outside VS Code, for the browser test and the preview
+ * benchmark: the HTML the extension makes (previewHtml, under its CSP),
+ * with a stand-in for `acquireVsCodeApi` that records what the page posts,
+ * and the session message the extension host would send for a mix file.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { previewHtml } from '../../media/preview/html.js';
+import type { FromPage, SessionMessage, ToPage } from '../../media/preview/protocol.js';
+import { SessionChecker } from '../../client/src/preview/session.js';
+import { serve, type TestServer } from './server.js';
+
+const NONCE = 'testnonce0123456789abcdef0123456';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** The stand-in for acquireVsCodeApi: records what the page posts and keeps its state. */
+const STUB = `
+  window.__posted = [];
+  window.__state = undefined;
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(m),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = s; },
+  });
+`;
+
+export interface PreviewSite {
+  readonly server: TestServer;
+  /** The session message for the mix file, its audio served by `server`. */
+  readonly session: SessionMessage;
+  readonly pageUrl: string;
+}
+
+/**
+ * Serves the built media (`dist`), the mix file's folder and the page (written to `pageDir`),
+ * and checks the mix file as the extension host does.
+ */
+export async function previewSite(dist: string, mix: string, pageDir: string): Promise<PreviewSite> {
+  const result = await new SessionChecker().check(mix, await readFile(mix, 'utf8'));
+  if (!result.ok) throw new Error(`${mix} has errors: ${JSON.stringify(result.problems)}`);
+  const server = await serve({ '/media/': join(dist, 'media'), '/session/': dirname(mix), '/page/': pageDir });
+  const url = (written: string) => `${server.origin}/session/${written.split('/').map(encodeURIComponent).join('/')}`;
+  const session: SessionMessage = {
+    type: 'session', generation: 1, fileName: mix.split('/').pop()!, model: result.model, warnings: result.warnings,
+    audio: result.audio.map((f) => ({ path: f.written, url: url(f.written), version: f.version })),
+    references: Object.fromEntries(Object.entries(result.references).map(([n, f]) => [n, { path: f.written, url: url(f.written), version: f.version }])),
+  };
+  const html = previewHtml({
+    source: server.origin, nonce: NONCE,
+    script: `${server.origin}/media/preview/main.js`,
+    styles: [`${server.origin}/media/preview/widgets.css`, `${server.origin}/media/preview/preview.css`],
+    processor: `${server.origin}/media/worklet/processor.js`,
+    title: `Preview ${session.fileName}`, document: `file:///songs/${session.fileName}`,
+  }).replace('<script type="module"', `<script nonce="${NONCE}">${STUB}</script>\n  <script type="module"`);
+  await mkdir(join(pageDir, 'preview'), { recursive: true });
+  await writeFile(join(pageDir, 'preview', 'index.html'), html);
+  return { server, session, pageUrl: `${server.origin}/page/preview/index.html` };
+}
+
+/** Opens the page and waits until it has said it is ready. */
+export async function openPreview(browser: Browser, site: PreviewSite): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(site.pageUrl);
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  return page;
+}
+
+/** Posts a message to the page as the extension host does. */
+export async function send(page: Page, message: ToPage): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+}
+
+/** What the page has posted to the extension host. */
+export async function posted(page: Page): Promise<FromPage[]> {
+  return page.evaluate(() => (window as unknown as { __posted: FromPage[] }).__posted);
+}

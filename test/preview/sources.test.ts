@@ -1,0 +1,71 @@
+/**
+ * Audio in the preview is decoded by the page (media/worklet/sources.ts) and
+ * must read exactly as the CLI reads the same file from disk, whatever its
+ * format and however its bytes are aligned in memory.
+ */
+import { describe, expect, it } from 'vitest';
+import { SourceError } from '../../engine/src/render/sources.js';
+import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
+import { Mulberry32, wavHeader, type WavBits } from '../../engine/src/wav-encode.js';
+import { decodeWav, DecodedProvider } from '../../media/worklet/sources.js';
+
+const RATE = 48000;
+const FRAMES = 5000;
+
+/** A WAV file of random samples, placed at `shift` bytes into its buffer (to test unaligned data). */
+function wavFile(bits: WavBits, channels: number, shift = 0): Uint8Array {
+  const bytesPer = bits === 16 ? 2 : bits === 24 ? 3 : 4;
+  const data = new Uint8Array(FRAMES * channels * bytesPer);
+  const rng = new Mulberry32(7);
+  const view = new DataView(data.buffer);
+  for (let i = 0; i < FRAMES * channels; i++) {
+    const x = rng.next() * 2 - 1;
+    if (bits === 16) view.setInt16(2 * i, Math.round(x * 32767), true);
+    else if (bits === 24) {
+      const q = Math.round(x * 8388607);
+      data[3 * i] = q & 0xff;
+      data[3 * i + 1] = (q >> 8) & 0xff;
+      data[3 * i + 2] = (q >> 16) & 0xff;
+    } else view.setFloat32(4 * i, x, true);
+  }
+  const header = wavHeader(RATE, channels, bits, data.length);
+  const buffer = new Uint8Array(shift + header.length + data.length);
+  buffer.set(header, shift);
+  buffer.set(data, shift + header.length);
+  return buffer.subarray(shift);
+}
+
+/** What the CLI reads: the engine's decoder into float64. */
+function cliRead(bytes: Uint8Array): Float64Array[] {
+  const h = parseWavHeader(bytes, bytes.byteLength);
+  if (!h.ok) throw new Error(h.reason);
+  const out = Array.from({ length: h.format.channels }, () => new Float64Array(FRAMES));
+  decodeFrames(bytes, 0, h.format, 0, FRAMES, out);
+  return out;
+}
+
+describe('audio decoded in the page', () => {
+  for (const [bits, channels, shift] of [[16, 2, 0], [16, 2, 1], [16, 1, 0], [24, 2, 0], ['32f', 2, 1]] as const) {
+    it(`reads ${bits}-bit ${channels === 1 ? 'mono' : 'stereo'}${shift ? ', unaligned,' : ''} exactly as the CLI does`, () => {
+      const bytes = wavFile(bits, channels, shift);
+      const decoded = decodeWav('x.wav', bytes);
+      if (bits === 16) for (const c of decoded.channels) expect(c).toBeInstanceOf(Int16Array);
+      const source = new DecodedProvider([decoded], RATE).open('x.wav');
+      const out = Array.from({ length: channels }, () => new Float64Array(FRAMES + 20));
+      // Read across the start and the end of the file, at an offset into the output.
+      source.read(-10, FRAMES + 10, out, 10);
+      const expected = cliRead(bytes);
+      for (let c = 0; c < channels; c++) {
+        expect(Array.from(out[c]!.subarray(10, 20))).toEqual(new Array(10).fill(0));
+        expect(out[c]!.subarray(20, FRAMES + 20)).toEqual(expected[c]!);
+      }
+    });
+  }
+
+  it('names a truncated file and what is wrong with it', () => {
+    const bytes = wavFile(16, 2);
+    expect(() => decodeWav('takes/vox.wav', bytes.subarray(0, bytes.length - 100))).toThrow(SourceError);
+    expect(() => decodeWav('takes/vox.wav', bytes.subarray(0, bytes.length - 100))).toThrow(/^takes\/vox\.wav: .*(truncated|ends)/);
+    expect(() => decodeWav('notes.wav', new TextEncoder().encode('not a wav file at all, just text'))).toThrow(/notes\.wav/);
+  });
+});
