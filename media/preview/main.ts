@@ -314,6 +314,7 @@ function onMeters(m: MetersMessage): void {
   body.dataset['state'] = s.running ? 'playing' : 'stopped';
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
   body.dataset['heard'] = String(s.heard);
+  body.dataset['listening'] = s.listening ?? '';
   body.dataset['load'] = m.load.toFixed(3);
 }
 

@@ -164,8 +164,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await page.screenshot({ path: join(ROOT, 'test-results', 'preview-page.png') });
   });
 
+  it('switches to the reference, loudness-matched to the mix, and back', async () => {
+    const ref = session.model.references[0]!;
+    await send(page, {
+      type: 'analysis',
+      analysis: { generation: 4, headGainDb: 0, targetProblem: null, integratedLufs: -14, truePeakDb: -1.1, overview: { peaks: [], duration: 30 }, references: { [ref.name]: -20.5 } },
+    });
+    await page.click(`#ab button:has-text("${ref.name}")`);
+    await page.waitForFunction((n) => document.body.dataset['listening'] === n, ref.name, { timeout: 10_000 });
+    // The mix measured -14 LUFS and the reference -20.5: the reference plays 6.5 dB up.
+    expect(await page.textContent('#ab-gain')).toBe(`${ref.name} +6.5 dB to match the mix`);
+    expect(await page.getAttribute(`#ab button:has-text("${ref.name}")`, 'aria-checked')).toBe('true');
+    await page.click('#ab-mix');
+    await page.waitForFunction(() => document.body.dataset['listening'] === '', undefined, { timeout: 10_000 });
+  });
+
   it('pauses with the Space bar, and has thrown nothing', async () => {
-    await page.focus('body');
+    // Space on the page (not on a button, which Space presses).
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.body.dataset['state'] === 'stopped', undefined, { timeout: 10_000 });
     expect(await page.getAttribute('#play', 'aria-label')).toBe('Play');
