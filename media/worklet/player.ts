@@ -4,16 +4,21 @@
  * no AudioWorklet API, so tests drive it in Node exactly as the audio thread
  * does; processor.ts is the wiring.
  *
- * Live edits. A new model builds a new graph beside the playing one (match
- * by nothing: the graph is rebuilt whole, which is what makes structural
- * edits, new tracks and new routing, no different from a fader move). The
- * new graph runs silently for a warm-up, its latency plus WARM frames, so its
- * delay lines fill and its filters settle on the music; then the output
- * crossfades linearly from the old graph to the new one over FADE frames.
- * The two graphs play the same material in the same time, so a linear fade
- * keeps the level, and a parameter change is heard as a 20 ms glide instead
- * of a step: no click, no restart. Edits that arrive during a fade wait for
- * it to end (a few ms); edits during a warm-up replace the warming graph.
+ * Live edits. A new model builds a new graph beside the playing one (the
+ * graph is rebuilt whole, which makes structural edits, new tracks and new
+ * routing, no different from a fader move), and the new graph takes over the
+ * playing one's running state where they match (MixGraph.adoptState:
+ * channels by name, processors by position): filter memories, compressor
+ * envelopes, look-ahead and delay lines continue. When all of it carried
+ * over, the new graph is heard at once; when something starts afresh (a
+ * processor added, the latency changed) it first runs unheard for its
+ * latency plus WARM frames, so its delay lines fill and its filters settle
+ * on the music. Then the output crossfades linearly from the old graph to
+ * the new one over FADE frames. The two graphs play the same material in
+ * the same time, so a linear fade keeps the level, and a parameter change
+ * is heard as a 20 ms glide instead of a step: no click, no restart. Edits
+ * that arrive during a fade wait for it to end (a few ms); edits during a
+ * warm-up replace the warming graph.
  *
  * Transport changes (play, pause, seek, the loop's wrap, the end) ramp the
  * output down and up over RAMP frames for the same reason. Nothing is
@@ -173,7 +178,10 @@ export class Player {
       this.install(voice);
       return;
     }
-    this.incoming = { voice, warm: voice.graph.latency + WARM, faded: 0 };
+    // Where the new graph takes over all of the playing one's state, it is heard at once;
+    // otherwise it settles unheard first.
+    const adopted = voice.graph.adoptState(this.current.graph);
+    this.incoming = { voice, warm: adopted ? 0 : voice.graph.latency + WARM, faded: 0 };
     this.queued = null;
   }
 

@@ -111,59 +111,91 @@ describe('the preview player', () => {
     expect(maxAbsDiff(heard, expected, RAMP + 1, 4096)).toBeLessThan(1e-6);
   });
 
-  it('takes in a parameter edit while playing: no click, then exactly the new mix', () => {
-    const before = session('-12 dB');
-    const after = session('0 dB');
+  /** Plays `before`, swaps in `after` at frame `editAt`, and returns what was heard with the engine's renders of both. */
+  function edit(before: MixModel, after: MixModel, editAt: number, total: number) {
     const p = player(before);
     p.play(true);
-    const editAt = 8192;
-    const total = editAt + WARM + FADE + 8 * BLOCK;
     const heard = run(p, total, (at) => {
       if (at === editAt) p.setSession({ model: after, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
     });
-    const old = engineRender(before, total);
-    const next = engineRender(after, total);
-    // Until the crossfade starts, the old mix; after it, the new one (its filters settled on the same music).
-    const fadeStart = editAt + WARM;
-    expect(maxAbsDiff(heard, old, 0, fadeStart)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(heard, next, fadeStart + FADE, total)).toBeLessThan(1e-6);
+    return { heard, old: engineRender(before, total), next: engineRender(after, total) };
+  }
+
+  it('takes in a parameter edit at once, carrying the filters over: no click, then exactly the new mix', () => {
+    const editAt = 8192;
+    const total = editAt + FADE + 8 * BLOCK;
+    const { heard, old, next } = edit(session('-12 dB'), session('0 dB'), editAt, total);
+    // Until the edit, the old mix; from the end of the crossfade, exactly the new one.
+    expect(maxAbsDiff(heard, old, 0, editAt)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(heard, next, editAt + FADE, total)).toBeLessThan(1e-6);
     // The switch is a glide: no step larger than the louder mix's own.
-    const musicStep = maxStep(next, fadeStart, fadeStart + FADE);
-    expect(maxStep(heard, fadeStart - 1, fadeStart + FADE + 1)).toBeLessThanOrEqual(musicStep * 1.01);
+    const musicStep = maxStep(next, editAt, editAt + FADE);
+    expect(maxStep(heard, editAt - 1, editAt + FADE + 1)).toBeLessThanOrEqual(musicStep * 1.01);
     // A switch without the fade would have stepped: the test can tell.
-    const naive = Float64Array.from(old.subarray(0, fadeStart)).slice();
-    const spliced = new Float64Array(total);
-    spliced.set(naive);
-    spliced.set(next.subarray(fadeStart), fadeStart);
-    expect(maxStep(spliced, fadeStart - 1, fadeStart + 1)).toBeGreaterThan(musicStep * 1.5);
+    const spliced = Float64Array.from(old);
+    spliced.set(next.subarray(editAt), editAt);
+    expect(maxStep(spliced, editAt - 1, editAt + 1)).toBeGreaterThan(musicStep * 1.5);
+  });
+
+  it("carries a compressor's envelope over an edit, so its gain reduction does not restart", () => {
+    const comp = (gain: string) => model(`
+track a {
+  file "a.wav"
+  comp { threshold -30 dB ratio 4:1 attack 20 ms release 300 ms }
+  gain ${gain}
+}
+`);
+    const editAt = 188 * BLOCK; // half a second in, on a block boundary
+    const total = editAt + FADE + 4096;
+    // The fader comes after the compressor: the new mix is the old one 6 dB up, envelope and all.
+    const { heard, next } = edit(comp('-6 dB'), comp('0 dB'), editAt, total);
+    expect(maxAbsDiff(heard, next, editAt + FADE, total)).toBeLessThan(1e-6);
+    // A compressor starting afresh at the edit would let 20 ms of uncompressed signal through, about 18 dB louder.
+    let peak = 0;
+    for (let i = editAt; i < editAt + 960; i++) peak = Math.max(peak, Math.abs(heard[i]!));
+    let steady = 0;
+    for (let i = total - 2048; i < total; i++) steady = Math.max(steady, Math.abs(next[i]!));
+    expect(peak).toBeLessThan(steady * 1.05);
   });
 
   it('takes in a structural edit (a new track) without stopping or a gap', () => {
-    const before = session('0 dB');
-    const after = session('0 dB', 'track b { file "b.wav" }');
-    const p = player(before);
-    p.play(true);
     const editAt = 4096;
-    const total = editAt + WARM + FADE + 4096;
-    const heard = run(p, total, (at) => {
-      if (at === editAt) p.setSession({ model: after, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
-    });
-    const old = engineRender(before, total);
-    const next = engineRender(after, total);
+    const total = editAt + FADE + 4096;
+    const { heard, old, next } = edit(session('0 dB'), session('0 dB', 'track b { file "b.wav" }'), editAt, total);
+    expect(maxAbsDiff(heard, old, 0, editAt)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(heard, next, editAt + FADE, total)).toBeLessThan(1e-6);
+    expect(maxStep(heard, editAt, editAt + FADE)).toBeLessThanOrEqual(maxStep(next, editAt, editAt + FADE) * 1.01);
+  });
+
+  it('lets a graph whose filters start afresh (a band added) settle unheard before fading it in', () => {
+    const before = session('0 dB');
+    const after = model(`
+track a {
+  file "a.wav"
+  eq { bell 1 kHz +3 dB q 1
+       highpass 100 Hz }
+  gain 0 dB
+}
+`);
+    const editAt = 4096;
     const fadeStart = editAt + WARM;
+    const total = fadeStart + FADE + 4096;
+    const { heard, old, next } = edit(before, after, editAt, total);
     expect(maxAbsDiff(heard, old, 0, fadeStart)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(heard, next, fadeStart + FADE, total)).toBeLessThan(1e-6);
-    expect(maxStep(heard, fadeStart, fadeStart + FADE)).toBeLessThanOrEqual(maxStep(next, fadeStart, fadeStart + FADE) * 1.01);
+    // Settled on the same music, the new filters have forgotten their start: the new mix exactly.
+    expect(maxAbsDiff(heard, next, fadeStart + FADE, total)).toBeLessThan(1e-5);
+    expect(maxStep(heard, fadeStart, fadeStart + FADE)).toBeLessThanOrEqual(Math.max(maxStep(next, fadeStart, fadeStart + FADE), maxStep(old, fadeStart, fadeStart + FADE)) * 1.01);
   });
 
   it('queues an edit that arrives mid-crossfade and plays the last edit in the end', () => {
     const p = player(session('-12 dB'));
     p.play(true);
-    const total = 4096 + 2 * (WARM + FADE) + 4096;
+    const total = 4096 + 2 * FADE + 4096;
     const last = session('-3 dB');
     const heard = run(p, total, (at) => {
       if (at === 4096) p.setSession({ model: session('-6 dB'), autoTrims: new Map(), headGainDb: 0, generation: generation++ });
-      if (at === 4096 + WARM + BLOCK) p.setSession({ model: last, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+      // The first edit is crossfading now: this one waits for it.
+      if (at === 4096 + 2 * BLOCK) p.setSession({ model: last, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
     });
     expect(maxAbsDiff(heard, engineRender(last, total), total - 2048, total)).toBeLessThan(1e-6);
   });

@@ -43,6 +43,14 @@ class DelayLine {
     this.ring = Array.from({ length: channels }, () => new Float64Array(Math.max(1, delay)));
   }
 
+  /** Takes over another line's contents (same channels and delay), as if it had run here. */
+  adopt(other: DelayLine): boolean {
+    if (other.delay !== this.delay || other.ring.length !== this.ring.length) return false;
+    this.ring.forEach((r, c) => r.set(other.ring[c]!));
+    this.pos = other.pos;
+    return true;
+  }
+
   /** out[c][i] = input[c][i - delay]; `out` may not alias `input`. */
   process(input: readonly Float64Array[], n: number, out: Float64Array[]): void {
     const d = this.delay;
@@ -260,6 +268,44 @@ export class MixGraph {
     this.latency = outLag.get('master')!;
     const end = this.strips.reduce((m, s) => Math.max(m, s.sources?.end ?? 0), 0);
     this.length = model.length !== null ? Math.round(model.length * model.sampleRate) : end;
+  }
+
+  /**
+   * Takes over the running state of `old`, the graph that played before an
+   * edit: strips matched by channel name, their inserts by position, and the
+   * latency-compensation delays by the channels they join. True when all of
+   * this graph's state carried over and the timing is the same (the new
+   * graph can then be heard at once); false when something starts afresh
+   * (it should then run unheard for a while first).
+   */
+  adoptState(old: MixGraph): boolean {
+    let all = old.latency === this.latency;
+    for (const s of this.strips) {
+      const o = old.byName.get(s.name);
+      if (!o) continue; // a new channel starts with the music
+      if (o.inputLag !== s.inputLag || !s.adopt(o)) all = false;
+    }
+    // A channel may feed the same bus twice (its output and a send): the nth such edge matches the nth.
+    const delayKeys = (g: MixGraph) => {
+      const seen = new Map<string, number>();
+      const keyed: [string, DelayLine | null, boolean][] = [];
+      for (const e of g.edges) {
+        const base = `${e.from.name}>${e.to.name}`;
+        const n = (seen.get(base) ?? 0) + 1;
+        seen.set(base, n);
+        keyed.push([`${base}#${n}`, e.delay, old.byName.has(e.from.name)]);
+      }
+      for (const k of g.keys) keyed.push([`${k.source.name}~${k.strip.name}`, k.delay, old.byName.has(k.source.name)]);
+      return keyed;
+    };
+    const oldDelays = new Map(delayKeys(old).map(([key, line]) => [key, line]));
+    for (const [key, line, known] of delayKeys(this)) {
+      if (!line) continue;
+      const from = oldDelays.get(key);
+      // A delay on a path that existed before must carry over, or a gap would be heard.
+      if (!(from && line.adopt(from)) && known) all = false;
+    }
+    return all;
   }
 
   /** A gain stage at the head of the master chain, in dB (used to reach `target`). */

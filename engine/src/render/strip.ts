@@ -13,6 +13,7 @@ import { Compressor } from '../dsp/compressor.js';
 import { Limiter } from '../dsp/limiter.js';
 import { balanceGains, monoPanGains } from '../dsp/pan.js';
 import type { TrackSources } from './sources.js';
+import { copyState } from './state.js';
 
 export interface Insert {
   readonly type: ProcessorModel['type'];
@@ -23,29 +24,69 @@ export interface Insert {
   readonly sidechain: string | null;
   process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
   readonly gainReductionDb: number;
+  /**
+   * What must match for another insert's state to carry over to this one:
+   * the type, bypass, channels, and the shape of the state (filter sections,
+   * look-ahead length, detector).
+   */
+  readonly structure: string;
+  /** Takes over `other`'s running state, keeping this insert's settings; false (and nothing changed) when the structures differ. */
+  adopt(other: Insert): boolean;
+}
+
+/** The DSP object behind each insert, reachable only from inserts (for `adopt`). */
+const dspOf = new WeakMap<Insert, object>();
+
+function adopter<T extends object>(dsp: T, structure: string, reapply: (dsp: T) => void): Pick<Insert, 'structure' | 'adopt'> {
+  return {
+    structure,
+    adopt(other: Insert): boolean {
+      const from = dspOf.get(other);
+      if (other.structure !== structure || !from) return false;
+      copyState(dsp, from);
+      reapply(dsp);
+      return true;
+    },
+  };
 }
 
 export function createInsert(p: ProcessorModel, channels: number, sampleRate: number): Insert {
+  const insert = makeInsert(p, channels, sampleRate);
+  dspOf.set(insert.insert, insert.dsp);
+  return insert.insert;
+}
+
+function makeInsert(p: ProcessorModel, channels: number, sampleRate: number): { insert: Insert; dsp: object } {
   switch (p.type) {
     case 'eq': {
-      const chain = new BiquadChain(p.bands.flatMap((b) => bandSections(b, sampleRate)), channels);
-      return { type: 'eq', bypass: p.bypass, latency: 0, sidechain: null, gainReductionDb: 0, process: (b, n) => chain.process(b, n) };
+      const sections = p.bands.flatMap((b) => bandSections(b, sampleRate));
+      const chain = new BiquadChain(sections, channels);
+      const insert: Insert = {
+        type: 'eq', bypass: p.bypass, latency: 0, sidechain: null, gainReductionDb: 0,
+        process: (b, n) => chain.process(b, n),
+        ...adopter(chain, `eq ${p.bypass} ${channels} ${sections.length}`, (c) => c.setCoefficients(sections)),
+      };
+      return { insert, dsp: chain };
     }
     case 'comp': {
       const comp = new Compressor(channels, sampleRate, p);
-      return {
+      const insert: Insert = {
         type: 'comp', bypass: p.bypass, latency: 0, sidechain: p.sidechain,
         get gainReductionDb() { return comp.gainReductionDb; },
         process: (b, n, key) => comp.process(b, n, key),
+        ...adopter(comp, `comp ${p.bypass} ${channels}`, (c) => c.setParams(p)),
       };
+      return { insert, dsp: comp };
     }
     case 'limit': {
       const limiter = new Limiter(channels, sampleRate, p);
-      return {
+      const insert: Insert = {
         type: 'limit', bypass: p.bypass, latency: p.bypass ? 0 : limiter.latency, sidechain: null,
         get gainReductionDb() { return limiter.gainReductionDb; },
         process: (b, n) => limiter.process(b, n),
+        ...adopter(limiter, `limit ${p.bypass} ${channels} ${limiter.latency} ${p.ceilingMode}`, (l) => l.setParams(p)),
       };
+      return { insert, dsp: limiter };
     }
   }
 }
@@ -123,6 +164,19 @@ export class Strip {
     const g = this.stereoPan ? balanceGains(pan) : monoPanGains(pan);
     this.panL = g.left;
     this.panR = g.right;
+  }
+
+  /**
+   * Takes over the running state of `old` (the same channel in the graph
+   * playing before an edit): each insert whose structure matches the one at
+   * its position. True when every insert carried over.
+   */
+  adopt(old: Strip): boolean {
+    if (old.channels !== this.channels) return false;
+    let all = old.inserts.length === this.inserts.length;
+    const n = Math.min(old.inserts.length, this.inserts.length);
+    for (let k = 0; k < n; k++) if (!this.inserts[k]!.adopt(old.inserts[k]!)) all = false;
+    return all;
   }
 
   /** Latency of the inserts before insert `index`. */
