@@ -51,6 +51,11 @@ export class AudioOutput {
     }
   }
 
+  /** Seconds from the engine's output to the speakers, as the browser reports it. */
+  get outputLatency(): number {
+    return this.context.baseLatency + (this.context.outputLatency || 0);
+  }
+
   get sampleRate(): number {
     return this.context.sampleRate;
   }

@@ -231,6 +231,7 @@ async function play(): Promise<void> {
     return;
   }
   await out.play();
+  body.dataset['outputLatency'] = out.outputLatency.toFixed(4);
   view.setStatus('');
 }
 
@@ -313,6 +314,7 @@ function onMeters(m: MetersMessage): void {
   view.setLoad(m.load);
   body.dataset['state'] = s.running ? 'playing' : 'stopped';
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
+  body.dataset['heardAt'] = String(m.heardAt);
   body.dataset['heard'] = String(s.heard);
   body.dataset['listening'] = s.listening ?? '';
   body.dataset['load'] = m.load.toFixed(3);

@@ -26,6 +26,7 @@ class MixdownProcessor extends AudioWorkletProcessor {
   private framesSinceReport = 0;
   private busyMs = 0;
   private heard = -1;
+  private heardAt = 0;
 
   constructor() {
     super();
@@ -109,10 +110,14 @@ class MixdownProcessor extends AudioWorkletProcessor {
     const perSecond = this.player.isRunning ? REPORTS_PER_SECOND : IDLE_REPORTS_PER_SECOND;
     // An edit starting to be heard is reported at once, so the page (and a test) knows when it took effect.
     const heard = this.player.heardGeneration;
-    if (this.framesSinceReport >= sampleRate / perSecond || heard !== this.heard) {
+    const changed = heard !== this.heard;
+    if (changed) {
       this.heard = heard;
+      this.heardAt = Date.now();
+    }
+    if (changed || this.framesSinceReport >= sampleRate / perSecond) {
       const budgetMs = (this.framesSinceReport / sampleRate) * 1000;
-      this.send({ type: 'meters', meters: this.player.snapshot(), load: this.busyMs / budgetMs });
+      this.send({ type: 'meters', meters: this.player.snapshot(), load: this.busyMs / budgetMs, heardAt: this.heardAt });
       this.framesSinceReport = 0;
       this.busyMs = 0;
     }

@@ -107,6 +107,8 @@ export interface MetersMessage {
   readonly meters: MeterSnapshot;
   /** Share of the real-time budget the engine used since the last report (1 = all of it). */
   readonly load: number;
+  /** When the newest session heard began to be heard (Date.now() in the audio thread, milliseconds). */
+  readonly heardAt: number;
 }
 
 /** The buffers to transfer with a load message (each once). */
