@@ -36,8 +36,9 @@ export class AudioOutput {
 
   /** Must be called from a user gesture. */
   static async create(sampleRate: number, processorUrl: string, events: AudioEvents): Promise<AudioOutput> {
-    // 'playback' asks for larger buffers: a preview values no dropouts over low latency.
-    const context = new AudioContext({ sampleRate, latencyHint: 'playback' });
+    // 'interactive' (the smallest buffers) so an edit is heard soon: bench:preview measured about 40 ms
+    // of output latency against 85 ms with 'playback', and the engine well inside its budget either way.
+    const context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
     try {
       await context.audioWorklet.addModule(processorUrl);
       const node = new AudioWorkletNode(context, PROCESSOR_NAME, { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2] });

@@ -96,6 +96,8 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
 function onSession(m: SessionMessage): void {
   const structureChanged = !session || channelKey(session.model) !== channelKey(m.model);
   session = m;
+  // The sound first, then the panel.
+  queueSession();
   view.clearProblems();
   view.setTitle(m.fileName, m.warnings);
   if (structureChanged) buildChannelRows(m.model);
@@ -106,7 +108,6 @@ function onSession(m: SessionMessage): void {
   view.setReferences(model.references.map((r) => r.name), listening);
   if (!analysis) view.waveform.setMessage('Rendering overview…');
   showEq();
-  queueSession();
 }
 
 /** Applies sessions one at a time, in order; a session overtaken while its audio loads is skipped. */
