@@ -139,6 +139,8 @@ async function sendSession(): Promise<void> {
     view.setStatus('');
     audio.retain(refs.map((r) => r.path));
     audio.setSession(spec(s));
+    // Play was pressed while the files were loading: start now that there is something to play.
+    if (playing) await audio.play();
   } catch (err) {
     view.showError(err instanceof SourceError ? `${err.path}: ${err.reason}` : `The preview could not load the session: ${message(err)}`);
   }
@@ -190,7 +192,8 @@ function ensureAudio(): Promise<AudioOutput | null> {
         const files = [...waiting.values()];
         waiting = new Map();
         out.addSources(files);
-        if (session) {
+        // A session whose files are all here plays now; one still loading is sent when its last file is in.
+        if (session && library.has(audioRefs(session))) {
           out.retain(audioRefs(session).map((r) => r.path));
           out.setSession(spec(session));
         }
