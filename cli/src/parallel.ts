@@ -43,6 +43,36 @@ function cost(c: ChannelModel): number {
   return k;
 }
 
+/**
+ * Workers started ahead of need. A worker thread takes a while to start (a
+ * new JavaScript heap, its bundle compiled); started before the mix file is
+ * read and analysed, it is ready by the time the render needs it. It waits
+ * for its setup as its first message.
+ */
+const spare: Worker[] = [];
+/** What went wrong in a spare worker before a pool took it (reported by the pool). */
+const spareFailures = new WeakMap<Worker, Error>();
+
+function startWorker(setup?: WorkerSetup): Worker {
+  return new Worker(new URL('./render-worker.js', import.meta.url), { workerData: setup ?? null });
+}
+
+/** Starts the workers a render with `threads` threads will use, now; see `spare`. */
+export function prestartWorkers(threads: number): void {
+  while (spare.length < threads - 1) {
+    const worker = startWorker();
+    // A spare worker does not keep the process alive; a pool that takes it does.
+    worker.unref();
+    worker.once('error', (err) => spareFailures.set(worker, err));
+    spare.push(worker);
+  }
+}
+
+/** Stops started workers that no render took. */
+export async function stopSpareWorkers(): Promise<void> {
+  await Promise.all(spare.splice(0).map((w) => w.terminate()));
+}
+
 export function threadCount(requested: number | null): number {
   if (requested !== null) return Math.max(1, requested);
   const env = Number(process.env['MIXDOWN_THREADS']);
@@ -135,8 +165,12 @@ export class WorkerPool implements ExternalStrips {
         this.buffers.set(name, ownArrays(halves[0]));
       }
       const setup: WorkerSetup = { model, folder, index, names, maxBlock, autoTrims, control, errors, buffers };
-      const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: setup });
+      const started = spare.shift();
+      started?.ref();
+      started?.postMessage(setup);
+      const worker = started ?? startWorker(setup);
       worker.on('error', (err) => { this.failure ??= err; });
+      if (started && spareFailures.has(started)) this.failure ??= spareFailures.get(started)!;
       this.workers.push(worker);
     });
   }

@@ -11,7 +11,7 @@ import { findTargetGain, type TargetResult } from '../../engine/src/render/targe
 import { LoudnessMeter, type LoudnessReport } from '../../engine/src/meter/loudness.js';
 import type { WavBits } from '../../engine/src/wav-encode.js';
 import { FrameSpool } from './audio/spool.js';
-import { threadCount, WorkerPool } from './parallel.js';
+import { prestartWorkers, stopSpareWorkers, threadCount, WorkerPool } from './parallel.js';
 import { WavFileProvider } from './audio/wav-source.js';
 import { WavFileWriter } from './audio/wav-writer.js';
 import { checkWithFacts, readMixFile } from './load.js';
@@ -54,6 +54,16 @@ function parseRenderArgs(args: string[]): RenderJob & { out: string } {
 /** Renders and prints the one-line summary. */
 export async function runRender(args: string[], out: Output): Promise<number> {
   const a = parseRenderArgs(args);
+  // The worker threads start while the mix file is read and analysed.
+  prestartWorkers(threadCount(a.threads ?? null));
+  try {
+    return await renderAndReport(a, out);
+  } finally {
+    await stopSpareWorkers();
+  }
+}
+
+async function renderAndReport(a: RenderJob & { out: string }, out: Output): Promise<number> {
   const text = await readMixFile(a.file);
   const checked = await checkWithFacts(a.file, text);
   if (checked.hasErrors) {

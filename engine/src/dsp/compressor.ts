@@ -19,10 +19,14 @@
  *
  * Speed and exactness. Math.log10 and Math.pow per sample dominate the
  * render's cost, so the per-sample path uses neither:
- *  - Below the knee (|key| ≤ 10^((T − W/2)/20), one comparison) x_L is exactly
- *    0 and no logarithm is taken at all. A chunk of frames with no key above
- *    the knee and no reduction left costs that comparison and the makeup
- *    multiply (none without makeup).
+ *  - A chunk of frames (512) whose key stays below the knee (|key| ≤
+ *    10^((T − W/2)/20)) takes no logarithm: x_L is exactly 0 there, and with
+ *    no reduction left the chunk costs a pass for its peak and the makeup
+ *    multiply (none without makeup). Any other chunk takes the logarithm of
+ *    every frame and evaluates the static curve without branching on the
+ *    level: on real material the level crosses the knee often and at random,
+ *    and a mispredicted branch per crossing costs more than the logarithm it
+ *    would save.
  *  - While the smoothed reduction is below 1e-9 dB the gain is the makeup gain
  *    (a constant), so no exponential is taken either. The state itself is not
  *    rounded (it is only flushed to 0 below 1e-30 dB, to keep subnormal
@@ -36,17 +40,19 @@
  *      |fastDbToAmplitude(d) / 10^(d/20) − 1| ≤ 2e-13      for |d| ≤ 2000 dB
  *    The smoothing filter is monotone with slope < 1 in its state, so an error
  *    in x_L never grows through it, and x_L = x_G − y_G moves by at most as
- *    much as x_G (the static curve has slope between 0 and 1). The output gain
- *    therefore stays within 1.1e-9 dB of the formula evaluated exactly
- *    (almost all of it the 1e-9 dB threshold above).
+ *    much as x_G (the static curve has slope between 0 and 1); the branch-free
+ *    static curve adds a few ulps above the knee (about 1e-14 dB at 100 dB of
+ *    reduction). The output gain therefore stays within 1.1e-9 dB of the
+ *    formula evaluated exactly (almost all of it the 1e-9 dB threshold above).
  *  Only +, −, ×, comparisons, table look-ups and Math.floor/Math.abs run per
  *  sample; all are exactly rounded IEEE-754 operations (JavaScript never fuses
  *  a multiply and an add), and the tables are built at load time from exact
  *  doublings and series sums by the same operations, so the output is
  *  bit-identical in every JavaScript engine. Coefficients (α, the knee edge)
  *  are computed once per setParams with Math.exp and Math.pow.
- *  The work is done in passes over a chunk (gain computer, smoothing, output
- *  factor, apply) so that only the smoothing is a recursion; see processChunk.
+ *  The work is done in passes over a chunk (key level, gain computer,
+ *  smoothing, output factor applied as it is computed) so that only the
+ *  smoothing is a recursion; see processChunk.
  *
  * State is per sample only, so any split into blocks gives the same output.
  * The per-block path allocates nothing.
@@ -117,28 +123,36 @@ function expSeries(u: number): number {
   return sum;
 }
 
-/** 2^k for k in −1074 .. 1023, built by exact doublings and halvings. */
+/**
+ * The tables, in one array so that a loop reading several of them checks
+ * one array, not three: 2^k, 1/c and −20·log10(1/c) per log cell, 2^(j/64).
+ */
 const POW2_OFFSET = 1074;
-const POW2 = new Float64Array(POW2_OFFSET + 1024);
-for (let k = 0, v = 1; k <= 1023; k++, v *= 2) POW2[POW2_OFFSET + k] = v;
-for (let k = 0, v = 1; k >= -1074; k--, v /= 2) POW2[POW2_OFFSET + k] = v;
-
-/** log table: [1, 2) in 128 cells; 1/c at each cell's centre c, and −20·log10 of that reciprocal. */
 const LOG_BITS = 7;
 const LOG_CELLS = 1 << LOG_BITS;
-const LOG_INV = new Float64Array(LOG_CELLS);
-const LOG_DB = new Float64Array(LOG_CELLS);
-for (let j = 0; j < LOG_CELLS; j++) {
-  const inv = 1 / (1 + (j + 0.5) / LOG_CELLS);
-  LOG_INV[j] = inv;
-  LOG_DB[j] = -lnSeries(inv) * DB_PER_NEPER;
-}
-
-/** exp table: 2^(j/64), j = 0..63. */
 const EXP_SHIFT = 6;
 const EXP_STEPS = 1 << EXP_SHIFT;
-const EXP2_FRAC = new Float64Array(EXP_STEPS);
-for (let j = 0; j < EXP_STEPS; j++) EXP2_FRAC[j] = expSeries((j / EXP_STEPS) * LN2);
+const POW2_AT = 0;
+const LOG_AT = POW2_AT + POW2_OFFSET + 1024;
+const EXP_AT = LOG_AT + 2 * LOG_CELLS;
+const TABLES = new Float64Array(EXP_AT + EXP_STEPS);
+
+/** 2^k for k in −1074 .. 1023, built by exact doublings and halvings: TABLES[POW2_AT + POW2_OFFSET + k]. */
+for (let k = 0, v = 1; k <= 1023; k++, v *= 2) TABLES[POW2_AT + POW2_OFFSET + k] = v;
+for (let k = 0, v = 1; k >= -1074; k--, v /= 2) TABLES[POW2_AT + POW2_OFFSET + k] = v;
+
+/**
+ * log table: [1, 2) in 128 cells; 1/c at each cell's centre c, and −20·log10
+ * of that reciprocal: TABLES[LOG_AT + 2j] and TABLES[LOG_AT + 2j + 1].
+ */
+for (let j = 0; j < LOG_CELLS; j++) {
+  const inv = 1 / (1 + (j + 0.5) / LOG_CELLS);
+  TABLES[LOG_AT + 2 * j] = inv;
+  TABLES[LOG_AT + 2 * j + 1] = -lnSeries(inv) * DB_PER_NEPER;
+}
+
+/** exp table: 2^(j/64), j = 0..63: TABLES[EXP_AT + j]. */
+for (let j = 0; j < EXP_STEPS; j++) TABLES[EXP_AT + j] = expSeries((j / EXP_STEPS) * LN2);
 
 const DB_PER_OCTAVE = LN2 * DB_PER_NEPER;
 const HALF_DB = DB_PER_NEPER / 2;
@@ -162,10 +176,10 @@ export function fastAmplitudeToDb(a: number): number {
   const hi = U32[HI]!;
   const e = (hi >>> 20) - 1023;
   const j = (hi >>> (20 - LOG_BITS)) & (LOG_CELLS - 1);
-  const r = a * POW2[POW2_OFFSET - e]! * LOG_INV[j]! - 1;
+  const r = a * TABLES[POW2_AT + POW2_OFFSET - e]! * TABLES[LOG_AT + 2 * j]! - 1;
   const r2 = r * r;
   const p = (DB_PER_NEPER * r - HALF_DB * r2) + r2 * (THIRD_DB * r - QUARTER_DB * r2);
-  return e * DB_PER_OCTAVE + LOG_DB[j]! + p;
+  return e * DB_PER_OCTAVE + TABLES[LOG_AT + 2 * j + 1]! + p;
 }
 
 const SIXTH = 1 / 6;
@@ -189,7 +203,7 @@ export function fastDbToAmplitude(d: number): number {
   const u = (t - n / EXP_STEPS) * LN2;
   const u2 = u * u;
   const p = 1 + u + u2 * (0.5 + SIXTH * u + TWENTYFOURTH * u2);
-  return p * EXP2_FRAC[n & (EXP_STEPS - 1)]! * POW2[POW2_OFFSET + (n >> EXP_SHIFT)]!;
+  return p * TABLES[EXP_AT + (n & (EXP_STEPS - 1))]! * TABLES[POW2_AT + POW2_OFFSET + (n >> EXP_SHIFT)]!;
 }
 
 // ---------------------------------------------------------------------------
@@ -200,6 +214,48 @@ const APPLY_EPSILON_DB = 1e-9;
 const FLUSH_DB = 1e-30;
 /** Frames per inner pass (the per-frame values of a pass live in a fixed scratch buffer). */
 const CHUNK = 512;
+
+/**
+ * Slots of Compressor.loop: everything the per-frame loops use, settings here
+ * and constants in CONSTANTS, is read into locals from a Float64Array. A
+ * value read from a Float64Array is known to be a double, so the compiled
+ * loop keeps it in a register unboxed; a local copied from a module-level constant or an
+ * object field may be a boxed number, re-checked and unboxed at each use.
+ */
+const L_THRESHOLD = 0;
+const L_HALF_KNEE = 1;
+const L_SLOPE = 2;
+const L_KNEE_SCALE = 3;
+const L_ALPHA_A = 4;
+const L_ALPHA_R = 5;
+const L_BETA_A = 6;
+const L_BETA_R = 7;
+const L_MAKEUP = 8;
+const L_WET = 9;
+const L_DRY = 10;
+const L_IDLE = 11;
+const L_SLOTS = 12;
+
+/** The module's constants as the loops read them (why: see L_THRESHOLD), and their slots. */
+const CONSTANTS = Float64Array.of(
+  DB_PER_OCTAVE, DB_PER_NEPER, HALF_DB, THIRD_DB, QUARTER_DB, FLOOR_AMPLITUDE,
+  LOG2_PER_DB, LN2, APPLY_EPSILON_DB, FLUSH_DB, SIXTH, TWENTYFOURTH, EXP_STEPS, 1 / EXP_STEPS,
+);
+const K_DB_PER_OCTAVE = 0;
+const K_DB_PER_NEPER = 1;
+const K_HALF_DB = 2;
+const K_THIRD_DB = 3;
+const K_QUARTER_DB = 4;
+const K_FLOOR_AMPLITUDE = 5;
+const K_LOG2_PER_DB = 6;
+const K_LN2 = 7;
+const K_EPSILON = 8;
+const K_FLUSH = 9;
+const K_SIXTH = 10;
+const K_TWENTYFOURTH = 11;
+const K_EXP_STEPS = 12;
+/** 1/64, a power of two: m·(1/64) is exactly m/64, without a division. */
+const K_EXP_STEP = 13;
 
 export class Compressor {
   // Coefficients (setParams).
@@ -226,6 +282,8 @@ export class Compressor {
   // State.
   private smoothedDb = 0;
   private readonly gains = new Float64Array(CHUNK);
+  /** The settings as the loops read them (see L_THRESHOLD). */
+  private readonly loop = new Float64Array(L_SLOTS);
 
   constructor(
     private readonly channels: number,
@@ -250,6 +308,19 @@ export class Compressor {
     this.wet = Math.min(1, Math.max(0, p.mix));
     this.dry = 1 - this.wet;
     this.idleFactor = this.dry + this.wet * fastDbToAmplitude(p.makeupDb);
+    const l = this.loop;
+    l[L_THRESHOLD] = this.thresholdDb;
+    l[L_HALF_KNEE] = this.kneeDb / 2;
+    l[L_SLOPE] = this.slope;
+    l[L_KNEE_SCALE] = this.kneeDb > 0 ? this.slope / (2 * this.kneeDb) : 0;
+    l[L_ALPHA_A] = this.alphaA;
+    l[L_ALPHA_R] = this.alphaR;
+    l[L_BETA_A] = 1 - this.alphaA;
+    l[L_BETA_R] = 1 - this.alphaR;
+    l[L_MAKEUP] = this.makeupDb;
+    l[L_WET] = this.wet;
+    l[L_DRY] = this.dry;
+    l[L_IDLE] = this.idleFactor;
   }
 
   /** The latest smoothed gain reduction in dB (≥ 0), for meters. */
@@ -272,97 +343,111 @@ export class Compressor {
   }
 
   /**
-   * Frames start .. start+n−1, in three passes over the `gains` scratch:
-   * the gain computer (independent frames), the smoothing detector (the only
-   * recursion), the output factor (independent frames); then the factor is
-   * applied. Keeping the recursion in a loop of its own lets the processor
-   * overlap the logarithms and exponentials of many frames. The log and exp
-   * are those of fastAmplitudeToDb and fastDbToAmplitude, written out here
-   * with their tables and constants in locals (module-level bindings cost a
-   * load and an initialisation check at every use inside a loop).
+   * Frames start .. start+n−1, in passes over the `gains` scratch: the key
+   * level, the gain computer (independent frames), the smoothing detector
+   * (the only recursion), then the output factor (independent frames),
+   * applied as it is computed. Keeping the recursion in a loop of its own
+   * lets the processor overlap the logarithms and exponentials of many
+   * frames. The log and exp are those of fastAmplitudeToDb and
+   * fastDbToAmplitude, written out here with their tables and constants in
+   * locals read before each loop (from Float64Arrays: see L_THRESHOLD).
    */
   private processChunk(buffers: Float64Array[], key: readonly Float64Array[], start: number, n: number): void {
     const gains = this.gains;
 
     // 1. Gain computer: x_L = x_G − y_G per frame, from the loudest key channel.
-    const T = this.thresholdDb;
-    const W = this.kneeDb;
-    const halfW = W / 2;
-    const slope = this.slope;
-    const kneeScale = W > 0 ? slope / (2 * W) : 0;
-    const lowAmp = this.kneeLowAmplitude;
-    let k0 = key[0]!;
-    let k1 = key.length > 1 ? key[1]! : k0;
-    let offset = start;
-    if (key.length > 2) {
-      // More than two key channels: their per-frame maximum, as one channel.
-      for (let i = 0; i < n; i++) {
-        let a = 0;
-        for (let c = 0; c < key.length; c++) a = Math.max(a, Math.abs(key[c]![start + i]!));
-        gains[i] = a;
-      }
-      k0 = k1 = gains;
-      offset = 0;
-    }
-    const f64 = F64;
-    const u32 = U32;
-    const hiWord = HI;
-    const pow2 = POW2;
-    const logInv = LOG_INV;
-    const logDb = LOG_DB;
-    const dbPerOctave = DB_PER_OCTAVE;
-    const dbPerNeper = DB_PER_NEPER;
-    const halfDb = HALF_DB;
-    const thirdDb = THIRD_DB;
-    const quarterDb = QUARTER_DB;
-    const pow2Offset = POW2_OFFSET;
-    const cellShift = 20 - LOG_BITS;
-    const cellMask = LOG_CELLS - 1;
-    const low = this.lowReductionDb;
-    let above = low > 0;
+    // 1a. The key level per frame, max over the key channels, and its peak over
+    //     the chunk.
+    const k0 = key[0]!;
+    const k1 = key.length > 1 ? key[1]! : k0;
+    let peak = 0;
     for (let i = 0; i < n; i++) {
-      let a = Math.abs(k0[offset + i]!);
-      const b = Math.abs(k1[offset + i]!);
+      let a = Math.abs(k0[start + i]!);
+      const b = Math.abs(k1[start + i]!);
       if (b > a) a = b;
-      let g = low;
-      if (a > lowAmp) {
-        // a > 1e-10 here: no floor to apply.
-        above = true;
+      if (a > peak) peak = a;
+      gains[i] = a;
+    }
+    for (let c = 2; c < key.length; c++) {
+      const kc = key[c]!;
+      for (let i = 0; i < n; i++) {
+        const a = Math.abs(kc[start + i]!);
+        if (a > gains[i]!) gains[i] = a;
+        if (a > peak) peak = a;
+      }
+    }
+
+    let s = this.smoothedDb;
+    const low = this.lowReductionDb;
+    if (!(peak > this.kneeLowAmplitude)) {
+      // No frame above the bottom of the knee: no logarithm, the reduction is
+      // `low` throughout (0, unless the knee reaches under the floor).
+      if (low === 0 && s === 0) {
+        // Nothing to smooth: the factor is the makeup gain (exactly 1 with no makeup).
+        const idle = this.idleFactor;
+        if (idle !== 1) {
+          for (let c = 0; c < this.channels; c++) {
+            const buf = buffers[c]!;
+            for (let i = start; i < start + n; i++) buf[i] = buf[i]! * idle;
+          }
+        }
+        return;
+      }
+      gains.fill(low, 0, n);
+    } else {
+      // 1b. x_L = x_G − y_G for every frame, without branches on the level:
+      //     with d = x_G − T, p = max(0, d + W/2) and q = max(0, d − W/2),
+      //     x_L = (1 − 1/R)·((p − q)²/(2W) + q), which is 0 below the knee, the
+      //     quadratic inside it and (1 − 1/R)·d above it (eq. 4). max(0, v) is
+      //     (v + |v|)/2, exact. The log is fastAmplitudeToDb written out.
+      const f64 = F64;
+      const u32 = U32;
+      const hiWord = HI;
+      const tables = TABLES;
+      const pow2At = (POW2_AT + POW2_OFFSET) | 0;
+      const logAt = LOG_AT | 0;
+      const K = CONSTANTS;
+      const dbPerOctave = K[K_DB_PER_OCTAVE]!;
+      const dbPerNeper = K[K_DB_PER_NEPER]!;
+      const halfDb = K[K_HALF_DB]!;
+      const thirdDb = K[K_THIRD_DB]!;
+      const quarterDb = K[K_QUARTER_DB]!;
+      const floorAmp = K[K_FLOOR_AMPLITUDE]!;
+      const cellShift = (20 - LOG_BITS) | 0;
+      const cellMask = (LOG_CELLS - 1) | 0;
+      const l = this.loop;
+      const T = l[L_THRESHOLD]!;
+      const halfW = l[L_HALF_KNEE]!;
+      const slope = l[L_SLOPE]!;
+      const kneeScale = l[L_KNEE_SCALE]!;
+      for (let i = 0; i < n; i++) {
+        let a = gains[i]!;
+        if (!(a > floorAmp)) a = floorAmp;
         f64[0] = a;
         const hi = u32[hiWord]!;
         const e = (hi >>> 20) - 1023;
         const cell = (hi >>> cellShift) & cellMask;
-        const r = a * pow2[pow2Offset - e]! * logInv[cell]! - 1;
+        const at = logAt + 2 * cell;
+        const r = a * tables[pow2At - e]! * tables[at]! - 1;
         const r2 = r * r;
-        const d = e * dbPerOctave + logDb[cell]! + (dbPerNeper * r - halfDb * r2 + r2 * (thirdDb * r - quarterDb * r2)) - T;
-        if (2 * d >= W) g = slope * d;
-        else if (2 * d > -W) {
-          const u = d + halfW;
-          g = kneeScale * u * u;
-        } else g = 0;
+        const d = e * dbPerOctave + tables[at + 1]! + (dbPerNeper * r - halfDb * r2 + r2 * (thirdDb * r - quarterDb * r2)) - T;
+        const below = d + halfW;
+        const over = d - halfW;
+        const p = 0.5 * (below + Math.abs(below));
+        const q = 0.5 * (over + Math.abs(over));
+        const u = p - q;
+        gains[i] = kneeScale * u * u + slope * q;
       }
-      gains[i] = g;
-    }
-
-    let s = this.smoothedDb;
-    if (!above && s === 0) {
-      // Nothing to smooth: the factor is the makeup gain (exactly 1 with no makeup).
-      const idle = this.idleFactor;
-      if (idle !== 1) {
-        for (let c = 0; c < this.channels; c++) {
-          const buf = buffers[c]!;
-          for (let i = start; i < start + n; i++) buf[i] = buf[i]! * idle;
-        }
-      }
-      return;
     }
 
     // 2. Smooth branching peak detector.
-    const aA = this.alphaA;
-    const aR = this.alphaR;
-    const bA = 1 - aA;
-    const bR = 1 - aR;
-    const flush = FLUSH_DB;
+    const l = this.loop;
+    const K = CONSTANTS;
+    const aA = l[L_ALPHA_A]!;
+    const aR = l[L_ALPHA_R]!;
+    const bA = l[L_BETA_A]!;
+    const bR = l[L_BETA_R]!;
+    const flush = K[K_FLUSH]!;
     for (let i = 0; i < n; i++) {
       const g = gains[i]!;
       if (g > s) s = aA * s + bA * g;
@@ -373,19 +458,25 @@ export class Compressor {
     this.smoothedDb = s;
 
     // 3. Output factor: dry + wet·10^((makeup − y_L)/20).
-    const makeup = this.makeupDb;
-    const wet = this.wet;
-    const dry = this.dry;
-    const idle = this.idleFactor;
-    const exp2Frac = EXP2_FRAC;
-    const log2PerDb = LOG2_PER_DB;
-    const ln2 = LN2;
-    const epsilon = APPLY_EPSILON_DB;
-    const steps = EXP_STEPS;
-    const stepMask = EXP_STEPS - 1;
-    const stepShift = EXP_SHIFT;
-    const c3 = SIXTH;
-    const c4 = TWENTYFOURTH;
+    const makeup = l[L_MAKEUP]!;
+    const wet = l[L_WET]!;
+    const dry = l[L_DRY]!;
+    const idle = l[L_IDLE]!;
+    const tables = TABLES;
+    const pow2At = (POW2_AT + POW2_OFFSET) | 0;
+    const expAt = EXP_AT | 0;
+    const log2PerDb = K[K_LOG2_PER_DB]!;
+    const ln2 = K[K_LN2]!;
+    const epsilon = K[K_EPSILON]!;
+    const steps = K[K_EXP_STEPS]!;
+    const stepSize = K[K_EXP_STEP]!;
+    const stepMask = (EXP_STEPS - 1) | 0;
+    const stepShift = EXP_SHIFT | 0;
+    const c3 = K[K_SIXTH]!;
+    const c4 = K[K_TWENTYFOURTH]!;
+    const stereo = this.channels === 2;
+    const out0 = buffers[0]!;
+    const out1 = stereo ? buffers[1]! : out0;
     for (let i = 0; i < n; i++) {
       const y = gains[i]!;
       let factor = idle;
@@ -395,18 +486,21 @@ export class Compressor {
         else if (d > 2000) d = 2000;
         const t = d * log2PerDb;
         const m = Math.floor(t * steps + 0.5);
-        const u = (t - m / steps) * ln2;
+        const u = (t - m * stepSize) * ln2;
         const u2 = u * u;
         const p = 1 + u + u2 * (0.5 + c3 * u + c4 * u2);
-        factor = dry + wet * (p * exp2Frac[m & stepMask]! * pow2[pow2Offset + (m >> stepShift)]!);
+        factor = dry + wet * (p * tables[expAt + (m & stepMask)]! * tables[pow2At + (m >> stepShift)]!);
       }
-      gains[i] = factor;
+      // 4. Apply (one or two channels here; more below).
+      out0[start + i] = out0[start + i]! * factor;
+      if (stereo) out1[start + i] = out1[start + i]! * factor;
+      else gains[i] = factor;
     }
-
-    // 4. Apply.
-    for (let c = 0; c < this.channels; c++) {
-      const buf = buffers[c]!;
-      for (let i = 0; i < n; i++) buf[start + i] = buf[start + i]! * gains[i]!;
+    if (this.channels > 2) {
+      for (let c = 1; c < this.channels; c++) {
+        const buf = buffers[c]!;
+        for (let i = 0; i < n; i++) buf[start + i] = buf[start + i]! * gains[i]!;
+      }
     }
   }
 }

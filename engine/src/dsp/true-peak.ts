@@ -152,27 +152,61 @@ export class TruePeakDetector {
     const base = ch * 2 * TAPS;
     let p = this.position[ch]!;
     let peak = 0;
+    // The 48 taps in locals, and the 32-sample window loaded once per step:
+    // written out, the sums cost their multiplies and adds and little else.
+    const E = EVEN;
+    const O = ODD;
+    const M = MIDDLE;
+    const ce0 = E[0]!, ce1 = E[1]!, ce2 = E[2]!, ce3 = E[3]!, ce4 = E[4]!, ce5 = E[5]!, ce6 = E[6]!, ce7 = E[7]!;
+    const ce8 = E[8]!, ce9 = E[9]!, ce10 = E[10]!, ce11 = E[11]!, ce12 = E[12]!, ce13 = E[13]!, ce14 = E[14]!, ce15 = E[15]!;
+    const co0 = O[0]!, co1 = O[1]!, co2 = O[2]!, co3 = O[3]!, co4 = O[4]!, co5 = O[5]!, co6 = O[6]!, co7 = O[7]!;
+    const co8 = O[8]!, co9 = O[9]!, co10 = O[10]!, co11 = O[11]!, co12 = O[12]!, co13 = O[13]!, co14 = O[14]!, co15 = O[15]!;
+    const cm0 = M[0]!, cm1 = M[1]!, cm2 = M[2]!, cm3 = M[3]!, cm4 = M[4]!, cm5 = M[5]!, cm6 = M[6]!, cm7 = M[7]!;
+    const cm8 = M[8]!, cm9 = M[9]!, cm10 = M[10]!, cm11 = M[11]!, cm12 = M[12]!, cm13 = M[13]!, cm14 = M[14]!, cm15 = M[15]!;
     for (let i = 0; i < frames; i++) {
       const x = input[i]!;
       h[base + p] = x;
       h[base + p + TAPS] = x;
       if (++p === TAPS) p = 0;
-      // The window w[k] = x[n − 31 + k] is h[w + k].
+      // The window w[k] = x[n − 31 + k] is h[w + k]; pairs s_k = w[31−k] + w[k], d_k = w[31−k] − w[k].
       const w = base + p;
-      let even = 0;
-      let odd = 0;
-      let middle = 0;
-      // Pairs (w[31−k], w[k]), four at a time.
-      for (let k = 0; k < HALF; k += 4) {
-        const n0 = h[w + TAPS - 1 - k]!, o0 = h[w + k]!;
-        const n1 = h[w + TAPS - 2 - k]!, o1 = h[w + k + 1]!;
-        const n2 = h[w + TAPS - 3 - k]!, o2 = h[w + k + 2]!;
-        const n3 = h[w + TAPS - 4 - k]!, o3 = h[w + k + 3]!;
-        const s0 = n0 + o0, s1 = n1 + o1, s2 = n2 + o2, s3 = n3 + o3;
-        even += EVEN[k]! * s0 + EVEN[k + 1]! * s1 + EVEN[k + 2]! * s2 + EVEN[k + 3]! * s3;
-        odd += ODD[k]! * (n0 - o0) + ODD[k + 1]! * (n1 - o1) + ODD[k + 2]! * (n2 - o2) + ODD[k + 3]! * (n3 - o3);
-        middle += MIDDLE[k]! * s0 + MIDDLE[k + 1]! * s1 + MIDDLE[k + 2]! * s2 + MIDDLE[k + 3]! * s3;
-      }
+      const n0 = h[w + 31]!, o0 = h[w + 0]!;
+      const n1 = h[w + 30]!, o1 = h[w + 1]!;
+      const n2 = h[w + 29]!, o2 = h[w + 2]!;
+      const n3 = h[w + 28]!, o3 = h[w + 3]!;
+      const n4 = h[w + 27]!, o4 = h[w + 4]!;
+      const n5 = h[w + 26]!, o5 = h[w + 5]!;
+      const n6 = h[w + 25]!, o6 = h[w + 6]!;
+      const n7 = h[w + 24]!, o7 = h[w + 7]!;
+      const n8 = h[w + 23]!, o8 = h[w + 8]!;
+      const n9 = h[w + 22]!, o9 = h[w + 9]!;
+      const n10 = h[w + 21]!, o10 = h[w + 10]!;
+      const n11 = h[w + 20]!, o11 = h[w + 11]!;
+      const n12 = h[w + 19]!, o12 = h[w + 12]!;
+      const n13 = h[w + 18]!, o13 = h[w + 13]!;
+      const n14 = h[w + 17]!, o14 = h[w + 14]!;
+      const n15 = h[w + 16]!, o15 = h[w + 15]!;
+      const s0 = n0 + o0, s1 = n1 + o1, s2 = n2 + o2, s3 = n3 + o3;
+      const s4 = n4 + o4, s5 = n5 + o5, s6 = n6 + o6, s7 = n7 + o7;
+      const s8 = n8 + o8, s9 = n9 + o9, s10 = n10 + o10, s11 = n11 + o11;
+      const s12 = n12 + o12, s13 = n13 + o13, s14 = n14 + o14, s15 = n15 + o15;
+      const d0 = n0 - o0, d1 = n1 - o1, d2 = n2 - o2, d3 = n3 - o3;
+      const d4 = n4 - o4, d5 = n5 - o5, d6 = n6 - o6, d7 = n7 - o7;
+      const d8 = n8 - o8, d9 = n9 - o9, d10 = n10 - o10, d11 = n11 - o11;
+      const d12 = n12 - o12, d13 = n13 - o13, d14 = n14 - o14, d15 = n15 - o15;
+      // Summed in groups of four, in the order of the taps.
+      const even = (ce0 * s0 + ce1 * s1 + ce2 * s2 + ce3 * s3)
+        + (ce4 * s4 + ce5 * s5 + ce6 * s6 + ce7 * s7)
+        + (ce8 * s8 + ce9 * s9 + ce10 * s10 + ce11 * s11)
+        + (ce12 * s12 + ce13 * s13 + ce14 * s14 + ce15 * s15);
+      const odd = (co0 * d0 + co1 * d1 + co2 * d2 + co3 * d3)
+        + (co4 * d4 + co5 * d5 + co6 * d6 + co7 * d7)
+        + (co8 * d8 + co9 * d9 + co10 * d10 + co11 * d11)
+        + (co12 * d12 + co13 * d13 + co14 * d14 + co15 * d15);
+      const middle = (cm0 * s0 + cm1 * s1 + cm2 * s2 + cm3 * s3)
+        + (cm4 * s4 + cm5 * s5 + cm6 * s6 + cm7 * s7)
+        + (cm8 * s8 + cm9 * s9 + cm10 * s10 + cm11 * s11)
+        + (cm12 * s12 + cm13 * s13 + cm14 * s14 + cm15 * s15);
       const quarters = Math.abs(even) + Math.abs(odd); // max(|y_1|, |y_3|)
       const half = Math.abs(middle); // |y_2|
       const sample = Math.abs(h[w + HALF - 1]!); // |y_0| = |x[n − 16]|
