@@ -76,13 +76,27 @@ export function watchSize(el: Element, onResize: () => void): () => void {
 const themeListeners = new Set<() => void>();
 let themeObserver: MutationObserver | null = null;
 
+/**
+ * Makes every widget read its colours again. Widgets read them when made;
+ * one made before it was in the document (where styles do not apply) needs
+ * this once it is.
+ */
+export function refreshTheme(): void {
+  themeListeners.forEach((l) => l());
+}
+
 /** Calls `listener` after a VS Code theme switch. Returns a function that stops it. */
 export function watchTheme(listener: () => void): () => void {
   themeListeners.add(listener);
   if (!themeObserver) {
-    themeObserver = new MutationObserver(() => themeListeners.forEach((l) => l()));
+    const notify = () => themeListeners.forEach((l) => l());
+    themeObserver = new MutationObserver(notify);
     themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    // VS Code may apply the theme's variables after the page's scripts ran, in ways the observer
+    // does not see (a style sheet added to the head): read the colours again once the page has loaded.
+    themeObserver.observe(document.head, { childList: true });
+    if (document.readyState !== 'complete') window.addEventListener('load', notify, { once: true });
   }
   return () => {
     themeListeners.delete(listener);
