@@ -2,7 +2,7 @@
  * Render speed: 16 stereo tracks x 60 s, each with a bell, a high pass, a
  * high shelf, a compressor and a fader, summed to master. The same graph is
  * rendered by ffmpeg in the same run, and the figures are printed side by
- * side with the peak memory of our render.
+ * side with the peak memory of our render (medians of three interleaved runs).
  *
  *   npm run bench:render            (builds first)
  */
@@ -107,15 +107,32 @@ if (LARGE) {
 }
 
 const ffmpegVersion = execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0];
-const ffmpegSeconds = timeRun(() => execFileSync('ffmpeg', ffmpegArgs(join(dir, 'ffmpeg.wav'))));
-const one = renderOurs(1);
-const two = renderOurs(2);
+/**
+ * Each side runs ROUNDS times, interleaved (ffmpeg, ours, ours, ffmpeg, …),
+ * and the medians are compared: a single run of either swings by a third on
+ * this machine, and interleaving shares any slow spell between them.
+ */
+const ROUNDS = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ffmpegRuns: number[] = [];
+const oneRuns: { seconds: number; peakMb: number }[] = [];
+const twoRuns: { seconds: number; peakMb: number }[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  ffmpegRuns.push(timeRun(() => execFileSync('ffmpeg', ffmpegArgs(join(dir, 'ffmpeg.wav')))));
+  oneRuns.push(renderOurs(1));
+  twoRuns.push(renderOurs(2));
+}
+const ffmpegSeconds = median(ffmpegRuns);
+const one = { seconds: median(oneRuns.map((r) => r.seconds)), peakMb: Math.max(...oneRuns.map((r) => r.peakMb)) };
+const two = { seconds: median(twoRuns.map((r) => r.seconds)), peakMb: Math.max(...twoRuns.map((r) => r.peakMb)) };
 
 const audio = TRACKS * SECONDS;
+const runs = (xs: number[]) => `   runs ${xs.map((x) => x.toFixed(2)).join(', ')} s`;
 const line = (name: string, s: number, extra = '') =>
   `${name.padEnd(26)} ${s.toFixed(2).padStart(6)} s   ${(SECONDS / s).toFixed(1).padStart(5)}x real time   ${(ffmpegSeconds / s).toFixed(2).padStart(5)}x ffmpeg${extra}`;
-process.stdout.write(`\nrender: ${TRACKS} stereo tracks x ${SECONDS} s (${audio} s of audio), bell + high pass + high shelf + compressor + fader, 48 kHz\n`);
-process.stdout.write(`${line(`ffmpeg (${ffmpegVersion?.split(' ')[2] ?? '?'})`, ffmpegSeconds)}\n`);
-process.stdout.write(`${line('mixdown, 1 thread', one.seconds, `   peak RSS ${one.peakMb.toFixed(0)} MB`)}\n`);
-process.stdout.write(`${line('mixdown, 2 threads', two.seconds, `   peak RSS ${two.peakMb.toFixed(0)} MB`)}\n`);
+process.stdout.write(`\nrender: ${TRACKS} stereo tracks x ${SECONDS} s (${audio} s of audio), bell + high pass + high shelf + compressor + fader, 48 kHz; medians of ${ROUNDS} runs\n`);
+process.stdout.write(`${line(`ffmpeg (${ffmpegVersion?.split(' ')[2] ?? '?'})`, ffmpegSeconds, runs(ffmpegRuns))}\n`);
+process.stdout.write(`${line('mixdown, 1 thread', one.seconds, `   peak RSS ${one.peakMb.toFixed(0)} MB${runs(oneRuns.map((r) => r.seconds))}`)}\n`);
+process.stdout.write(`${line('mixdown, 2 threads', two.seconds, `   peak RSS ${two.peakMb.toFixed(0)} MB${runs(twoRuns.map((r) => r.seconds))}`)}\n`);
+process.stdout.write(`worst pairing (fastest ffmpeg run against our slowest 2-thread run): ${(Math.min(...ffmpegRuns) / Math.max(...twoRuns.map((r) => r.seconds))).toFixed(2)}x\n`);
 process.stdout.write(`target: at least 4x ffmpeg (aim 10x); peak RSS under 250 MB\n`);

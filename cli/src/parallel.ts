@@ -34,7 +34,7 @@ export interface WorkerSetup {
 }
 
 /** The main thread's own work (summing, metering, writing), in the units of `cost`. */
-const MAIN_THREAD_WORK = 40;
+const MAIN_THREAD_WORK = 60;
 
 /** A rough cost per block, so the work splits evenly. */
 function cost(c: ChannelModel): number {
