@@ -40,9 +40,8 @@ const EQ_FREQS = logFrequencies(256);
 
 let documentUri = body.dataset['document'] ?? saved?.document ?? '';
 let session: SessionMessage | null = null;
-/** Generation of the session the processor plays, and its channels in strip order. */
-let playingChannels: readonly ChannelModel[] = [];
-let playingGeneration = -1;
+/** The channels (in strip order) of each session sent to the processor, by generation, so meters map to the right rows. */
+const sentChannels = new Map<number, readonly ChannelModel[]>();
 let trims = new Map<string, number>();
 let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
@@ -138,7 +137,7 @@ async function sendSession(): Promise<void> {
     }
     view.setStatus('');
     audio.retain(refs.map((r) => r.path));
-    audio.setSession(spec(s));
+    sendToProcessor(audio, s);
     // Play was pressed while the files were loading: start now that there is something to play.
     if (playing) await audio.play();
   } catch (err) {
@@ -150,6 +149,13 @@ async function sendSession(): Promise<void> {
 function deliver(file: DecodedAudio): void {
   if (audio) audio.addSources([file]);
   else waiting.set(file.path, file);
+}
+
+function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
+  sentChannels.set(s.generation, s.model.channels);
+  // Older generations can only still be playing for a crossfade's length; keep a few.
+  for (const g of sentChannels.keys()) if (g < s.generation - 8) sentChannels.delete(g);
+  out.setSession(spec(s));
 }
 
 function spec(s: SessionMessage) {
@@ -195,7 +201,7 @@ function ensureAudio(): Promise<AudioOutput | null> {
         // A session whose files are all here plays now; one still loading is sent when its last file is in.
         if (session && library.has(audioRefs(session))) {
           out.retain(audioRefs(session).map((r) => r.path));
-          out.setSession(spec(session));
+          sendToProcessor(out, session);
         }
         out.setLoop(loop && { from: Math.round(loop.from * rate()), to: Math.round(loop.to * rate()) });
         out.seek(Math.round(position * rate()));
@@ -297,12 +303,7 @@ function onMeters(m: MetersMessage): void {
     playing = false;
     view.setPlaying(false);
   }
-  if (s.generation !== playingGeneration && session) {
-    // The strips are the channels of the generation playing; only the latest is kept here.
-    playingGeneration = s.generation;
-    playingChannels = session.model.channels;
-  }
-  playingChannels.forEach((c, i) => {
+  (sentChannels.get(s.generation) ?? []).forEach((c, i) => {
     const row = rows.get(c.name);
     if (!row) return;
     row.peak.set(toDb(s.peaks[2 * i]!), toDb(s.peaks[2 * i + 1]!));

@@ -96,6 +96,8 @@ interface Reference {
 }
 
 export class Player {
+  /** Sessions that could not be built after waiting for a crossfade; the host reports and clears them. */
+  readonly failures: unknown[] = [];
   private current: Voice | null = null;
   private incoming: Incoming | null = null;
   private queued: SessionSpec | null = null;
@@ -343,7 +345,14 @@ export class Player {
           this.install(inc.voice);
           const queued = this.queued;
           this.queued = null;
-          if (queued) this.setSession(queued);
+          if (queued) {
+            // Built here, in the audio thread's render call: a failure must not stop the playing mix.
+            try {
+              this.setSession(queued);
+            } catch (err) {
+              this.failures.push(err);
+            }
+          }
         }
       }
     }

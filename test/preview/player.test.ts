@@ -211,6 +211,21 @@ track a {
     expect(maxAbsDiff(heard, engineRender(m, 3072).subarray(1024), 0, 2048)).toBeLessThan(1e-6);
   });
 
+  it('reports, without stopping, an edit that waited for a crossfade and then could not be built', () => {
+    const m = session('0 dB');
+    const p = player(m);
+    p.play(true);
+    const total = 4096 + 2 * FADE + 2048;
+    const next = session('-3 dB');
+    const heard = run(p, total, (at) => {
+      if (at === 4096) p.setSession({ model: next, autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+      if (at === 4096 + BLOCK) p.setSession({ model: model('track a { file "gone.wav" }'), autoTrims: new Map(), headGainDb: 0, generation: generation++ });
+    });
+    expect(p.failures.map(String)).toEqual([expect.stringMatching(/gone\.wav/)]);
+    expect(p.isRunning).toBe(true);
+    expect(maxAbsDiff(heard, engineRender(next, total), total - 2048, total)).toBeLessThan(1e-6);
+  });
+
   it('seeks while playing with a fade out and in, landing on the asked frame', () => {
     const m = session('0 dB');
     const p = player(m);

@@ -6,6 +6,7 @@
  * gain and the loudness that A/B matches.
  */
 import { randomFillSync } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -16,6 +17,8 @@ import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type SessionFile } from './session.js';
 
 export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
+/** Numbers each panel's scratch folder. */
+let panelCount = 0;
 /** Edits are checked this long after the last keystroke. */
 const EDIT_DELAY_MS = 15;
 /** The whole-mix analysis waits for typing to pause this long. */
@@ -56,7 +59,7 @@ export class PreviewPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly checker = new SessionChecker();
   private readonly runner: AnalysisRunner;
-  private readonly scratch = join(tmpdir(), `mixdown-preview-${process.pid}`);
+  private readonly scratch = join(tmpdir(), `mixdown-preview-${process.pid}-${++panelCount}`);
   private generation = 0;
   private editTimer: NodeJS.Timeout | undefined;
   private analysisTimer: NodeJS.Timeout | undefined;
@@ -93,6 +96,8 @@ export class PreviewPanel implements vscode.Disposable {
     clearTimeout(this.editTimer);
     clearTimeout(this.analysisTimer);
     this.runner.stop();
+    // Overview renders stopped halfway leave their unfinished files here.
+    void rm(this.scratch, { recursive: true, force: true });
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
