@@ -38,7 +38,7 @@ const library = new AudioLibrary();
 const overrides = new ChannelOverrides(saved?.muted, saved?.soloed);
 const EQ_FREQS = logFrequencies(256);
 
-let documentUri = body.dataset['document'] ?? saved?.document ?? '';
+const documentUri = body.dataset['document'] ?? saved?.document ?? '';
 let session: SessionMessage | null = null;
 /** The channels (in strip order) of each session sent to the processor, by generation, so meters map to the right rows. */
 const sentChannels = new Map<number, readonly ChannelModel[]>();
