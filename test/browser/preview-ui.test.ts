@@ -83,7 +83,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     expect(await page.textContent('#title')).toBe('night-drive.mix');
     const names = await page.$$eval('#channels li', (lis) => lis.map((li) => li.getAttribute('data-channel')));
     expect(names).toEqual(session.model.channels.filter((c) => !c.hidden || c.kind === 'master').map((c) => c.name));
-    for (const b of await page.$$('#channels button')) expect(await b.getAttribute('aria-label') ?? await b.textContent()).toBeTruthy();
+    // Every control has a name a screen reader can say, and can be reached with the keyboard.
+    const unnamed = await page.$$eval('button, [role=slider], [role=radio], [role=meter], canvas', (els) =>
+      els.filter((e) => !(e as HTMLElement).hidden && e.getAttribute('aria-hidden') !== 'true' && !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent?.trim()))
+        .map((e) => e.outerHTML.slice(0, 80)));
+    expect(unnamed).toEqual([]);
+    const unreachable = await page.$$eval('[role=slider], [role=radio]', (els) => els.filter((e) => e.tagName !== 'BUTTON' && (e as HTMLElement).tabIndex < 0).map((e) => e.outerHTML.slice(0, 80)));
+    expect(unreachable).toEqual([]);
     expect(await page.getAttribute('.md-eq-curve', 'aria-label')).toMatch(/^EQ curve of /);
     await page.waitForFunction(() => /Ready/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 30_000 });
   });

@@ -19,7 +19,9 @@
  *       `gain` inserts its snippet, as the saved file shows;
  *   (c) "Mix: Open Preview" opens the preview; its play button, pressed at
  *       once (while the audio still loads), starts playback and the loudness
- *       and peak meters show changing numbers, with no error shown.
+ *       and peak meters show changing numbers, with no error shown;
+ *   (d) after a reload of the window the preview is back, showing the same
+ *       file (the panel serializer).
  * Screenshots of each step go to test-results/e2e-*.png, and code-server's
  * output to test-results/e2e-code-server.log.
  *
@@ -230,5 +232,16 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     const alert = view.getByRole('alert');
     expect(await alert.isVisible() ? await alert.textContent() : null, 'an error shown by the preview').toBeNull();
     await shot('preview');
+  });
+
+  it('(d) brings the preview back after a reload, for the same file', async () => {
+    // Web storage keeps the editor layout; the panel serializer revives the preview from the page's saved state.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor();
+    await page.locator('.tab', { hasText: /preview/i }).first().waitFor();
+    const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await expect.poll(() => view.locator('#title').textContent(), { timeout: UI_TIMEOUT }).toBe(EXAMPLE_FILE);
+    await view.locator('#channels li[data-channel="master"]').waitFor();
+    await view.locator('button#play[aria-label="Play"]').waitFor({ state: 'visible' });
   });
 });
