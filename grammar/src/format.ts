@@ -21,10 +21,18 @@ export type FormatResult =
 const INDENT = '  ';
 const Percent = unitToken('%');
 
+/**
+ * The canonical form of `text`. Its line breaks are the file's own: a file
+ * written with CRLF (its first line break) stays CRLF, so formatting does
+ * not turn every line into a change on Windows.
+ */
 export function format(text: string): FormatResult {
   const parsed = parse(text);
   if (parsed.problems.length > 0) return { ok: false, problems: parsed.problems };
-  return { ok: true, text: new Printer(text, parsed.document, parsed.tokens).print() };
+  const printed = new Printer(text, parsed.document, parsed.tokens).print();
+  const firstBreak = text.indexOf('\n');
+  const crlf = firstBreak > 0 && text[firstBreak - 1] === '\r';
+  return { ok: true, text: crlf ? printed.replace(/\n/g, '\r\n') : printed };
 }
 
 class Printer {

@@ -221,3 +221,22 @@ describe('refuses files with syntax errors', () => {
     expect('text' in r).toBe(false);
   });
 });
+
+describe('line breaks', () => {
+  const lf = 'tempo 120 bpm\n# the kick\ntrack kick {\n  file "k.wav"   # close mic\n      gain -3 dB\n}\n';
+  const crlf = lf.replace(/\n/g, '\r\n');
+
+  it("keeps a CRLF file's line breaks: the same canonical text, with CRLF and no bare LF", () => {
+    const fromLf = format(lf);
+    const fromCrlf = format(crlf);
+    if (!fromLf.ok || !fromCrlf.ok) throw new Error('both should format');
+    expect(fromCrlf.text).toBe(fromLf.text.replace(/\n/g, '\r\n'));
+    expect(/[^\r]\n/.test(fromCrlf.text)).toBe(false);
+    expect(format(fromCrlf.text)).toEqual(fromCrlf);
+  });
+
+  it('keeps an LF file LF', () => {
+    const r = format(lf);
+    expect(r.ok && r.text.includes('\r')).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver-protocol';
 import { TestConnection } from './connection.js';
 import { writeWav } from './wav.js';
+import { check } from '../../grammar/src/index.js';
 
 let c: TestConnection;
 beforeAll(async () => {
@@ -204,6 +205,7 @@ describe('audio file paths inside strings', () => {
     writeWav(join(f, 'stems/kick.wav'), spec);
     writeWav(join(f, 'stems/drums/snare.WAV'), spec);
     writeWav(join(f, 'takes/vox_1.wav'), spec);
+    writeWav(join(f, 'takes/the "best" take.wav'), spec);
     writeWav(join(f, '.cache/hidden.wav'), spec);
     writeWav(join(f, 'node_modules/pkg/ding.wav'), spec);
     mkdirSync(join(f, 'docs'), { recursive: true });
@@ -212,7 +214,7 @@ describe('audio file paths inside strings', () => {
   });
   afterAll(() => files.dispose());
 
-  const audio = ['stems/drums/snare.WAV', 'stems/kick.wav', 'takes/vox_1.wav'];
+  const audio = ['stems/drums/snare.WAV', 'stems/kick.wav', 'takes/the "best" take.wav', 'takes/vox_1.wav'];
 
   it('inside `file "…"`: the WAV files under the mix file\'s folder, relative, with / separators', async () => {
     const { items } = await files.completion('track vox {\n  file "<|>"\n}\n', '"');
@@ -235,6 +237,13 @@ describe('audio file paths inside strings', () => {
   it('accepting a path replaces what was typed in the string', async () => {
     const typed = 'track vox {\n  file "stems/k<|>"\n}\n';
     expect(await files.acceptCompletion(typed, 'stems/kick.wav', '/')).toBe('track vox {\n  file "stems/kick.wav"\n}\n');
+  });
+
+  it('accepting a path with a quote in its name escapes it, so the string reads back as the path', async () => {
+    const typed = 'track vox {\n  file "takes/the<|>"\n}\n';
+    const text = await files.acceptCompletion(typed, 'takes/the "best" take.wav', '/');
+    expect(text).toBe('track vox {\n  file "takes/the \\"best\\" take.wav"\n}\n');
+    expect(check(text).model.channels.find((c) => c.name === 'vox')!.clips[0]!.path).toBe('takes/the "best" take.wav');
   });
 
   it('accepting a path in a string still being typed closes the string', async () => {

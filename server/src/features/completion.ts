@@ -230,10 +230,14 @@ async function fileCompletions(doc: DocState, tokens: readonly IToken[], i: numb
   const closed = str.tokenType === T.StringLit;
   const range = doc.lines.range({ start: str.startOffset + 1, end: closed ? endOf(str) - 1 : endOf(str) });
   const paths = await files.list(doc.folder);
-  return paths.map((p) => ({
-    label: p,
-    kind: CompletionItemKind.File,
-    textEdit: { range, newText: closed ? p : `${p}"` },
-    filterText: p,
-  }));
+  return paths.map((p) => {
+    // Written as the language reads strings: a quote or a backslash in a file name is escaped.
+    const written = p.replace(/[\\"]/g, (c) => `\\${c}`);
+    return {
+      label: p,
+      kind: CompletionItemKind.File,
+      textEdit: { range, newText: closed ? written : `${written}"` },
+      filterText: written,
+    };
+  });
 }
