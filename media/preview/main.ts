@@ -16,7 +16,7 @@ import type { DecodedAudio, MetersMessage } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioLibrary } from './library.js';
 import { ChannelOverrides } from './overrides.js';
-import type { Analysis, AudioRef, FromPage, PageState, SessionMessage, ToPage } from './protocol.js';
+import { fromWire, type Analysis, type AudioRef, type FromPage, type PageState, type SessionMessage, type ToPage } from './protocol.js';
 import { ChannelRow, PreviewView } from './view.js';
 import { formatBars, formatClock, formatLevel } from './widgets/index.js';
 
@@ -67,7 +67,7 @@ function saveState(): void {
 // ---- Messages from the extension host ---------------------------------
 
 window.addEventListener('message', (event: MessageEvent<ToPage>) => {
-  const m = event.data;
+  const m = fromWire(event.data);
   switch (m.type) {
     case 'session':
       onSession(m);

@@ -131,3 +131,27 @@ export interface PageState {
   readonly soloed: readonly string[];
   readonly selected: string | null;
 }
+
+/**
+ * VS Code carries webview messages as JSON (typed arrays aside), where
+ * `Infinity`, `-Infinity` and `NaN` would arrive as `null`; the model has
+ * `-Infinity` gains (`gain -inf dB`) and `Infinity` ratios (`ratio inf`).
+ * The host sends them as `{ "$number": "-Infinity" }` and the page turns
+ * them back into numbers.
+ */
+export function toWire<T>(value: T): T {
+  return mapNumbers(value, (n) => (Number.isFinite(n) ? n : { $number: String(n) })) as T;
+}
+
+export function fromWire<T>(value: T): T {
+  return mapNumbers(value, (n) => n, true) as T;
+}
+
+function mapNumbers(value: unknown, number: (n: number) => unknown, decode = false): unknown {
+  if (typeof value === 'number') return number(value);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (Array.isArray(value)) return value.map((v) => mapNumbers(v, number, decode));
+  const entries = Object.entries(value);
+  if (decode && entries.length === 1 && entries[0]![0] === '$number') return Number(entries[0]![1]);
+  return Object.fromEntries(entries.map(([k, v]) => [k, mapNumbers(v, number, decode)]));
+}

@@ -96,11 +96,10 @@ interface Reference {
 }
 
 export class Player {
-  /** Sessions that could not be built after waiting for a crossfade; the host reports and clears them. */
-  readonly failures: unknown[] = [];
   private current: Voice | null = null;
   private incoming: Incoming | null = null;
-  private queued: SessionSpec | null = null;
+  /** A session that arrived during a crossfade, built and waiting for it to end. */
+  private queued: Voice | null = null;
 
   /** Timeline frame of the next output sample. */
   private timeline = 0;
@@ -169,12 +168,13 @@ export class Player {
     if (spec.model.sampleRate !== this.sampleRate) {
       throw new Error(`the session runs at ${spec.model.sampleRate} Hz but the audio output at ${this.sampleRate} Hz`);
     }
+    // Built here, between render quanta (never inside a render call).
+    const voice = this.build(spec);
     if (this.incoming && this.incoming.warm === 0) {
-      // Mid-crossfade: this edit waits for it to end.
-      this.queued = spec;
+      // Mid-crossfade: this edit waits for it to end; it takes over the state then.
+      this.queued = voice;
       return;
     }
-    const voice = this.build(spec);
     if (!this.current || !this.running) {
       this.prime(voice);
       this.install(voice);
@@ -182,9 +182,14 @@ export class Player {
     }
     // Where the new graph takes over all of the playing one's state, it is heard at once;
     // otherwise it settles unheard first.
-    const adopted = voice.graph.adoptState(this.current.graph);
-    this.incoming = { voice, warm: adopted ? 0 : voice.graph.latency + WARM, faded: 0 };
+    this.startCrossfade(voice);
     this.queued = null;
+  }
+
+  /** Brings `voice` in beside the playing graph, taking over its state. */
+  private startCrossfade(voice: Voice): void {
+    const adopted = voice.graph.adoptState(this.current!.graph);
+    this.incoming = { voice, warm: adopted ? 0 : voice.graph.latency + WARM, faded: 0 };
   }
 
   /** Starts playing; `immediately` skips the fade in (an offline render that must match the CLI from its first sample). */
@@ -218,8 +223,7 @@ export class Player {
   seek(frame: number): void {
     const f = Math.max(0, Math.floor(frame));
     if (!this.running) {
-      this.timeline = f;
-      this.resetMeters();
+      this.jumpTo(f);
       return;
     }
     this.pendingSeek = f;
@@ -229,6 +233,8 @@ export class Player {
   /** Loops [from, to) (timeline frames), or stops looping. */
   setLoop(span: { from: number; to: number } | null): void {
     this.loop = span && span.to - span.from >= 2 * RAMP ? { from: Math.floor(span.from), to: Math.floor(span.to) } : null;
+    // A loop set away from the playhead starts at its beginning.
+    if (this.loop && (this.timeline < this.loop.from || this.timeline >= this.loop.to)) this.seek(this.loop.from);
   }
 
   /** A/B: hear `source` (a reference, at `gainDb`) instead of the mix, or the mix again (null). */
@@ -289,6 +295,14 @@ export class Player {
     return { graph, generation: spec.generation, block };
   }
 
+  /** Moves the playhead; the graphs' delay lines are refilled from there, so nothing of the old position is heard. */
+  private jumpTo(frame: number): void {
+    this.timeline = frame;
+    this.resetMeters();
+    if (this.current) this.prime(this.current);
+    if (this.incoming) this.prime(this.incoming.voice);
+  }
+
   /**
    * Runs a stopped graph through its latency at the playhead, output
    * discarded, as the CLI's render does before its first frame: its delay
@@ -345,14 +359,7 @@ export class Player {
           this.install(inc.voice);
           const queued = this.queued;
           this.queued = null;
-          if (queued) {
-            // Built here, in the audio thread's render call: a failure must not stop the playing mix.
-            try {
-              this.setSession(queued);
-            } catch (err) {
-              this.failures.push(err);
-            }
-          }
+          if (queued) this.startCrossfade(queued);
         }
       }
     }
@@ -369,7 +376,7 @@ export class Player {
   private scheduleJumps(): void {
     if (this.pendingSeek !== null || this.pendingStop) return;
     const voice = this.current!;
-    if (this.loop && this.timeline >= this.loop.to - RAMP && this.timeline < this.loop.to) {
+    if (this.loop && this.timeline >= this.loop.to - RAMP) {
       this.pendingSeek = this.loop.from;
       this.gainTarget = 0;
     } else if (!this.loop && this.timeline >= voice.graph.length) {
@@ -391,9 +398,8 @@ export class Player {
   private afterBlock(): void {
     if (this.gain !== 0 || this.gainTarget !== 0) return;
     if (this.pendingSeek !== null) {
-      this.timeline = this.pendingSeek;
+      this.jumpTo(this.pendingSeek);
       this.pendingSeek = null;
-      this.resetMeters();
     }
     if (this.pendingStop) {
       this.pendingStop = false;

@@ -106,8 +106,6 @@ class MixdownProcessor extends AudioWorkletProcessor {
       this.player.halt();
     }
     this.busyMs += now() - started;
-    // An edit built after a crossfade that failed (rare: a file went missing meanwhile).
-    while (this.player.failures.length > 0) this.fail(this.player.failures.shift());
     this.framesSinceReport += frames;
     const perSecond = this.player.isRunning ? REPORTS_PER_SECOND : IDLE_REPORTS_PER_SECOND;
     // An edit starting to be heard is reported at once, so the page (and a test) knows when it took effect.

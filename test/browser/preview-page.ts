@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { previewHtml } from '../../media/preview/html.js';
-import type { FromPage, SessionMessage, ToPage } from '../../media/preview/protocol.js';
+import { toWire, type FromPage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
 import { serve, type TestServer } from './server.js';
 
@@ -73,9 +73,21 @@ export async function openPreview(browser: Browser, site: PreviewSite): Promise<
   return page;
 }
 
-/** Posts a message to the page as the extension host does. */
+/**
+ * What VS Code does to a message on its way to a webview: JSON, with typed
+ * arrays carried as they are (here: through a tag and back).
+ */
+export function asVsCodeDelivers<T>(message: T): T {
+  const json = JSON.stringify(message, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { $typed: v.constructor.name, data: Array.from(v as Float32Array) } : v));
+  return JSON.parse(json, (_k, v: unknown) => {
+    const t = v as { $typed?: string; data?: number[] } | null;
+    return t && typeof t === 'object' && t.$typed === 'Float32Array' ? Float32Array.from(t.data!) : v;
+  }) as T;
+}
+
+/** Posts a message to the page as the extension host does (encoded for the wire, delivered as VS Code delivers it). */
 export async function send(page: Page, message: ToPage): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+  await page.evaluate((m) => window.postMessage(m, '*'), asVsCodeDelivers(toWire(message)) as unknown as Record<string, unknown>);
 }
 
 /** What the page has posted to the extension host. */

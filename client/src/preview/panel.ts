@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { makeNonce, previewHtml } from '../../../media/preview/html.js';
-import type { AudioRef, FromPage, ToPage } from '../../../media/preview/protocol.js';
+import { toWire, type AudioRef, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type SessionFile } from './session.js';
@@ -122,7 +122,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private post(m: ToPage): void {
-    void this.panel.webview.postMessage(m);
+    void this.panel.webview.postMessage(toWire(m));
   }
 
   private fromPage(m: FromPage): void {

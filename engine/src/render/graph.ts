@@ -282,7 +282,11 @@ export class MixGraph {
     let all = old.latency === this.latency;
     for (const s of this.strips) {
       const o = old.byName.get(s.name);
-      if (!o) continue; // a new channel starts with the music
+      if (!o) {
+        // A new channel starts with the music; one with processors (a cold compressor, empty filters) settles first.
+        if (s.inserts.some((i) => !i.bypass)) all = false;
+        continue;
+      }
       if (o.inputLag !== s.inputLag || !s.adopt(o)) all = false;
     }
     // A channel may feed the same bus twice (its output and a send): the nth such edge matches the nth.
