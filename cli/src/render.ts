@@ -116,6 +116,8 @@ export interface RenderJob {
   threads?: number | null;
   /** Told how far the render is, 0..1, now and then (the editor's progress notification). */
   onProgress?: (fraction: number) => void;
+  /** Given the master output as it is made (the span's frames only, in order; the preview's overview). */
+  onOutput?: (channels: readonly Float64Array[], frames: number) => void;
 }
 
 /** Lets signals (Ctrl-C) and I/O through now and then during a long render. */
@@ -177,7 +179,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
 
     if (!cache) {
       // One pass: the master output goes straight to the file.
-      await drive(renderBlocks(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); } }, BLOCK, advance));
+      await drive(renderBlocks(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); a.onOutput?.(b, n); } }, BLOCK, advance));
     } else {
       // Pass 1 renders every channel once; the master's input is cached (stems are written here).
       await drive(renderBlocks(graph, span, { write: () => {} }, BLOCK, advance));
@@ -209,7 +211,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
           return m.report().integratedLufs;
         },
       }, target!);
-      await drive(runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); }));
+      await drive(runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); a.onOutput?.(b, n); }));
     }
     progress.done();
     a.onProgress?.(1);

@@ -7,6 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { unfinishedPath } from '../../cli/src/audio/wav-writer.js';
 import { AnalysisRunner } from './preview/analysis-runner.js';
 
 export async function renderToWav(context: vscode.ExtensionContext, uri?: vscode.Uri): Promise<void> {
@@ -43,17 +44,17 @@ export async function renderToWav(context: vscode.ExtensionContext, uri?: vscode
               reported = percent;
             }
           } else if (m.type === 'rendered') {
-            runner.stop();
+            void runner.stop();
             resolve({ ok: true, summary: m.summary });
           } else if (m.type === 'failed') {
-            runner.stop();
+            void runner.stop();
             resolve({ ok: false, message: m.message });
           }
         });
-        token.onCancellationRequested(() => {
-          runner.stop();
-          // The worker shares this process's id, which names the unfinished file.
-          void rm(join(dirname(out), `.${basename(out)}.${process.pid}.part`), { force: true });
+        token.onCancellationRequested(async () => {
+          // Stopped first, so it cannot write again; then its unfinished file goes (the worker shares this process's id, which names it).
+          await runner.stop();
+          await rm(unfinishedPath(out), { force: true });
           resolve(null);
         });
         runner.start({ type: 'render', file: document.uri.fsPath, text: document.getText(), out, bits });

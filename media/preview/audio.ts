@@ -12,7 +12,6 @@ import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, ty
 
 export interface AudioEvents {
   onMeters(m: MetersMessage): void;
-  onLoaded(generation: number, length: number): void;
   onError(path: string | null, message: string): void;
 }
 
@@ -28,8 +27,7 @@ export class AudioOutput {
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => {
       const m = event.data;
       if (m.type === 'meters') events.onMeters(m);
-      else if (m.type === 'loaded') events.onLoaded(m.generation, m.length);
-      else events.onError(m.path, m.message);
+      else if (m.type === 'error') events.onError(m.path, m.message);
     };
     node.onprocessorerror = () => events.onError(null, 'the audio engine stopped with an error');
   }

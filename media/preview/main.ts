@@ -47,6 +47,8 @@ let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
 let playing = false;
+/** When Play was last pressed (the engine reports "stopped" for a moment after). */
+let playPressedAt = 0;
 let position = (saved?.position ?? 0);
 let loop = saved?.loop ?? null;
 let selected = saved?.selected ?? null;
@@ -73,7 +75,7 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
       onSession(m);
       break;
     case 'invalid':
-      view.showProblems(m.fileName, m.problems, (line) => post({ type: 'reveal', line }));
+      view.showProblems(m.fileName, m.problems, (line) => post({ type: 'reveal', line }), session !== null);
       break;
     case 'trims':
       trims = new Map(Object.entries(m.trims));
@@ -86,8 +88,7 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
       if (session && m.generation === session.generation) view.waveform.setMessage(`No overview: ${m.message}`);
       break;
     case 'transport':
-      if (m.command === 'togglePlay') void togglePlay();
-      else stop();
+      void togglePlay();
       break;
   }
 });
@@ -104,6 +105,7 @@ function onSession(m: SessionMessage): void {
   const model = m.model;
   view.waveform.barSeconds = barLength(model) ?? 2;
   view.waveform.setMarkers(model.markers.map((k) => ({ time: k.time, label: k.name })));
+  if (listening && !model.references.some((r) => r.name === listening)) listen(null);
   view.setReferences(model.references.map((r) => r.name), listening);
   if (!analysis) view.waveform.setMessage('Rendering overview…');
   showEq();
@@ -190,7 +192,6 @@ function ensureAudio(): Promise<AudioOutput | null> {
       try {
         const out = await AudioOutput.create(rate(), processorUrl, {
           onMeters,
-          onLoaded: () => undefined,
           onError: (path, text) => view.showError(path ? `${path}: ${text}` : text),
         });
         audio = out;
@@ -205,6 +206,7 @@ function ensureAudio(): Promise<AudioOutput | null> {
         }
         out.setLoop(loop && { from: Math.round(loop.from * rate()), to: Math.round(loop.to * rate()) });
         out.seek(Math.round(position * rate()));
+        if (listening) listen(listening);
         return out;
       } catch (err) {
         view.showError(`Audio could not start: ${message(err)}`);
@@ -233,21 +235,38 @@ async function restartAudio(): Promise<void> {
 async function play(): Promise<void> {
   if (!session) return;
   playing = true;
+  playPressedAt = performance.now();
   view.setPlaying(true);
   const out = await ensureAudio();
-  if (!out) {
-    playing = false;
-    view.setPlaying(false);
+  if (!out || !playing) {
+    // No audio, or paused again while it was starting.
+    if (!out) setNotPlaying();
     return;
   }
-  await out.play();
+  // A browser starts audio only after a click or key press in the page; a
+  // command from the editor is neither. Say so instead of "playing" in silence.
+  const started = await Promise.race([out.play().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+  if (!started || out.context.state !== 'running') {
+    setNotPlaying();
+    out.pause();
+    view.setStatus('Click Play in this panel to start the audio (the browser lets only a click or a key press in the page start it).');
+    return;
+  }
+  if (!playing) {
+    out.pause();
+    return;
+  }
   body.dataset['outputLatency'] = out.outputLatency.toFixed(4);
   view.setStatus('');
 }
 
-function pause(): void {
+function setNotPlaying(): void {
   playing = false;
   view.setPlaying(false);
+}
+
+function pause(): void {
+  setNotPlaying();
   audio?.pause();
 }
 
@@ -299,10 +318,8 @@ function onMeters(m: MetersMessage): void {
   const s = m.meters;
   position = s.position / rate();
   showPosition();
-  if (s.ended) {
-    playing = false;
-    view.setPlaying(false);
-  }
+  // The end of the session, or the engine stopped (after an error): the button follows.
+  if (s.ended || (playing && !s.running && !audioStarting && performance.now() - playPressedAt > 1500)) setNotPlaying();
   (sentChannels.get(s.generation) ?? []).forEach((c, i) => {
     const row = rows.get(c.name);
     if (!row) return;
@@ -349,7 +366,7 @@ const toDb = (x: number) => (x > 0 ? 20 * Math.log10(x) : -Infinity);
 // ---- Channels and the EQ curve ----------------------------------------
 
 function channelKey(m: MixModel): string {
-  return m.channels.map((c) => `${c.kind}:${c.name}:${c.inserts.some((i) => i.type !== 'eq')}`).join('|');
+  return m.channels.map((c) => JSON.stringify([c.kind, c.name, c.label, c.hidden, c.inserts.some((i) => i.type !== 'eq')])).join('|');
 }
 
 function buildChannelRows(model: MixModel): void {
@@ -359,17 +376,22 @@ function buildChannelRows(model: MixModel): void {
       showEq();
       saveState();
     },
+    // The file may have changed since the row was made: act on the channel as it is now.
     mute: (c) => {
-      overrides.toggleMute(c);
+      const now = current(c);
+      if (now) overrides.toggleMute(now);
       afterOverride();
     },
     solo: (c) => {
-      overrides.toggleSolo(c);
+      const now = current(c);
+      if (now) overrides.toggleSolo(now);
       afterOverride();
     },
   });
   updateChannelRows(model);
 }
+
+const current = (c: ChannelModel) => session?.model.channels.find((x) => x.name === c.name);
 
 function updateChannelRows(model: MixModel): void {
   for (const c of model.channels) rows.get(c.name)?.setState(overrides.muted(c), overrides.soloed(c), c.name === selected, c.color);

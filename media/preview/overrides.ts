@@ -31,12 +31,6 @@ export class ChannelOverrides {
     this.set(this.solo, c.name, !this.soloed(c), c.solo);
   }
 
-  /** Forgets what was pressed (the panel then plays the file as written). */
-  clear(): void {
-    this.mute.clear();
-    this.solo.clear();
-  }
-
   get empty(): boolean {
     return this.mute.size === 0 && this.solo.size === 0;
   }

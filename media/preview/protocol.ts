@@ -93,11 +93,11 @@ export interface AnalysisFailedMessage {
 /** Keyboard commands routed from the editor (e.g. a key binding while the editor has focus). */
 export interface TransportCommand {
   readonly type: 'transport';
-  readonly command: 'togglePlay' | 'stop';
+  readonly command: 'togglePlay';
 }
 
 /** Page → extension host. */
-export type FromPage = ReadyMessage | RevealMessage | RenderRequest | PageError;
+export type FromPage = ReadyMessage | RevealMessage | RenderRequest;
 
 /** The page has loaded and wants the session. */
 export interface ReadyMessage {
@@ -115,11 +115,6 @@ export interface RenderRequest {
   readonly type: 'render';
 }
 
-/** Something went wrong in the page that the user should see. */
-export interface PageError {
-  readonly type: 'error';
-  readonly message: string;
-}
 
 /** What the page keeps across reloads (`vscode.setState`); the panel serializer reads `document`. */
 export interface PageState {

@@ -173,7 +173,7 @@ export class PreviewView {
     this.status.hidden = text === '';
   }
 
-  showProblems(fileName: string, problems: readonly Problem[], reveal: (line: number) => void): void {
+  showProblems(fileName: string, problems: readonly Problem[], reveal: (line: number) => void, playingBefore: boolean): void {
     const list = el('ul');
     for (const p of problems.slice(0, 8)) {
       const link = el('button', { type: 'button', class: 'link', title: `Go to line ${p.line}` }, `line ${p.line}`);
@@ -181,7 +181,8 @@ export class PreviewView {
       list.append(el('li', {}, link, `: ${p.message}`));
     }
     const more = problems.length > 8 ? ` (and ${problems.length - 8} more)` : '';
-    this.problems.replaceChildren(el('p', {}, `${fileName} has ${problems.length} error${problems.length === 1 ? '' : 's'}${more}; the last valid mix keeps playing.`), list);
+    const then = playingBefore ? 'the last valid mix keeps playing' : 'it plays once they are fixed';
+    this.problems.replaceChildren(el('p', {}, `${fileName} has ${problems.length} error${problems.length === 1 ? '' : 's'}${more}; ${then}.`), list);
     this.problems.hidden = false;
     document.body.dataset['valid'] = 'false';
   }
@@ -220,7 +221,10 @@ export class PreviewView {
   }
 
   setReferences(names: readonly string[], listening: string | null): void {
-    if (names.join('\n') === this.referenceNames.join('\n')) return;
+    if (names.join('\n') === this.referenceNames.join('\n')) {
+      for (const b of this.abGroup.querySelectorAll('[role=radio]')) b.setAttribute('aria-checked', String((b.id === 'ab-mix' ? null : b.textContent) === listening));
+      return;
+    }
     this.referenceNames = [...names];
     this.abGroup.replaceChildren();
     if (names.length === 0) return;

@@ -129,7 +129,7 @@ class ResampledSource implements AudioSource {
 export class DecodedProvider implements SourceProvider {
   private readonly files = new Map<string, DecodedAudio>();
 
-  constructor(files: readonly DecodedAudio[], private sessionRate: number) {
+  constructor(files: readonly DecodedAudio[], private readonly sessionRate: number) {
     this.add(files);
   }
 
@@ -144,10 +144,6 @@ export class DecodedProvider implements SourceProvider {
 
   has(path: string): boolean {
     return this.files.has(path);
-  }
-
-  setSessionRate(rate: number): void {
-    this.sessionRate = rate;
   }
 
   open(path: string): AudioSource {

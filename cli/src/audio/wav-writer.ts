@@ -11,6 +11,11 @@ const live = new Set<string>();
 // Whatever stops the process, unfinished outputs are removed.
 process.once('exit', () => { for (const t of live) try { unlinkSync(t); } catch { /* already gone */ } });
 
+/** Where a WAV file is written until it is complete (then renamed to `path`): hidden, beside it, named by this process. */
+export function unfinishedPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.part`);
+}
+
 export class WavFileWriter {
   readonly temp: string;
   private fd: number;
@@ -19,7 +24,7 @@ export class WavFileWriter {
   private buffer: Uint8Array;
 
   constructor(readonly path: string, readonly sampleRate: number, readonly channels: number, readonly bits: WavBits) {
-    this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
+    this.temp = unfinishedPath(path);
     this.fd = openSync(this.temp, 'w');
     live.add(this.temp);
     writeSync(this.fd, wavHeader(sampleRate, channels, bits, 0));

@@ -14,8 +14,6 @@ export interface AnalyseRequest {
   readonly generation: number;
   /** Min/max pairs in the overview. */
   readonly buckets: number;
-  /** Folder for the temporary render. */
-  readonly scratch: string;
   /** Reference loudness already measured, by absolute path and version ("path\nversion"). */
   readonly knownReferences: Readonly<Record<string, number | null>>;
   readonly references: readonly { readonly name: string; readonly absolute: string; readonly version: string }[];

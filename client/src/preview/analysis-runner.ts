@@ -13,7 +13,7 @@ export class AnalysisRunner {
   constructor(private readonly script: string, private readonly onMessage: (m: FromWorker) => void) {}
 
   start(job: ToWorker): void {
-    this.stop();
+    void this.stop();
     const worker = new Worker(this.script);
     this.worker = worker;
     worker.on('message', (m: FromWorker) => {
@@ -25,13 +25,10 @@ export class AnalysisRunner {
     worker.postMessage(job);
   }
 
-  get running(): boolean {
-    return this.worker !== null;
-  }
-
-  stop(): void {
+  /** Stops the running job; resolves once its thread has ended. */
+  async stop(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    if (w) void w.terminate();
+    if (w) await w.terminate();
   }
 }

@@ -7,8 +7,7 @@
  * - for "Mix: Render to WAV": the render to a file, with progress.
  * A newer request replaces an older one by terminating this worker.
  */
-import { mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { measureAutoTrims } from '../../../engine/src/render/graph.js';
 import { LoudnessMeter } from '../../../engine/src/meter/loudness.js';
@@ -42,80 +41,98 @@ async function analyse(m: AnalyseRequest): Promise<void> {
   const provider = new WavFileProvider(dirname(resolve(m.file)), model.sampleRate);
   send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(measureAutoTrims(model, provider)) });
 
-  await mkdir(m.scratch, { recursive: true });
-  const out = join(m.scratch, `overview-${process.pid}-${m.generation}.wav`);
-  try {
-    // One thread: the other core plays the preview.
-    const result = await renderMix(checked, { file: m.file, out, bits: '32f', stems: null, from: null, to: null, threads: 1 }, quiet);
-    const overview = readOverview(out, m.buckets);
-    const referenceLoudness: Record<string, number | null> = {};
-    const byName: Record<string, number | null> = {};
-    for (const r of m.references) {
-      const key = `${r.absolute}\n${r.version}`;
-      const lufs = key in m.knownReferences ? m.knownReferences[key]! : measureFile(r.absolute, r.name);
-      referenceLoudness[key] = lufs;
-      byName[r.name] = lufs;
-    }
-    const target = result.target;
-    send({
-      type: 'analysis',
-      referenceLoudness,
-      analysis: {
-        generation: m.generation,
-        headGainDb: target?.reached ? target.headGainDb : null,
-        targetProblem: target && !target.reached ? `target not reached: ${target.reason}` : null,
-        integratedLufs: result.report.integratedLufs,
-        truePeakDb: result.report.truePeakDbtp,
-        overview,
-        references: byName,
-      },
-    });
-  } finally {
-    await rm(out, { force: true });
+  // One thread: the other core plays the preview. Nothing is written: the overview is taken as the master is made.
+  const overview = new OverviewBuilder(model.output === 'mono' ? 1 : 2, m.buckets, model.sampleRate);
+  const result = await renderMix(checked, {
+    file: m.file, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1,
+    onOutput: (b, n) => overview.add(b, n),
+  }, quiet);
+  const referenceLoudness: Record<string, number | null> = {};
+  const byName: Record<string, number | null> = {};
+  for (const r of m.references) {
+    const key = `${r.absolute}\n${r.version}`;
+    const lufs = key in m.knownReferences ? m.knownReferences[key]! : measureFile(r.absolute, r.name);
+    referenceLoudness[key] = lufs;
+    byName[r.name] = lufs;
   }
+  const target = result.target;
+  send({
+    type: 'analysis',
+    referenceLoudness,
+    analysis: {
+      generation: m.generation,
+      headGainDb: target?.reached ? target.headGainDb : null,
+      targetProblem: target && !target.reached ? `target not reached: ${target.reason}` : null,
+      integratedLufs: result.report.integratedLufs,
+      truePeakDb: result.report.truePeakDbtp,
+      overview: overview.finish(),
+      references: byName,
+    },
+  });
 }
 
-/** Min/max pairs per bucket and channel of a rendered file. */
-function readOverview(path: string, buckets: number): Overview {
-  const reader = new WavFileReader(path, basename(path));
-  try {
-    const f = reader.format;
-    const frames = f.frames;
-    const n = Math.max(1, Math.min(buckets, frames));
-    const peaks = Array.from({ length: f.channels }, () => new Float32Array(2 * n));
-    const block = Array.from({ length: f.channels }, () => new Float64Array(CHUNK));
-    let bucket = 0;
-    let bucketEnd = Math.ceil(frames / n);
-    const mins = new Float64Array(f.channels).fill(Infinity);
-    const maxs = new Float64Array(f.channels).fill(-Infinity);
-    const flush = () => {
-      for (let c = 0; c < f.channels; c++) {
-        peaks[c]![2 * bucket] = Number.isFinite(mins[c]!) ? mins[c]! : 0;
-        peaks[c]![2 * bucket + 1] = Number.isFinite(maxs[c]!) ? maxs[c]! : 0;
+/**
+ * Min/max pairs of the master output, per channel. The render's length is
+ * known only at its end, so pairs are first taken over short fixed spans
+ * (about 5 ms) and merged into `buckets` pairs when it is done.
+ */
+class OverviewBuilder {
+  private readonly fine: number[][];
+  private readonly span: number;
+  private frames = 0;
+  private at = 0;
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+
+  constructor(private readonly channels: number, private readonly buckets: number, private readonly sampleRate: number) {
+    this.span = Math.max(1, Math.round(sampleRate / 200));
+    this.fine = Array.from({ length: channels }, () => []);
+    this.lo = new Float64Array(channels).fill(Infinity);
+    this.hi = new Float64Array(channels).fill(-Infinity);
+  }
+
+  add(block: readonly Float64Array[], n: number): void {
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < this.channels; c++) {
+        const v = block[c]![i]!;
+        if (v < this.lo[c]!) this.lo[c] = v;
+        if (v > this.hi[c]!) this.hi[c] = v;
       }
-      mins.fill(Infinity);
-      maxs.fill(-Infinity);
-    };
-    for (let at = 0; at < frames; at += CHUNK) {
-      const count = Math.min(CHUNK, frames - at);
-      reader.read(at, count, block, 0);
-      for (let i = 0; i < count; i++) {
-        if (at + i >= bucketEnd) {
-          flush();
-          bucket++;
-          bucketEnd = Math.ceil(((bucket + 1) * frames) / n);
-        }
-        for (let c = 0; c < f.channels; c++) {
-          const v = block[c]![i]!;
-          if (v < mins[c]!) mins[c] = v;
-          if (v > maxs[c]!) maxs[c] = v;
-        }
-      }
+      if (++this.at === this.span) this.close();
     }
-    if (bucket < n) flush();
-    return { peaks, duration: frames / f.sampleRate };
-  } finally {
-    reader.close();
+    this.frames += n;
+  }
+
+  private close(): void {
+    for (let c = 0; c < this.channels; c++) {
+      this.fine[c]!.push(this.lo[c]!, this.hi[c]!);
+      this.lo[c] = Infinity;
+      this.hi[c] = -Infinity;
+    }
+    this.at = 0;
+  }
+
+  finish(): Overview {
+    if (this.at > 0) this.close();
+    const spans = this.fine[0]!.length / 2;
+    const n = Math.max(1, Math.min(this.buckets, spans));
+    const peaks = this.fine.map((fine) => {
+      const out = new Float32Array(2 * n);
+      for (let b = 0; b < n; b++) {
+        const from = Math.floor((b * spans) / n);
+        const to = Math.max(from + 1, Math.floor(((b + 1) * spans) / n));
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let k = from; k < to && k < spans; k++) {
+          lo = Math.min(lo, fine[2 * k]!);
+          hi = Math.max(hi, fine[2 * k + 1]!);
+        }
+        out[2 * b] = Number.isFinite(lo) ? lo : 0;
+        out[2 * b + 1] = Number.isFinite(hi) ? hi : 0;
+      }
+      return out;
+    });
+    return { peaks, duration: this.frames / this.sampleRate };
   }
 }
 

@@ -6,9 +6,7 @@
  * gain and the loudness that A/B matches.
  */
 import { randomFillSync } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { makeNonce, previewHtml } from '../../../media/preview/html.js';
 import { toWire, type AudioRef, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
@@ -17,8 +15,6 @@ import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type SessionFile } from './session.js';
 
 export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
-/** Numbers each panel's scratch folder. */
-let panelCount = 0;
 /** Edits are checked this long after the last keystroke. */
 const EDIT_DELAY_MS = 15;
 /** The whole-mix analysis waits for typing to pause this long. */
@@ -59,7 +55,6 @@ export class PreviewPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly checker = new SessionChecker();
   private readonly runner: AnalysisRunner;
-  private readonly scratch = join(tmpdir(), `mixdown-preview-${process.pid}-${++panelCount}`);
   private generation = 0;
   private editTimer: NodeJS.Timeout | undefined;
   private analysisTimer: NodeJS.Timeout | undefined;
@@ -67,6 +62,7 @@ export class PreviewPanel implements vscode.Disposable {
   /** Loudness of references measured so far, by absolute path and version. */
   private referenceLoudness: Record<string, number | null> = {};
   private ready = false;
+  private analysed = false;
 
   private constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri) {
     PreviewPanel.panels.set(uri.toString(), this);
@@ -95,9 +91,7 @@ export class PreviewPanel implements vscode.Disposable {
     PreviewPanel.panels.delete(this.uri.toString());
     clearTimeout(this.editTimer);
     clearTimeout(this.analysisTimer);
-    this.runner.stop();
-    // Overview renders stopped halfway leave their unfinished files here.
-    void rm(this.scratch, { recursive: true, force: true });
+    void this.runner.stop();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
@@ -137,16 +131,15 @@ export class PreviewPanel implements vscode.Disposable {
       case 'render':
         void vscode.commands.executeCommand('mixdown.renderToWav', this.uri);
         break;
-      case 'error':
-        void vscode.window.showErrorMessage(`Mix preview: ${m.message}`);
-        break;
     }
   }
 
   private async reveal(line: number): Promise<void> {
     const document = await vscode.workspace.openTextDocument(this.uri);
     const position = new vscode.Position(Math.max(0, line - 1), 0);
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+    // In the column where the file is open already, else the first.
+    const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
+    await vscode.window.showTextDocument(document, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
   }
 
   private scheduleCheck(): void {
@@ -155,6 +148,16 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private async check(): Promise<void> {
+    try {
+      await this.checkNow();
+    } catch (err) {
+      // The file went away (deleted, renamed, or gone since the window was reloaded).
+      const fileName = this.uri.path.split('/').pop() ?? 'mix';
+      this.post({ type: 'invalid', fileName, problems: [{ line: 1, message: `cannot be read: ${err instanceof Error ? err.message : String(err)}` }] });
+    }
+  }
+
+  private async checkNow(): Promise<void> {
     if (!this.ready) return;
     const document = await vscode.workspace.openTextDocument(this.uri);
     const text = document.getText();
@@ -178,6 +181,9 @@ export class PreviewPanel implements vscode.Disposable {
       warnings: result.warnings,
     });
     clearTimeout(this.analysisTimer);
+    // The first one at once (`trim auto` levels come from it); later ones when typing pauses.
+    const delay = this.analysed ? ANALYSIS_DELAY_MS : 0;
+    this.analysed = true;
     this.analysisTimer = setTimeout(() => {
       this.runner.start({
         type: 'analyse',
@@ -185,11 +191,10 @@ export class PreviewPanel implements vscode.Disposable {
         text,
         generation,
         buckets: OVERVIEW_BUCKETS,
-        scratch: this.scratch,
         knownReferences: this.referenceLoudness,
         references: Object.entries(result.references).map(([name, f]) => ({ name, absolute: f.absolute, version: f.version })),
       });
-    }, ANALYSIS_DELAY_MS);
+    }, delay);
   }
 
   private fromWorker(m: FromWorker): void {
@@ -200,11 +205,11 @@ export class PreviewPanel implements vscode.Disposable {
       case 'analysis':
         this.referenceLoudness = { ...this.referenceLoudness, ...m.referenceLoudness };
         this.post({ type: 'analysis', analysis: m.analysis });
-        this.runner.stop();
+        void this.runner.stop();
         break;
       case 'failed':
         this.post({ type: 'analysisFailed', generation: m.generation ?? this.generation, message: m.message });
-        this.runner.stop();
+        void this.runner.stop();
         break;
       default:
         break;
