@@ -15,7 +15,12 @@
 
 type Fields = Record<string, unknown>;
 
-/** Copies every numeric, boolean and typed-array field of `from` into `into`, recursively. */
+/**
+ * Copies every numeric, boolean and typed-array field of `from` into `into`,
+ * recursively, into `into`'s own arrays and objects (nothing ends up shared).
+ * Throws when the two differ in shape: the caller's structure check missed
+ * something, and a half-copied state must not be played.
+ */
 export function copyState(into: object, from: object): void {
   const dst = into as Fields;
   const src = from as Fields;
@@ -24,29 +29,27 @@ export function copyState(into: object, from: object): void {
     const current = dst[key];
     if (typeof value === 'number' || typeof value === 'boolean') {
       dst[key] = value;
-    } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      const typed = value as unknown as Float64Array;
-      if (ArrayBuffer.isView(current) && (current as Float64Array).length === typed.length && current.constructor === typed.constructor) {
-        (current as Float64Array).set(typed);
-      } else {
-        dst[key] = typed.slice();
-      }
-    } else if (Array.isArray(value)) {
-      // Arrays of typed arrays (per-channel rings) or of plain objects.
-      if (!Array.isArray(current) || current.length !== value.length) dst[key] = value.map(cloneState);
-      else value.forEach((v, i) => {
-        if (ArrayBuffer.isView(v) && ArrayBuffer.isView(current[i]) && (current[i] as Float64Array).length === (v as Float64Array).length) (current[i] as Float64Array).set(v as Float64Array);
-        else current[i] = cloneState(v);
-      });
-    } else if (value !== null && typeof value === 'object' && current !== null && typeof current === 'object') {
-      copyState(current, value);
+    } else if (ArrayBuffer.isView(value) || Array.isArray(value) || (value !== null && typeof value === 'object')) {
+      copyInto(current, value, key);
     }
   }
 }
 
-function cloneState(v: unknown): unknown {
-  if (ArrayBuffer.isView(v)) return (v as Float64Array).slice();
-  if (Array.isArray(v)) return v.map(cloneState);
-  if (v !== null && typeof v === 'object') return { ...(v as Fields) };
-  return v;
+function copyInto(current: unknown, value: unknown, key: string): void {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const typed = value as unknown as Float64Array;
+    if (!ArrayBuffer.isView(current) || current.constructor !== typed.constructor || (current as Float64Array).length !== typed.length) {
+      throw new Error(`state shapes differ at '${key}'`);
+    }
+    (current as Float64Array).set(typed);
+  } else if (Array.isArray(value)) {
+    if (!Array.isArray(current) || current.length !== value.length) throw new Error(`state shapes differ at '${key}'`);
+    value.forEach((v, i) => {
+      if (typeof v === 'number' || typeof v === 'boolean') current[i] = v;
+      else copyInto(current[i], v, `${key}[${i}]`);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    if (current === null || typeof current !== 'object') throw new Error(`state shapes differ at '${key}'`);
+    copyState(current, value);
+  }
 }

@@ -43,9 +43,15 @@ function adopter<T extends object>(dsp: T, structure: string, reapply: (dsp: T) 
     adopt(other: Insert): boolean {
       const from = dspOf.get(other);
       if (other.structure !== structure || !from) return false;
-      copyState(dsp, from);
+      let whole = true;
+      try {
+        copyState(dsp, from);
+      } catch {
+        // Shapes the structure key did not tell apart: the graph then settles unheard before it is heard.
+        whole = false;
+      }
       reapply(dsp);
-      return true;
+      return whole;
     },
   };
 }
