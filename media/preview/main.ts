@@ -47,8 +47,8 @@ let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
 let playing = false;
-/** When Play was last pressed (the engine reports "stopped" for a moment after). */
-let playPressedAt = 0;
+/** The engine has played since Play was last pressed. */
+let engineStarted = false;
 let position = (saved?.position ?? 0);
 let loop = saved?.loop ?? null;
 let selected = saved?.selected ?? null;
@@ -235,7 +235,7 @@ async function restartAudio(): Promise<void> {
 async function play(): Promise<void> {
   if (!session) return;
   playing = true;
-  playPressedAt = performance.now();
+  engineStarted = false;
   view.setPlaying(true);
   const out = await ensureAudio();
   if (!out || !playing) {
@@ -318,8 +318,10 @@ function onMeters(m: MetersMessage): void {
   const s = m.meters;
   position = s.position / rate();
   showPosition();
-  // The end of the session, or the engine stopped (after an error): the button follows.
-  if (s.ended || (playing && !s.running && !audioStarting && performance.now() - playPressedAt > 1500)) setNotPlaying();
+  // The end of the session, or the engine stopped after it had started (an error): the button follows.
+  // (Before it starts, Play may be waiting for the audio files to load.)
+  if (s.running) engineStarted = true;
+  if (s.ended || (playing && engineStarted && !s.running)) setNotPlaying();
   (sentChannels.get(s.generation) ?? []).forEach((c, i) => {
     const row = rows.get(c.name);
     if (!row) return;
