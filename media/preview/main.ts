@@ -35,7 +35,7 @@ const saved = vscode.getState();
 
 const view = new PreviewView(document.getElementById('app')!);
 const library = new AudioLibrary();
-const overrides = new ChannelOverrides(saved?.muted, saved?.soloed);
+const overrides = new ChannelOverrides(saved);
 const EQ_FREQS = logFrequencies(256);
 
 const documentUri = body.dataset['document'] ?? saved?.document ?? '';
@@ -47,6 +47,8 @@ let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
 let playing = false;
+/** Meter reports received (tests wait on them). */
+let meterReports = 0;
 /** The engine has played since Play was last pressed. */
 let engineStarted = false;
 let position = (saved?.position ?? 0);
@@ -339,6 +341,8 @@ function onMeters(m: MetersMessage): void {
   body.dataset['state'] = s.running ? 'playing' : 'stopped';
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
   body.dataset['heardAt'] = String(m.heardAt);
+  body.dataset['generation'] = String(s.generation);
+  body.dataset['reports'] = String(++meterReports);
   body.dataset['heard'] = String(s.heard);
   body.dataset['listening'] = s.listening ?? '';
   body.dataset['load'] = m.load.toFixed(3);

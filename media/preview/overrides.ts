@@ -5,14 +5,24 @@
  */
 import type { ChannelModel, MixModel } from '../../grammar/src/model.js';
 
+/** Channels whose mute or solo the panel turned on, or off where the file has it on. */
+export interface SavedOverrides {
+  readonly muted: readonly string[];
+  readonly unmuted: readonly string[];
+  readonly soloed: readonly string[];
+  readonly unsoloed: readonly string[];
+}
+
 export class ChannelOverrides {
   /** Per channel: the state pressed in the panel, where it differs from the file's. */
   private readonly mute = new Map<string, boolean>();
   private readonly solo = new Map<string, boolean>();
 
-  constructor(muted: readonly string[] = [], soloed: readonly string[] = []) {
-    for (const n of muted) this.mute.set(n, true);
-    for (const n of soloed) this.solo.set(n, true);
+  constructor(saved: Partial<SavedOverrides> = {}) {
+    for (const n of saved.muted ?? []) this.mute.set(n, true);
+    for (const n of saved.unmuted ?? []) this.mute.set(n, false);
+    for (const n of saved.soloed ?? []) this.solo.set(n, true);
+    for (const n of saved.unsoloed ?? []) this.solo.set(n, false);
   }
 
   muted(c: ChannelModel): boolean {
@@ -35,12 +45,10 @@ export class ChannelOverrides {
     return this.mute.size === 0 && this.solo.size === 0;
   }
 
-  /** The channels muted and soloed in the panel, for the page's saved state. */
-  saved(): { muted: string[]; soloed: string[] } {
-    return {
-      muted: [...this.mute].filter(([, v]) => v).map(([n]) => n),
-      soloed: [...this.solo].filter(([, v]) => v).map(([n]) => n),
-    };
+  /** What was pressed in the panel, for the page's saved state. */
+  saved(): SavedOverrides {
+    const names = (map: Map<string, boolean>, value: boolean) => [...map].filter(([, v]) => v === value).map(([n]) => n);
+    return { muted: names(this.mute, true), unmuted: names(this.mute, false), soloed: names(this.solo, true), unsoloed: names(this.solo, false) };
   }
 
   /** The model to play: the file's, with the panel's mute and solo. */

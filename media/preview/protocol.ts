@@ -122,8 +122,11 @@ export interface PageState {
   readonly document: string;
   readonly position: number;
   readonly loop: { readonly from: number; readonly to: number } | null;
+  /** Mute and solo pressed in the panel: turned on, and turned off where the file has them on. */
   readonly muted: readonly string[];
+  readonly unmuted?: readonly string[];
   readonly soloed: readonly string[];
+  readonly unsoloed?: readonly string[];
   readonly selected: string | null;
 }
 

@@ -102,8 +102,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     expect(momentary).toBeLessThan(0);
     expect(await peakOver(page, 400)).toBeGreaterThan(-30);
     const clock1 = await page.textContent('#position-clock');
-    await page.waitForTimeout(300);
-    expect(await page.textContent('#position-clock')).not.toBe(clock1);
+    await page.waitForFunction((c) => document.querySelector('#position-clock')?.textContent !== c, clock1, { timeout: 5_000 });
     expect(await page.getAttribute('#play', 'aria-label')).toBe('Pause');
   });
 
@@ -111,7 +110,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     const before = await peakOver(page, 1500);
     const quieter = { ...session, generation: 2, model: withGain(session.model, 'master', session.model.channels.at(-1)!.gainDb - 12) };
     await send(page, quieter);
-    await page.waitForTimeout(300);
+    // Measured once the crossfade to the edit is over, from the meter report after the one that ended it.
+    await page.waitForFunction(() => document.body.dataset['generation'] === '2', undefined, { timeout: 5_000 });
+    const reports = Number(await page.evaluate(() => document.body.dataset['reports']));
+    await page.waitForFunction((r) => Number(document.body.dataset['reports']) >= r + 2, reports, { timeout: 5_000 });
     const after = await peakOver(page, 1500);
     // The music's own peaks differ between the two windows by a dB or two.
     expect(before - after).toBeGreaterThan(9);
