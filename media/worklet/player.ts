@@ -22,7 +22,8 @@
  *
  * Transport changes (play, pause, seek, the loop's wrap, the end) ramp the
  * output down and up over RAMP frames for the same reason. Nothing is
- * allocated per block except where a new graph is built, between blocks.
+ * allocated per block: graphs are built when a session arrives, between
+ * blocks, and only `snapshot` (the meter report, ~30 a second) makes objects.
  */
 import type { MixModel } from '../../grammar/src/model.js';
 import { LoudnessMeter } from '../../engine/src/meter/loudness.js';
