@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     console.log(`page: fetch and decode ${loadS.toFixed(1)} s`);
     console.log(`playing ${PLAY_SECONDS} s: engine load mean ${(100 * loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(0)}%, p95 ${(100 * quantile(loads, 0.95)).toFixed(0)}%, max ${(100 * Math.max(...loads)).toFixed(0)}% of the real-time budget; playhead moved ${samples.moved.toFixed(2)} s in ${samples.wall.toFixed(2)} s of wall time`);
     console.log(`edit reaches the audio thread's output after: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (page message to crossfade start), then the browser's output latency ${outputLatencyMs.toFixed(0)} ms`);
-    console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus a ${15} ms debounce after the last keystroke)`);
+    console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
     console.log(`Chromium memory while playing: ${rssPlaying.toFixed(0)} MB (all its processes)`);
   } finally {
     await browser.close();
