@@ -171,14 +171,16 @@ export class Player {
     }
     // Built here, between render quanta (never inside a render call).
     const voice = this.build(spec);
+    if (!this.current || !this.running) {
+      // Stopped: nothing is heard, so the new graph simply takes over (and any edit in flight is dropped).
+      this.prime(voice);
+      this.install(voice);
+      this.queued = null;
+      return;
+    }
     if (this.incoming && this.incoming.warm === 0) {
       // Mid-crossfade: this edit waits for it to end; it takes over the state then.
       this.queued = voice;
-      return;
-    }
-    if (!this.current || !this.running) {
-      this.prime(voice);
-      this.install(voice);
       return;
     }
     // Where the new graph takes over all of the playing one's state, it is heard at once;
