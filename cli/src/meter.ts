@@ -39,7 +39,8 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
   return EXIT.ok;
 }
 
-function meterWav(file: string): LoudnessReport {
+/** The loudness of a WAV file; a CliError naming it when it cannot be read. */
+export function meterWav(file: string): LoudnessReport {
   let reader: WavFileReader;
   try {
     reader = new WavFileReader(file, file);

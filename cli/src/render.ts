@@ -76,19 +76,22 @@ async function renderAndReport(a: RenderJob & { out: string }, out: Output): Pro
   const started = performance.now();
   const result = await renderMix(checked, a, out);
   const seconds = (performance.now() - started) / 1000;
-  const r = result.report;
-  const speed = seconds > 0 ? result.durationS / seconds : Infinity;
-  let line = `${a.out}: ${clock(result.durationS)}, ${r.integratedLufs === -Infinity ? 'silent' : `${r.integratedLufs.toFixed(1)} LUFS`}, true peak ${fmtDb(r.truePeakDbtp)} dBTP, ${speed.toFixed(1)}x real time`;
-  if (result.target) {
-    const t = result.target;
-    line += t.reached ? `, master gain ${t.headGainDb >= 0 ? '+' : ''}${t.headGainDb.toFixed(2)} dB for the target` : '';
-  }
-  out.stdout(line + '\n');
+  out.stdout(`${a.out}: ${clock(result.durationS)}, ${renderSummary(result, seconds)}\n`);
   if (result.target && !result.target.reached) {
     out.stderr(`mixdown: warning: target ${checked.model.channels.at(-1)!.targetLufs} LUFS not reached: ${result.target.reason}\n`);
   }
   if (result.clipped > 0) out.stderr(`mixdown: warning: ${result.clipped} samples clipped at full scale; add a limiter to master or lower the gain\n`);
   return EXIT.ok;
+}
+
+/** Loudness, true peak, speed and the target's master gain of a render that took `seconds` (the summary line, and the editor's message). */
+export function renderSummary(result: RenderResult, seconds: number): string {
+  const r = result.report;
+  const speed = seconds > 0 ? result.durationS / seconds : Infinity;
+  let line = `${r.integratedLufs === -Infinity ? 'silent' : `${r.integratedLufs.toFixed(1)} LUFS`}, true peak ${fmtDb(r.truePeakDbtp)} dBTP, ${speed.toFixed(1)}x real time`;
+  const t = result.target;
+  if (t?.reached) line += `, master gain ${t.headGainDb >= 0 ? '+' : ''}${t.headGainDb.toFixed(2)} dB for the target`;
+  return line;
 }
 
 function fmtDb(db: number): string {

@@ -10,10 +10,10 @@
 import { basename, dirname, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { measureAutoTrims } from '../../../engine/src/render/graph.js';
-import { LoudnessMeter } from '../../../engine/src/meter/loudness.js';
-import { WavFileProvider, WavFileReader } from '../../../cli/src/audio/wav-source.js';
+import { WavFileProvider } from '../../../cli/src/audio/wav-source.js';
 import { checkWithFacts } from '../../../cli/src/load.js';
-import { guardOutputs, renderMix } from '../../../cli/src/render.js';
+import { guardOutputs, renderMix, renderSummary } from '../../../cli/src/render.js';
+import { meterWav } from '../../../cli/src/meter.js';
 import { CliError, type Output } from '../../../cli/src/output.js';
 import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
@@ -21,8 +21,6 @@ import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './anal
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const quiet: Output = { stdout: () => undefined, stderr: () => undefined };
-/** Frames read at a time when measuring files. */
-const CHUNK = 65536;
 
 port.on('message', (m: ToWorker) => {
   const job = m.type === 'analyse' ? analyse(m) : render(m);
@@ -51,7 +49,7 @@ async function analyse(m: AnalyseRequest): Promise<void> {
   const byName: Record<string, number | null> = {};
   for (const r of m.references) {
     const key = `${r.absolute}\n${r.version}`;
-    const lufs = key in m.knownReferences ? m.knownReferences[key]! : measureFile(r.absolute, r.name);
+    const lufs = key in m.knownReferences ? m.knownReferences[key]! : measureFile(r.absolute);
     referenceLoudness[key] = lufs;
     byName[r.name] = lufs;
   }
@@ -136,29 +134,12 @@ class OverviewBuilder {
   }
 }
 
-/** Integrated loudness of a WAV file (BS.1770-4), or null when it cannot be read. */
-function measureFile(path: string, label: string): number | null {
-  let reader: WavFileReader;
+/** Integrated loudness of a WAV file, as `mixdown meter` measures it, or null when it cannot be read. */
+function measureFile(path: string): number | null {
   try {
-    reader = new WavFileReader(path, label);
+    return meterWav(path).integratedLufs;
   } catch {
     return null;
-  }
-  try {
-    const f = reader.format;
-    if (f.channels > 2) return null;
-    const meter = new LoudnessMeter(f.sampleRate, f.channels);
-    const block = Array.from({ length: f.channels }, () => new Float64Array(CHUNK));
-    for (let at = 0; at < f.frames; at += CHUNK) {
-      const count = Math.min(CHUNK, f.frames - at);
-      reader.read(at, count, block, 0);
-      meter.process(block, count);
-    }
-    return meter.report().integratedLufs;
-  } catch {
-    return null;
-  } finally {
-    reader.close();
   }
 }
 
@@ -172,11 +153,7 @@ async function render(m: RenderRequest): Promise<void> {
   guardOutputs(checked.model, job);
   const started = performance.now();
   const result = await renderMix(checked, job, quiet);
-  const seconds = (performance.now() - started) / 1000;
-  const r = result.report;
-  const lufs = r.integratedLufs === -Infinity ? 'silent' : `${r.integratedLufs.toFixed(1)} LUFS`;
-  const peak = r.truePeakDbtp === -Infinity ? '-inf' : r.truePeakDbtp.toFixed(1);
-  let summary = `${lufs}, true peak ${peak} dBTP, ${(result.durationS / Math.max(seconds, 1e-3)).toFixed(1)}x real time`;
+  let summary = renderSummary(result, (performance.now() - started) / 1000);
   if (result.target && !result.target.reached) summary += `; target not reached: ${result.target.reason}`;
   if (result.clipped > 0) summary += `; ${result.clipped} samples clipped`;
   send({ type: 'rendered', out: m.out, summary });
