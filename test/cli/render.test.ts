@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wavHeader } from '../lsp/wav.js';
 import { parseWavHeader } from '../../engine/src/wav.js';
 
 const CLI = resolve('dist/cli.js');
@@ -33,12 +34,7 @@ function wav(rate: number, channels: number, seconds: number, freq: number, amp:
       data.writeInt16LE(Math.round(v * 32767), (i * channels + c) * 2);
     }
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8);
-  h.write('fmt ', 12); h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(rate, 24); h.writeUInt32LE(rate * channels * 2, 28); h.writeUInt16LE(channels * 2, 32); h.writeUInt16LE(16, 34);
-  h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return Buffer.concat([wavHeader({ sampleRate: rate, channels: channels as 1 | 2, bits: 16, frames: data.length / (2 * channels) }), data]);
 }
 
 const SONG = `title "test"

@@ -79,15 +79,14 @@ export function residualDb(ours: readonly Float64Array[], reference: readonly Fl
 }
 
 /**
- * Amplitude of the component at `freq` in x[start..end), by a least-squares
- * fit of a·sin + b·cos (exact for a pure sine whatever the window length).
+ * Least-squares fit of a·sin(ωn) + b·cos(ωn) to x over n in [start, end):
+ * exact for a pure sine whatever the window length.
  */
-export function toneAmplitude(x: Float64Array, freq: number, sampleRate: number, start: number, end: number): number {
-  const w = (2 * Math.PI * freq) / sampleRate;
+export function fitSine(x: Float64Array, omega: number, start: number, end: number): { a: number; b: number } {
   let ss = 0, cc = 0, sc = 0, xs = 0, xc = 0;
   for (let i = start; i < end; i++) {
-    const s = Math.sin(w * i);
-    const c = Math.cos(w * i);
+    const s = Math.sin(omega * i);
+    const c = Math.cos(omega * i);
     ss += s * s;
     cc += c * c;
     sc += s * c;
@@ -95,8 +94,12 @@ export function toneAmplitude(x: Float64Array, freq: number, sampleRate: number,
     xc += x[i]! * c;
   }
   const det = ss * cc - sc * sc;
-  const a = (xs * cc - xc * sc) / det;
-  const b = (xc * ss - xs * sc) / det;
+  return { a: (xs * cc - xc * sc) / det, b: (xc * ss - xs * sc) / det };
+}
+
+/** Amplitude of the component at `freq` in x[start..end) (see fitSine). */
+export function toneAmplitude(x: Float64Array, freq: number, sampleRate: number, start: number, end: number): number {
+  const { a, b } = fitSine(x, (2 * Math.PI * freq) / sampleRate, start, end);
   return Math.hypot(a, b);
 }
 

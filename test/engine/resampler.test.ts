@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { designResampler, Resampler, type ReadInput } from '../../engine/src/dsp/resampler.js';
+import { fitSine as fitSineParts } from './fixtures.js';
 
 interface Case {
   readonly name: string;
@@ -62,21 +63,9 @@ function settle(c: Case): number {
   return Math.ceil(((d.lead + 1) * c.outRate) / c.inRate) + 8;
 }
 
-/** Least-squares fit of a·sin(ωn) + b·cos(ωn) over n in [from, to): amplitude and the power of what is left. */
+/** The sine fit (fixtures.ts): amplitude and the power of what is left. */
 function fitSine(y: Float64Array, omega: number, from: number, to: number): { amplitude: number; residualPower: number } {
-  let ss = 0, cc = 0, sc = 0, ys = 0, yc = 0;
-  for (let n = from; n < to; n++) {
-    const s = Math.sin(omega * n);
-    const c = Math.cos(omega * n);
-    ss += s * s;
-    cc += c * c;
-    sc += s * c;
-    ys += y[n]! * s;
-    yc += y[n]! * c;
-  }
-  const det = ss * cc - sc * sc;
-  const a = (ys * cc - yc * sc) / det;
-  const b = (yc * ss - ys * sc) / det;
+  const { a, b } = fitSineParts(y, omega, from, to);
   let r = 0;
   for (let n = from; n < to; n++) {
     const e = y[n]! - a * Math.sin(omega * n) - b * Math.cos(omega * n);
