@@ -3,7 +3,7 @@
  * and a dB axis of ±24 dB, widened in 6 dB steps for a bigger boost or cut.
  * The page computes the curve (engine/src/dsp/eq-curve.ts); this draws it.
  */
-import { Surface, clamp, readPalette, watchSize, watchTheme, type Palette } from './surface.js';
+import { Surface, clamp, readPalette, watchSize, watchTheme, drawFrequencyLabels, type Palette } from './surface.js';
 
 export const EQ_MIN_HZ = 20;
 export const EQ_MAX_HZ = 20_000;
@@ -11,7 +11,6 @@ const DEFAULT_RANGE_DB = 24;
 /** The axis never widens past this: a notch's centre (tens of dB deep, or -Infinity) is drawn at the edge instead. */
 const MAX_RANGE_DB = 48;
 const GRID_HZ = [30, 40, 50, 60, 70, 80, 90, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000, 20_000];
-const LABEL_HZ: [number, string][] = [[100, '100'], [1000, '1k'], [10_000, '10k']];
 /** Room for the dB labels on the left and the Hz labels at the bottom, CSS pixels. */
 const PAD_LEFT = 28;
 const PAD_BOTTOM = 14;
@@ -149,11 +148,7 @@ export class EqCurveView {
     ctx.stroke();
 
     // Labels.
-    ctx.font = p.font;
-    ctx.fillStyle = p.muted;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
-    for (const [f, label] of LABEL_HZ) ctx.fillText(label, this.xOf(f), h - 1);
+    drawFrequencyLabels(ctx, p, (f) => this.xOf(f), h - 1);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (let d = -this.rangeDb; d <= this.rangeDb; d += step) {

@@ -4,7 +4,7 @@
  * between start() and stop(), and not while the page is hidden. Every
  * per-frame buffer is allocated on resize or FFT size change, not per frame.
  */
-import { Surface, readPalette, watchSize, watchTheme, type Palette } from './surface.js';
+import { Surface, readPalette, watchSize, watchTheme, drawFrequencyLabels, type Palette } from './surface.js';
 
 const MIN_HZ = 20;
 const MAX_HZ = 20_000;
@@ -13,7 +13,6 @@ const MAX_DB = 0;
 /** How fast a column falls after a peak: the analyser's own smoothing plus this keeps the picture calm. */
 const FALL_DB_PER_S = 48;
 const GRID_HZ = [50, 100, 200, 500, 1000, 2000, 5000, 10_000];
-const LABEL_HZ: [number, string][] = [[100, '100'], [1000, '1k'], [10_000, '10k']];
 const PAD_BOTTOM = 14;
 
 export class SpectrumView {
@@ -186,11 +185,7 @@ export class SpectrumView {
       ctx.lineTo(w, y);
     }
     ctx.stroke();
-    ctx.font = p.font;
-    ctx.fillStyle = p.muted;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
-    for (const [f, label] of LABEL_HZ) ctx.fillText(label, this.pointAt(f, 0).x, h - 1);
+    drawFrequencyLabels(ctx, p, (f) => this.pointAt(f, 0).x, h - 1);
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     for (let d = MAX_DB - 20; d > MIN_DB; d -= 20) ctx.fillText(String(d), 2, this.pointAt(MIN_HZ, d).y + 1);

@@ -148,6 +148,18 @@ export function readPalette(el: Element): Palette {
   };
 }
 
+/** The frequencies labelled under a log-frequency axis (the EQ curve's and the spectrum's). */
+const FREQUENCY_LABELS: readonly (readonly [number, string])[] = [[100, '100'], [1000, '1k'], [10_000, '10k']];
+
+/** Writes the frequency labels along the bottom edge `y`, each at `x(hz)`; leaves the font and colour set for more labels. */
+export function drawFrequencyLabels(ctx: CanvasRenderingContext2D, p: Palette, x: (hz: number) => number, y: number): void {
+  ctx.font = p.font;
+  ctx.fillStyle = p.muted;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  for (const [f, label] of FREQUENCY_LABELS) ctx.fillText(label, x(f), y);
+}
+
 export function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
 }

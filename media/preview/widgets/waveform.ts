@@ -180,12 +180,7 @@ export class WaveformView {
     ctx.fillRect(0, 0, w, h);
 
     if (this.loop && this.duration > 0) {
-      const x0 = this.xOf(this.loop.from);
-      const x1 = this.xOf(this.loop.to);
-      ctx.globalAlpha = 0.22;
-      ctx.fillStyle = p.warn;
-      ctx.fillRect(x0, 0, Math.max(1, x1 - x0), h);
-      ctx.globalAlpha = 1;
+      const [x0, x1] = this.shadeSpan(ctx, this.loop, p.warn, 0.22, h);
       ctx.strokeStyle = p.warn;
       ctx.lineWidth = 1 / s.dpr;
       ctx.beginPath();
@@ -273,20 +268,24 @@ export class WaveformView {
     }
   }
 
+  /** Shades a span of time (the loop, or the one being dragged) and returns its edges in CSS pixels. */
+  private shadeSpan(ctx: CanvasRenderingContext2D, span: LoopSpan, colour: string, alpha: number, h: number): [number, number] {
+    const x0 = this.xOf(span.from);
+    const x1 = this.xOf(span.to);
+    ctx.globalAlpha = alpha;
+    ctx.fillStyle = colour;
+    ctx.fillRect(x0, 0, Math.max(1, x1 - x0), h);
+    ctx.globalAlpha = 1;
+    return [x0, x1];
+  }
+
   private drawTop(): void {
     const s = this.top;
     const { ctx, width: w, height: h } = s;
     s.clear();
     if (w <= 0 || h <= 0 || this.duration <= 0) return;
     const p = this.palette;
-    if (this.dragSpan) {
-      const x0 = this.xOf(this.dragSpan.from);
-      const x1 = this.xOf(this.dragSpan.to);
-      ctx.globalAlpha = 0.3;
-      ctx.fillStyle = p.focus;
-      ctx.fillRect(x0, 0, Math.max(1, x1 - x0), h);
-      ctx.globalAlpha = 1;
-    }
+    if (this.dragSpan) this.shadeSpan(ctx, this.dragSpan, p.focus, 0.3, h);
     const x = s.crisp(clamp(this.xOf(this.position), 0, w - 1 / s.dpr));
     ctx.strokeStyle = p.fg;
     ctx.lineWidth = Math.max(1, Math.round(1.5 * s.dpr)) / s.dpr;
