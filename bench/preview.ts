@@ -13,12 +13,12 @@
  *   npm run bench:preview            (builds first)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { Mulberry32, wavHeader } from '../engine/src/wav-encode.js';
+import { writeNoiseStem } from './stems.js';
 import { SessionChecker } from '../client/src/preview/session.js';
 import { CHROMIUM, CHROMIUM_ARGS, openPreview, previewSite, send } from '../test/browser/preview-page.js';
 
@@ -28,35 +28,6 @@ const RATE = 48000;
 const PLAY_SECONDS = 20;
 const EDITS = 12;
 const dir = join(tmpdir(), 'mixdown-bench-preview');
-
-/** A 16-bit stereo stem: band-limited noise under a slow envelope (so the compressor works), written in pieces. */
-function writeStem(path: string, seed: number): void {
-  if (existsSync(path)) return;
-  const frames = SECONDS * RATE;
-  const rng = new Mulberry32(seed);
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, wavHeader(RATE, 2, 16, frames * 4));
-    const chunk = RATE;
-    const data = new Uint8Array(chunk * 4);
-    const view = new DataView(data.buffer);
-    let lpL = 0;
-    let lpR = 0;
-    for (let at = 0; at < frames; at += chunk) {
-      for (let i = 0; i < chunk; i++) {
-        const t = at + i;
-        const env = 0.25 + 0.2 * Math.sin((2 * Math.PI * t) / (RATE * (0.5 + (seed % 7) * 0.1)));
-        lpL += 0.2 * (rng.next() * 2 - 1 - lpL);
-        lpR += 0.2 * (rng.next() * 2 - 1 - lpR);
-        view.setInt16(i * 4, Math.max(-32768, Math.min(32767, Math.round(lpL * env * 2 * 32767))), true);
-        view.setInt16(i * 4 + 2, Math.max(-32768, Math.min(32767, Math.round(lpR * env * 2 * 32767))), true);
-      }
-      writeSync(fd, data);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function mixFile(): string {
   let s = `title "preview benchmark"\nsamplerate ${RATE} Hz\ntempo 120 bpm\n`;
@@ -90,7 +61,7 @@ async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (Debian: apt-get install chromium)`);
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
-  for (let t = 0; t < TRACKS; t++) writeStem(join(dir, `stem${t}.wav`), 1000 + t);
+  for (let t = 0; t < TRACKS; t++) writeNoiseStem(join(dir, `stem${t}.wav`), SECONDS, RATE, 1000 + t, 16);
   const mix = join(dir, 'bench.mix');
   await writeFile(mix, mixFile());
   console.log(`session: ${TRACKS} stereo tracks x ${SECONDS} s, 16-bit (${((TRACKS * SECONDS * RATE * 4) / 2 ** 20).toFixed(0)} MB of audio); stems ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -7,11 +7,11 @@
  *   npm run bench:render            (builds first)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Mulberry32, wavHeader } from '../engine/src/wav-encode.js';
+import { writeNoiseStem } from './stems.js';
 
 /**
  * `--large`: 100 tracks x 5 minutes (4 distinct 5-minute stems shared by the
@@ -25,29 +25,6 @@ const STEMS = LARGE ? 4 : TRACKS;
 const RATE = 48000;
 const dir = join(tmpdir(), LARGE ? 'mixdown-bench-render-large' : 'mixdown-bench-render');
 const cli = resolve('dist/cli.js');
-
-function writeStem(path: string, seed: number): void {
-  if (existsSync(path)) return;
-  // Band-limited noise with a slow amplitude envelope, so the compressor works.
-  const frames = SECONDS * RATE;
-  const rng = new Mulberry32(seed);
-  const data = new Uint8Array(frames * 2 * 3);
-  let lpL = 0;
-  let lpR = 0;
-  for (let i = 0; i < frames; i++) {
-    const env = 0.25 + 0.2 * Math.sin((2 * Math.PI * i) / (RATE * (0.5 + (seed % 7) * 0.1)));
-    lpL += 0.2 * (rng.next() * 2 - 1 - lpL);
-    lpR += 0.2 * (rng.next() * 2 - 1 - lpR);
-    for (const [c, v] of [[0, lpL], [1, lpR]] as const) {
-      const q = Math.max(-8388608, Math.min(8388607, Math.round(v * env * 2 * 8388607)));
-      const p = (i * 2 + c) * 3;
-      data[p] = q & 0xff;
-      data[p + 1] = (q >> 8) & 0xff;
-      data[p + 2] = (q >> 16) & 0xff;
-    }
-  }
-  writeFileSync(path, Buffer.concat([wavHeader(RATE, 2, 24, data.length), data]));
-}
 
 function mixFile(): string {
   let s = `title "render benchmark"\nsamplerate ${RATE} Hz\n`;
@@ -96,7 +73,7 @@ await import(${JSON.stringify(pathToFileURL(cli).href)});
 
 mkdirSync(dir, { recursive: true });
 process.stdout.write(`preparing ${STEMS} stereo stems of ${SECONDS} s in ${dir} ...\n`);
-for (let t = 0; t < STEMS; t++) writeStem(join(dir, `stem${t}.wav`), 1000 + t);
+for (let t = 0; t < STEMS; t++) writeNoiseStem(join(dir, `stem${t}.wav`), SECONDS, RATE, 1000 + t, 24);
 writeFileSync(join(dir, 'bench.mix'), mixFile());
 
 if (LARGE) {
