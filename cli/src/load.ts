@@ -17,11 +17,29 @@ export async function readMixFile(path: string): Promise<string> {
 }
 
 /** The same analysis as the editor's, with every audio file's header read first. */
-export async function checkWithFacts(path: string, text: string): Promise<CheckedDocument> {
-  const store = new AudioFactStore(nodeFileHost);
-  const facts = store.factsFor(dirname(resolve(path)));
-  const options = { facts, fileName: basename(path) };
-  check(text, options); // asks for every file it names
+export function checkWithFacts(path: string, text: string): Promise<CheckedDocument> {
+  return checkWithStore(new AudioFactStore(nodeFileHost), path, text);
+}
+
+/**
+ * checkWithFacts with the headers cached in `store` (the preview keeps one
+ * for the life of its panel). Checked once when every file's facts are
+ * known; otherwise the first check asks for them, and a second one runs when
+ * they have been read.
+ */
+export async function checkWithStore(store: AudioFactStore, path: string, text: string): Promise<CheckedDocument> {
+  const known = store.factsFor(dirname(resolve(path)));
+  let missed = false;
+  const facts = {
+    get: (written: string) => {
+      const fact = known.get(written);
+      if (fact === undefined && written) missed = true;
+      return fact;
+    },
+  };
+  const fileName = basename(path);
+  const first = check(text, { facts, fileName });
+  if (!missed) return first;
   await store.settle();
-  return check(text, options);
+  return check(text, { facts: known, fileName });
 }

@@ -7,8 +7,8 @@
  * No vscode imports: tests run it in Node.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { check } from '../../../grammar/src/index.js';
+import { dirname } from 'node:path';
+import { checkWithStore } from '../../../cli/src/load.js';
 import { LineIndex } from '../../../grammar/src/lines.js';
 import type { MixModel } from '../../../grammar/src/model.js';
 import { AudioFactStore } from '../../../server/src/audio-facts.js';
@@ -37,24 +37,7 @@ export class SessionChecker {
 
   async check(fsPath: string, text: string): Promise<SessionCheck> {
     const folder = dirname(fsPath);
-    const known = this.store.factsFor(folder);
-    // Checked once when every file's facts are known (an edit of a session
-    // already open); otherwise the first check asks for them, and a second
-    // one runs when they have been read.
-    let missed = false;
-    const facts = {
-      get: (written: string) => {
-        const fact = known.get(written);
-        if (fact === undefined && written) missed = true;
-        return fact;
-      },
-    };
-    const fileName = basename(fsPath);
-    let checked = check(text, { facts, fileName });
-    if (missed) {
-      await this.store.settle();
-      checked = check(text, { facts: known, fileName });
-    }
+    const checked = await checkWithStore(this.store, fsPath, text);
     if (checked.hasErrors) {
       const lines = new LineIndex(text);
       const problems = checked.diagnostics
