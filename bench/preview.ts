@@ -17,10 +17,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { writeNoiseStem } from './stems.js';
 import { SessionChecker } from '../client/src/preview/session.js';
-import { CHROMIUM, CHROMIUM_ARGS, openPreview, previewSite, send } from '../test/browser/preview-page.js';
+import { CHROMIUM, launchChromium } from '../test/browser/prepare.js';
+import { openPreview, previewSite, send } from '../test/browser/preview-page.js';
 
 const TRACKS = 32;
 const SECONDS = 300;
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   }
 
   const site = await previewSite(resolve('dist'), mix, join(dir, 'page'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const page = await openPreview(browser, site);
     const loadStart = performance.now();

@@ -30,23 +30,20 @@
  * samples, so this admits d up to about 10^-11, nothing audible). A frame
  * dropped or shifted anywhere, or a gain off by one part in 10^9, fails it.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureAutoTrims } from '../../engine/src/render/graph.js';
 import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
 import { WavFileProvider } from '../../cli/src/audio/wav-source.js';
 import { checkWithFacts } from '../../cli/src/load.js';
 import { renderMix } from '../../cli/src/render.js';
-import { buildMedia, ensureCliBuilt, exampleSession, ROOT, run } from './prepare.js';
+import { buildMedia, CHROMIUM, ensureCliBuilt, exampleSession, HAVE_CHROMIUM, launchChromium, ROOT, run } from './prepare.js';
 import { serve, type TestServer } from './server.js';
 import { renderInNode } from './worklet-in-node.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const MISSING = `${CHROMIUM} is missing (Debian: apt-get install chromium)`;
 const TITLE = HAVE_CHROMIUM ? 'the engine in an AudioWorklet (Chromium)' : `the engine in an AudioWorklet: skipped, ${MISSING}`;
 if (!HAVE_CHROMIUM) console.warn(`test/browser skipped: ${MISSING}`);
@@ -187,11 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
 
     // The page, in Chromium.
     server = await serve({ '/media/': join(ROOT, 'dist/media'), '/session/': dirname(mix) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // playwright gives every launch a fresh temporary profile, removed on close.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));

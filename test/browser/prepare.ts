@@ -4,10 +4,24 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 import { check } from '../../grammar/src/index.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXAMPLE = join(ROOT, 'examples/night-drive/night-drive.mix');
+
+/** Debian's Chromium (apt-get install chromium); the browser tests are skipped, saying so, without it. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+
+/** Debian's Chromium, headless, in a fresh temporary profile (removed on close); audio may start without a gesture. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required'],
+  });
+}
 
 export function run(command: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {

@@ -15,11 +15,6 @@ import { serve, type TestServer } from './server.js';
 
 const NONCE = 'testnonce0123456789abcdef0123456';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 /** The stand-in for acquireVsCodeApi: records what the page posts and keeps its state. */
 const STUB = `

@@ -8,18 +8,16 @@
  * take mute and solo without touching the file, hear an edit, keep playing
  * through an invalid edit, and show the whole-mix overview.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixModel } from '../../grammar/src/model.js';
 import type { SessionMessage } from '../../media/preview/protocol.js';
-import { buildMedia, exampleSession, ROOT } from './prepare.js';
-import { CHROMIUM, CHROMIUM_ARGS, openPreview, posted, previewSite, send, type PreviewSite } from './preview-page.js';
+import { buildMedia, exampleSession, HAVE_CHROMIUM, launchChromium, ROOT } from './prepare.js';
+import { openPreview, posted, previewSite, send, type PreviewSite } from './preview-page.js';
 
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 
 async function numberIn(page: Page, selector: string): Promise<number> {
   const text = (await page.textContent(selector))?.trim() ?? '';
@@ -63,7 +61,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     const [mix] = await Promise.all([exampleSession(tmp), buildMedia()]);
     site = await previewSite(join(ROOT, 'dist'), mix, tmp);
     session = site.session;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await openPreview(browser, site);
     page.on('pageerror', (err) => errors.push(err.message));
     // Failed loads are reported below with their URL (the browser's own favicon request aside).

@@ -7,17 +7,14 @@
  * The demo is bundled here with esbuild into a temporary folder and served
  * through playwright's request routing (no server, no network).
  */
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './prepare.js';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, ROOT } from './prepare.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ORIGIN = 'http://widgets.test';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 if (!HAVE_CHROMIUM) console.warn(`test/browser/widgets skipped: ${CHROMIUM} is missing`);
@@ -73,10 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview widgets (Chromium)', () => {
         target: 'chrome122',
         logLevel: 'silent',
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-      }),
+      launchChromium(),
       copyFile(join(ROOT, 'media/preview/widgets-demo.html'), join(tmp, 'index.html')),
       copyFile(join(ROOT, 'media/preview/widgets.css'), join(tmp, 'widgets.css')),
     ]);

@@ -11,7 +11,6 @@ import { copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = join(ROOT, 'test-results');
@@ -70,16 +69,7 @@ export async function exampleWorkspace(tmp: string): Promise<string> {
   return folder;
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Debian's Chromium, headless, in a fresh temporary profile (removed on close); audio may start without a gesture. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
-}
+export { CHROMIUM, launchChromium } from '../browser/prepare.js';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {

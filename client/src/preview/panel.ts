@@ -152,8 +152,7 @@ export class PreviewPanel implements vscode.Disposable {
       await this.checkNow();
     } catch (err) {
       // The file went away (deleted, renamed, or gone since the window was reloaded).
-      const fileName = this.uri.path.split('/').pop() ?? 'mix';
-      this.post({ type: 'invalid', fileName, problems: [{ line: 1, message: `cannot be read: ${err instanceof Error ? err.message : String(err)}` }] });
+      this.post({ type: 'invalid', fileName: fileNameOf(this.uri), problems: [{ line: 1, message: `cannot be read: ${err instanceof Error ? err.message : String(err)}` }] });
     }
   }
 
@@ -164,7 +163,7 @@ export class PreviewPanel implements vscode.Disposable {
     const ticket = ++this.checking;
     const result = await this.checker.check(this.uri.fsPath, text);
     if (ticket !== this.checking) return; // a newer edit is being checked
-    const fileName = this.uri.path.split('/').pop() ?? 'mix';
+    const fileName = fileNameOf(this.uri);
     if (!result.ok) {
       this.post({ type: 'invalid', fileName, problems: result.problems });
       return;
@@ -217,8 +216,12 @@ export class PreviewPanel implements vscode.Disposable {
   }
 }
 
+function fileNameOf(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? 'mix';
+}
+
 function title(uri: vscode.Uri): string {
-  return `Preview ${uri.path.split('/').pop() ?? 'mix'}`;
+  return `Preview ${fileNameOf(uri)}`;
 }
 
 /** The extension's built media, the workspace, and the mix file's own folder (its audio may sit outside the workspace). */
