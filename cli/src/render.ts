@@ -119,6 +119,8 @@ export interface RenderJob {
   threads?: number | null;
   /** Told how far the render is, 0..1, now and then (the editor's progress notification). */
   onProgress?: (fraction: number) => void;
+  /** Given the `trim auto` gains as soon as they are measured, before the render (the preview plays with them). */
+  onAutoTrims?: (gains: ReadonlyMap<string, number>) => void;
   /** Given the master output as it is made (the span's frames only, in order; the preview's overview). */
   onOutput?: (channels: readonly Float64Array[], frames: number) => void;
 }
@@ -141,6 +143,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
   let pool: WorkerPool | null = null;
   try {
     const autoTrims = measureAutoTrims(model, provider);
+    a.onAutoTrims?.(autoTrims);
     const master = model.channels.find((c) => c.kind === 'master')!;
     const taps = new StripTaps();
     if (a.stems) stemWriters(model, a.stems, a.bits, taps, writers);

@@ -7,10 +7,8 @@
  * - for "Mix: Render to WAV": the render to a file, with progress.
  * A newer request replaces an older one by terminating this worker.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { measureAutoTrims } from '../../../engine/src/render/graph.js';
-import { WavFileProvider } from '../../../cli/src/audio/wav-source.js';
 import { checkWithFacts } from '../../../cli/src/load.js';
 import { guardOutputs, renderMix, renderSummary } from '../../../cli/src/render.js';
 import { meterWav } from '../../../cli/src/meter.js';
@@ -36,13 +34,12 @@ async function analyse(m: AnalyseRequest): Promise<void> {
   const checked = await checkWithFacts(m.file, m.text);
   if (checked.hasErrors) throw new Error('the session has errors');
   const model = checked.model;
-  const provider = new WavFileProvider(dirname(resolve(m.file)), model.sampleRate);
-  send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(measureAutoTrims(model, provider)) });
 
   // One thread: the other core plays the preview. Nothing is written: the overview is taken as the master is made.
   const overview = new OverviewBuilder(model.output === 'mono' ? 1 : 2, m.buckets, model.sampleRate);
   const result = await renderMix(checked, {
     file: m.file, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1,
+    onAutoTrims: (gains) => send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(gains) }),
     onOutput: (b, n) => overview.add(b, n),
   }, quiet);
   const referenceLoudness: Record<string, number | null> = {};
