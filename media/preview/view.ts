@@ -7,7 +7,7 @@
  */
 import type { ChannelModel } from '../../grammar/src/model.js';
 import type { Analysis, Problem } from './protocol.js';
-import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatLevel, refreshTheme, type LoudnessValues } from './widgets/index.js';
+import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatLevel, type LoudnessValues } from './widgets/index.js';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -158,8 +158,6 @@ export class PreviewView {
     const footer = el('footer', { class: 'footer' }, this.loadText);
     const grid = el('div', { class: 'grid' }, channels, el('div', { class: 'side' }, master, eqPanel, spectrumPanel));
     root.append(header, this.problems, this.status, transport, waveformHost, grid, footer);
-    // The widgets were made before they were in the document, where the theme's colours do not reach.
-    refreshTheme();
   }
 
   setTitle(fileName: string, warnings: number): void {

@@ -38,6 +38,8 @@ export class EqCurveView {
     this.palette = readPalette(this.element);
     this.stop.push(
       watchSize(this.element, () => {
+        // Also when first laid out: a widget made before it was in the document read no theme colours then.
+        this.palette = readPalette(this.element);
         this.surface.fit();
         this.draw();
       }),

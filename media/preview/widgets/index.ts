@@ -18,4 +18,3 @@ export {
 export { EqCurveView, EQ_MIN_HZ, EQ_MAX_HZ } from './eq-curve-view.js';
 export { SpectrumView } from './spectrum.js';
 export { formatClock, formatBars } from './time-format.js';
-export { refreshTheme } from './surface.js';

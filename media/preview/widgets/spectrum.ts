@@ -46,6 +46,8 @@ export class SpectrumView {
     this.stops.push(
       () => document.removeEventListener('visibilitychange', this.visibility),
       watchSize(this.element, () => {
+        // Also when first laid out: a widget made before it was in the document read no theme colours then.
+        this.palette = readPalette(this.element);
         this.surface.fit();
         if (!this.running) this.frame(performance.now());
       }),

@@ -76,15 +76,6 @@ export function watchSize(el: Element, onResize: () => void): () => void {
 const themeListeners = new Set<() => void>();
 let themeObserver: MutationObserver | null = null;
 
-/**
- * Makes every widget read its colours again. Widgets read them when made;
- * one made before it was in the document (where styles do not apply) needs
- * this once it is.
- */
-export function refreshTheme(): void {
-  themeListeners.forEach((l) => l());
-}
-
 /** Calls `listener` after a VS Code theme switch. Returns a function that stops it. */
 export function watchTheme(listener: () => void): () => void {
   themeListeners.add(listener);

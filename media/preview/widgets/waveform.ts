@@ -85,7 +85,11 @@ export class WaveformView {
     this.element.addEventListener('pointercancel', this.pointerCancel);
     this.element.addEventListener('keydown', this.keyDown);
     this.stop.push(
-      watchSize(this.root, () => this.redraw()),
+      watchSize(this.root, () => {
+        // Also when first laid out: a widget made before it was in the document read no theme colours then.
+        this.palette = readPalette(this.root);
+        this.redraw();
+      }),
       watchTheme(() => {
         this.palette = readPalette(this.root);
         this.redraw();
