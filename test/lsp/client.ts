@@ -226,7 +226,7 @@ export class LspClient {
     return this.versions.get(uri);
   }
 
-  private diagnosticsFrom(uri: string, version: number, from: number): Promise<PublishDiagnosticsParams> {
+  diagnosticsFrom(uri: string, version: number, from: number): Promise<PublishDiagnosticsParams> {
     return this.diagnostics(uri, { version, where: (p) => this.seq.get(p)! >= from });
   }
 

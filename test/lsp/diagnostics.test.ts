@@ -73,19 +73,24 @@ describe('publishing', () => {
   });
 
   it('publishes only the newest of quick successive edits', async () => {
-    // A debounce far longer than the gaps between the sends below, so the
-    // outcome does not depend on how busy the machine is.
-    const c = await TestConnection.start({ debounceMs: 300 });
+    // Three keystrokes written in one synchronous burst, and a debounce far
+    // longer than the server needs to read them, so the outcome does not
+    // depend on how busy the machine is (a stall of a second between two
+    // queued messages would be needed to publish a stale version).
+    const c = await TestConnection.start({ debounceMs: 1000 });
     const uri = c.uri();
     await c.client.open(uri, 'track a {\n  file "a.wav"\n}\n');
-    // Three keystrokes sent back to back: only the last version is worth validating.
-    const v2 = await c.client.sendChange(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1\n}\n' }]);
-    await c.client.sendChange(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1 d\n}\n' }]);
-    const last = await c.client.change(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1 dB\n}\n' }]);
+    const sends = [
+      c.client.sendChange(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1\n}\n' }]),
+      c.client.sendChange(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1 d\n}\n' }]),
+      c.client.sendChange(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1 dB\n}\n' }]),
+    ];
+    const [v2, , v4] = await Promise.all(sends);
+    const last = await c.client.diagnosticsFrom(uri, v4!.version, v4!.sent);
     expect(last.version).toBe(4);
     // a.wav does not exist in the test folder; everything else is right.
     expect(codesOf(last).filter((x) => x !== 'audio-missing')).toEqual([]);
-    const stale = c.client.published.slice(v2.sent).filter((p) => p.uri === uri && (p.version === 2 || p.version === 3));
+    const stale = c.client.published.slice(v2!.sent).filter((p) => p.uri === uri && (p.version === 2 || p.version === 3));
     expect(stale).toEqual([]);
     await c.client.close(uri);
     await c.dispose();
