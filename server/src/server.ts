@@ -142,8 +142,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   // Audio facts arrive after the first validation: validate again with them.
+  // A document still being typed in publishes when its typing pauses; doing it
+  // now would publish a version the next keystroke is about to replace.
   facts.onDidLearn(() => {
-    for (const d of documents.all()) publish(mix.refresh(d.uri, d.version, d.getText()));
+    for (const d of documents.all()) {
+      if (timers.has(d.uri)) mix.forget(d.uri);
+      else publish(mix.refresh(d.uri, d.version, d.getText()));
+    }
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {

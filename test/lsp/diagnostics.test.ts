@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-protocol';
+import type { FileHost } from '../../server/src/host.js';
+import { nodeFileHost } from '../../server/src/node-host.js';
 import { codesOf, TestConnection } from './connection.js';
 import { writeTruncatedWav, writeWav } from './wav.js';
 
@@ -94,6 +96,33 @@ describe('publishing', () => {
     expect(stale).toEqual([]);
     await c.client.close(uri);
     await c.dispose();
+  });
+});
+
+describe('audio facts learned while typing', () => {
+  it('do not publish a version the next keystroke replaces; the pause after typing publishes with them', async () => {
+    // The disk answers only when the test says so, between two keystrokes.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const host: FileHost = {
+      ...nodeFileHost,
+      stat: async (path) => (path.endsWith('a.wav') ? (await answered, null) : nodeFileHost.stat(path)),
+    };
+    const t = await TestConnection.start({ host, debounceMs: 1000 });
+    const uri = t.uri();
+    try {
+      await t.client.open(uri, 'track a {\n  file "a.wav"\n}\n');
+      const v2 = await t.client.sendChange(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1\n}\n' }]);
+      answer();
+      // A request's round trip: by its answer the server has taken in what the disk said.
+      await t.client.hover(uri, { line: 0, character: 7 });
+      const last = await t.client.change(uri, [{ text: 'track a {\n  file "a.wav"\n  gain 1 dB\n}\n' }]);
+      expect(codesOf(last)).toEqual(['audio-missing']);
+      expect(t.client.published.slice(v2.sent).filter((p) => p.uri === uri && p.version === 2)).toEqual([]);
+    } finally {
+      await t.client.close(uri);
+      await t.dispose();
+    }
   });
 });
 
