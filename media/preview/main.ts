@@ -46,11 +46,26 @@ let trims = new Map<string, number>();
 let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
+/**
+ * Play was pressed (or the editor's command sent) and not cancelled since by
+ * Pause, Stop or the end: the page plays as soon as it can, even when the
+ * session, its audio or the browser's audio output is still on its way.
+ */
 let playing = false;
+/**
+ * The browser has held the audio output back for a while since Play (it
+ * starts audio only after a click or a key press in the page): the panel
+ * asks for a click, and the request stands meanwhile.
+ */
+let needsGesture = false;
 /** Meter reports received (tests wait on them). */
 let meterReports = 0;
 /** The engine has played since Play was last pressed. */
 let engineStarted = false;
+/** The engine's last report said it was playing (for data-state). */
+let engineRunning = false;
+/** What the status line says while the session's audio files load, else null. */
+let loadingText: string | null = null;
 let position = (saved?.position ?? 0);
 let loop = saved?.loop ?? null;
 let selected = saved?.selected ?? null;
@@ -125,28 +140,32 @@ async function sendSession(): Promise<void> {
   try {
     const total = library.missingCount(refs);
     let loaded = 0;
-    if (total > 0) view.setStatus(`Loading audio: 0 of ${total} files…`);
+    if (total > 0) showLoading(`Loading audio: 0 of ${total} files…`);
     await library.load(refs, (file) => {
       deliver(file);
-      view.setStatus(`Loading audio: ${++loaded} of ${total} files…`);
+      showLoading(`Loading audio: ${++loaded} of ${total} files…`);
     });
+    showLoading(null);
     if (s !== session) return; // a newer edit arrived meanwhile
-    if (!audio) {
-      view.setStatus(playing ? 'Starting audio…' : 'Ready. Press Play (or Space) to listen.');
-      return;
-    }
+    // No output yet: Play makes it, and sends this session once it is up.
+    if (!audio) return;
     if (audio.sampleRate !== s.model.sampleRate) {
       await restartAudio();
       return;
     }
-    view.setStatus('');
     audio.retain(refs.map((r) => r.path));
     sendToProcessor(audio, s);
-    // Play was pressed while the files were loading: start now that there is something to play.
-    if (playing) await audio.play();
+    // Play was pressed before the session came or while its files loaded: start now that there is something to play.
+    if (playing) await start(audio);
   } catch (err) {
+    showLoading(null);
     view.showError(err instanceof SourceError ? `${err.path}: ${err.reason}` : `The preview could not load the session: ${message(err)}`);
   }
+}
+
+function showLoading(text: string | null): void {
+  loadingText = text;
+  showStatus();
 }
 
 /** A decoded file goes straight to the processor, or waits in the page until the audio starts. */
@@ -202,9 +221,15 @@ function ensureAudio(): Promise<AudioOutput | null> {
         waiting = new Map();
         out.addSources(files);
         // A session whose files are all here plays now; one still loading is sent when its last file is in.
+        // (An output made by a Play pressed before the session came runs at the usual rate; when the
+        // session's differs, sendSession starts the output again at the session's.)
         if (session && library.has(audioRefs(session))) {
-          out.retain(audioRefs(session).map((r) => r.path));
-          sendToProcessor(out, session);
+          if (out.sampleRate === session.model.sampleRate) {
+            out.retain(audioRefs(session).map((r) => r.path));
+            sendToProcessor(out, session);
+          } else {
+            queueSession();
+          }
         }
         out.setLoop(loop && { from: Math.round(loop.from * rate()), to: Math.round(loop.to * rate()) });
         out.seek(Math.round(position * rate()));
@@ -221,50 +246,98 @@ function ensureAudio(): Promise<AudioOutput | null> {
   return audioStarting;
 }
 
-/** The session's rate changed: a new AudioContext, and every file sent again. */
+/** The session's rate changed: a new AudioContext, and every file sent again. A Play request stands throughout. */
 async function restartAudio(): Promise<void> {
   const old = audio;
   audio = null;
+  engineRunning = false;
   library.clear();
   await old?.close();
-  const wasPlaying = playing;
-  playing = false;
   if (session) await library.load(audioRefs(session), deliver);
   const out = await ensureAudio();
-  if (out && wasPlaying) await play();
+  if (!out) setNotPlaying();
+  else if (playing) {
+    engineStarted = false;
+    await start(out);
+  }
 }
 
+/**
+ * How long the browser may take to start the audio output after Play before
+ * the panel asks for a click. Only a hint: the request stands, and playback
+ * starts whenever the output does (on a busy machine that can take seconds).
+ */
+const GESTURE_HINT_MS = 3000;
+const CLICK_TO_START = 'Click Play in this panel to start the audio (the browser lets only a click or a key press in the page start it).';
+
+/**
+ * Play: remembered at once, and carried out as soon as there is something to
+ * play. Pressed before the session has come (or while its files load), the
+ * page shows that it is loading and starts when they are in.
+ */
 async function play(): Promise<void> {
-  if (!session) return;
   playing = true;
+  needsGesture = false;
   engineStarted = false;
   view.setPlaying(true);
-  const out = await ensureAudio();
-  if (!out || !playing) {
-    // No audio, or paused again while it was starting.
-    if (!out) setNotPlaying();
+  showState();
+  showStatus();
+  // The output is made now, while this click or key press still counts as the user's gesture
+  // (a browser starts audio only then), even when the session has not come yet.
+  const out = audio ?? (await ensureAudio());
+  if (!out) {
+    setNotPlaying(); // ensureAudio has said why
     return;
   }
-  // A browser starts audio only after a click or key press in the page; a
-  // command from the editor is neither. Say so instead of "playing" in silence.
-  const started = await Promise.race([out.play().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
-  if (!started || out.context.state !== 'running') {
-    setNotPlaying();
-    out.pause();
-    view.setStatus('Click Play in this panel to start the audio (the browser lets only a click or a key press in the page start it).');
-    return;
+  await start(out);
+}
+
+/**
+ * Resumes the output for the standing Play request and starts the engine
+ * (which plays once it has the session). A browser starts audio only after a
+ * click or a key press in the page, and a command from the editor is
+ * neither: when the output is still suspended after GESTURE_HINT_MS, the
+ * panel says so instead of "playing" in silence, and keeps the request.
+ */
+async function start(out: AudioOutput): Promise<void> {
+  if (!playing || audio !== out) return;
+  if (out.context.state !== 'running') {
+    const hint = setTimeout(() => {
+      if (!playing || audio !== out || out.context.state === 'running') return;
+      needsGesture = true;
+      view.setPlaying(false); // the button offers Play: the click the browser waits for
+      showStatus();
+    }, GESTURE_HINT_MS);
+    try {
+      await out.context.resume();
+    } catch (err) {
+      // A closed context (the output was replaced meanwhile) is no failure of this request.
+      if (playing && audio === out) {
+        setNotPlaying();
+        view.showError(`Audio could not start: ${message(err)}`);
+      }
+      return;
+    } finally {
+      clearTimeout(hint);
+    }
   }
-  if (!playing) {
-    out.pause();
-    return;
+  if (!playing || audio !== out) return; // paused, or the output replaced, while it resumed
+  if (needsGesture) {
+    needsGesture = false;
+    view.setPlaying(true);
   }
+  // The context runs: this posts at once (and fails only if the output was closed meanwhile).
+  out.play().catch(() => {});
   body.dataset['outputLatency'] = out.outputLatency.toFixed(4);
-  view.setStatus('');
+  showStatus();
 }
 
 function setNotPlaying(): void {
   playing = false;
+  needsGesture = false;
   view.setPlaying(false);
+  showState();
+  showStatus();
 }
 
 function pause(): void {
@@ -277,9 +350,31 @@ function stop(): void {
   seek(loop ? loop.from : 0);
 }
 
+/** Play/Pause as the button shows it: while the browser waits for a click, the button offers Play, and Play it is. */
 async function togglePlay(): Promise<void> {
-  if (playing) pause();
+  if (playing && !needsGesture) pause();
   else await play();
+}
+
+/**
+ * The page's state for tests and benchmarks (body data-state): 'playing'
+ * while the engine plays; 'loading' while nothing is heard yet, either as
+ * served (no audio output yet) or because Play waits for the session, its
+ * audio files or the browser's output; else 'stopped'.
+ */
+function showState(): void {
+  body.dataset['state'] = engineRunning ? 'playing' : playing || meterReports === 0 ? 'loading' : 'stopped';
+}
+
+/** The status line: the browser's wait for a click first, then the files loading, then what Play does now. */
+function showStatus(): void {
+  view.setStatus(needsGesture ? CLICK_TO_START : loadingText ?? settledStatus());
+}
+
+function settledStatus(): string {
+  if (!session) return playing ? 'Loading the session… it plays as soon as it is here.' : 'Waiting for the session…';
+  if (playing && audio?.context.state !== 'running') return 'Starting audio…';
+  return audio ? '' : 'Ready. Press Play (or Space) to listen.';
 }
 
 function seek(seconds: number): void {
@@ -321,8 +416,10 @@ function onMeters(m: MetersMessage): void {
   position = s.position / rate();
   showPosition();
   // The end of the session, or the engine stopped after it had started (an error): the button follows.
-  // (Before it starts, Play may be waiting for the audio files to load.)
+  // (Before it starts, Play may be waiting for the session or its audio files to load.)
   if (s.running) engineStarted = true;
+  engineRunning = s.running;
+  ++meterReports;
   if (s.ended || (playing && engineStarted && !s.running)) setNotPlaying();
   (sentChannels.get(s.generation) ?? []).forEach((c, i) => {
     const row = rows.get(c.name);
@@ -338,11 +435,11 @@ function onMeters(m: MetersMessage): void {
   });
   view.setMasterPeak(s.running ? toDb(Math.max(s.outputPeakL, s.outputPeakR)) : null, toDb(s.outputPeakL), toDb(s.outputPeakR));
   view.setLoad(m.load);
-  body.dataset['state'] = s.running ? 'playing' : 'stopped';
+  showState();
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
   body.dataset['heardAt'] = String(m.heardAt);
   body.dataset['generation'] = String(s.generation);
-  body.dataset['reports'] = String(++meterReports);
+  body.dataset['reports'] = String(meterReports);
   body.dataset['heard'] = String(s.heard);
   body.dataset['listening'] = s.listening ?? '';
   body.dataset['load'] = m.load.toFixed(3);
@@ -465,5 +562,5 @@ document.addEventListener('keydown', (e) => {
 
 if (loop) setLoop(loop);
 showPosition();
-view.setStatus('Waiting for the session…');
+showStatus();
 post({ type: 'ready' });
