@@ -5,6 +5,9 @@
 // `platform: 'browser'` makes any Node import a build error, which keeps
 // engine/ and grammar/ honest. Type-checking is separate:
 // `tsc -b media/worklet media/parity`.
+// `--outdir DIR` lays the same files out under DIR instead of dist/media
+// (the browser tests build their own copy, so none rewrites dist/ while
+// another test reads it).
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : join(root, 'dist/media');
+if (!outdir) throw new Error('build-media: --outdir needs a folder');
 
 const common = {
   bundle: true,
@@ -27,22 +33,22 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['media/worklet/processor.ts'], outfile: 'dist/media/worklet/processor.js' },
-  { entryPoints: ['media/preview/main.ts'], outfile: 'dist/media/preview/main.js' },
-  { entryPoints: ['media/parity/main.ts'], outfile: 'dist/media/parity/main.js' },
+  { entryPoints: ['media/worklet/processor.ts'], outfile: join(outdir, 'worklet/processor.js') },
+  { entryPoints: ['media/preview/main.ts'], outfile: join(outdir, 'preview/main.js') },
+  { entryPoints: ['media/parity/main.ts'], outfile: join(outdir, 'parity/main.js') },
 ];
 
 /** Static files copied as they are. */
 const statics = [
-  ['media/preview/preview.css', 'dist/media/preview/preview.css'],
-  ['media/preview/widgets.css', 'dist/media/preview/widgets.css'],
-  ['media/parity/index.html', 'dist/media/parity/index.html'],
+  ['media/preview/preview.css', 'preview/preview.css'],
+  ['media/preview/widgets.css', 'preview/widgets.css'],
+  ['media/parity/index.html', 'parity/index.html'],
 ];
 
 async function copyStatics() {
   for (const [from, to] of statics) {
-    await mkdir(dirname(join(root, to)), { recursive: true });
-    await copyFile(join(root, from), join(root, to));
+    await mkdir(dirname(join(outdir, to)), { recursive: true });
+    await copyFile(join(root, from), join(outdir, to));
   }
 }
 

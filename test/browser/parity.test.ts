@@ -136,12 +136,14 @@ function rms(x: Float32Array): number {
 describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
   let tmp = '';
   let mix = '';
+  /** The webview bundles, built for this test (dist/media is left to `npm run build`). */
+  let media = '';
   let server: TestServer | null = null;
   let browser: Browser | null = null;
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'mixdown-browser-'));
-    [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt(), buildMedia()]);
+    [mix, , media] = await Promise.all([exampleSession(tmp), ensureCliBuilt(), buildMedia(join(tmp, 'media'))]);
   }, 120_000);
 
   afterAll(async () => {
@@ -179,11 +181,11 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     const sources = await Promise.all(paths.map(async (p) => ({ path: p, ...decodeWhole(await readFile(join(dirname(mix), p))) })));
     const frames = Math.round(model.length! * model.sampleRate);
     const load = { type: 'load', model, sources, autoTrims: nodeTrims, headGainDb, generation: 0 };
-    const nodeWorklet = await renderInNode(join(ROOT, 'dist/media/worklet/processor.js'), model.sampleRate, load, frames, 2);
+    const nodeWorklet = await renderInNode(join(media, 'worklet/processor.js'), model.sampleRate, load, frames, 2);
     times.nodeWorkletS = (performance.now() - t1b) / 1000;
 
     // The page, in Chromium.
-    server = await serve({ '/media/': join(ROOT, 'dist/media'), '/session/': dirname(mix) });
+    server = await serve({ '/media/': media, '/session/': dirname(mix) });
     browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];

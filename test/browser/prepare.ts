@@ -53,9 +53,16 @@ export async function ensureCliBuilt(): Promise<void> {
   if (built < sources) await run(process.execPath, [join(ROOT, 'scripts/build.mjs')]);
 }
 
-/** dist/media: the worklet processor and the test page. Only this test reads them, so they are always rebuilt. */
-export async function buildMedia(): Promise<void> {
-  await run(process.execPath, [join(ROOT, 'scripts/build-media.mjs')]);
+/**
+ * The webview's bundles (scripts/build-media.mjs), built from the sources as
+ * they are now into `dir` (a test's own temporary folder), laid out as
+ * dist/media is. Returns `dir`. Other test files (the other browser tests,
+ * the .vsix test) read dist/ meanwhile, so a test never rewrites it;
+ * `npm test` builds it first.
+ */
+export async function buildMedia(dir: string): Promise<string> {
+  await run(process.execPath, [join(ROOT, 'scripts/build-media.mjs'), '--outdir', dir]);
+  return dir;
 }
 
 /**

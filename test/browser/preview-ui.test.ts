@@ -30,18 +30,99 @@ async function waitForNumber(page: Page, selector: string): Promise<number> {
   return numberIn(page, selector);
 }
 
-/** The largest master peak over `ms` of playing (the readout shows the latest block's peak). */
-async function peakOver(page: Page, ms: number): Promise<number> {
-  return page.evaluate(async (duration) => {
-    let best = -Infinity;
-    const end = performance.now() + duration;
-    while (performance.now() < end) {
-      const t = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
-      if (/^-?\d/.test(t)) best = Math.max(best, Number(t));
-      await new Promise((r) => setTimeout(r, 30));
+/** A meter report as the page showed it, recorded in the page as it arrived (recordReports). */
+interface Report {
+  /** body data-reports: the page's count of reports, so consecutive reports have consecutive numbers. */
+  readonly n: number;
+  /** Seconds, from the position clock: the playhead at the report (the audio it covers ends here). */
+  readonly position: number;
+  /** The master peak readout, dB: the loudest sample since the report before (-Infinity when stopped). */
+  readonly peak: number;
+  readonly generation: number;
+  readonly state: string;
+}
+
+interface Recorder {
+  __reports: Report[];
+}
+
+/**
+ * Records every meter report the page shows into window.__reports: a
+ * mutation observer on body data-reports runs after each report's message
+ * (each its own task), so a busy page that handles reports late still has
+ * each one recorded, with what that report put on the page.
+ */
+async function recordReports(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as Recorder;
+    w.__reports = [];
+    const text = (selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '';
+    new MutationObserver(() => {
+      const d = document.body.dataset;
+      const peak = text('#meter-peak-master');
+      w.__reports.push({
+        n: Number(d['reports']),
+        position: text('#position-clock').split(':').reduce((sum, part) => sum * 60 + Number(part), 0),
+        peak: /^-?\d/.test(peak) ? Number(peak) : -Infinity,
+        generation: Number(d['generation']),
+        state: d['state'] ?? '',
+      });
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-reports'] });
+  });
+}
+
+/** How many meter reports the page has had. */
+async function reportCount(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.body.dataset['reports'] ?? 0));
+}
+
+/** The largest master peak in the next `count` meter reports (together they cover every sample played meanwhile). */
+async function peakOverReports(page: Page, count: number): Promise<number> {
+  const after = await reportCount(page);
+  const peak = await page.waitForFunction(({ after, count }) => {
+    const next = (window as unknown as Recorder).__reports.filter((r) => r.n > after);
+    return next.length >= count && { peak: Math.max(...next.slice(0, count).map((r) => r.peak)) };
+  }, { after, count }, { timeout: 20_000 });
+  return ((await peak.jsonValue()) as { peak: number }).peak;
+}
+
+/**
+ * Seeks to the start (Home on the waveform slider) and returns the largest
+ * master peak over the song's [from, to] seconds as played by `generation`:
+ * the reports of one unbroken pass of playback from before `from` to `to`
+ * (consecutive reports, the position running on without a jump, the same
+ * generation all along, so no crossfade and no seek's fade is in it), each
+ * covering audio inside [from, to]. The same samples each time, however
+ * long the steps before took.
+ */
+async function peakOfSpan(page: Page, from: number, to: number, generation: number): Promise<{ peak: number; reports: number }> {
+  const after = await reportCount(page);
+  await page.focus('.md-waveform-top');
+  await page.keyboard.press('Home');
+  const measured = await page.waitForFunction(({ after, from, to, generation }) => {
+    const reports = (window as unknown as Recorder).__reports.filter((r) => r.n > after);
+    let run: { peak: number; reports: number } | null = null;
+    for (let i = 1; i < reports.length; i++) {
+      const a = reports[i - 1]!;
+      const b = reports[i]!;
+      const step = b.position - a.position;
+      const unbroken = b.n === a.n + 1 && step >= 0 && step < 0.5 &&
+        [a, b].every((r) => r.generation === generation && r.state === 'playing');
+      if (!unbroken) {
+        run = null;
+        continue;
+      }
+      if (a.position <= from) run = { peak: -Infinity, reports: 0 };
+      if (!run) continue;
+      if (a.position >= from && b.position <= to) {
+        run.peak = Math.max(run.peak, b.peak);
+        run.reports++;
+      }
+      if (b.position >= to) return run;
     }
-    return best;
-  }, ms);
+    return false;
+  }, { after, from, to, generation }, { timeout: 20_000 });
+  return (await measured.jsonValue()) as { peak: number; reports: number };
 }
 
 function withGain(model: MixModel, channel: string, gainDb: number): MixModel {
@@ -58,11 +139,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'mixdown-preview-'));
-    const [mix] = await Promise.all([exampleSession(tmp), buildMedia()]);
-    site = await previewSite(join(ROOT, 'dist'), mix, tmp);
+    // The bundles are built for this test, into its own folder: other test files read dist/ meanwhile.
+    const [mix] = await Promise.all([exampleSession(tmp), buildMedia(join(tmp, 'build', 'media'))]);
+    site = await previewSite(join(tmp, 'build'), mix, tmp);
     session = site.session;
     browser = await launchChromium();
     page = await openPreview(browser, site);
+    await recordReports(page);
     page.on('pageerror', (err) => errors.push(err.message));
     // Failed loads are reported below with their URL (the browser's own favicon request aside).
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
@@ -98,27 +181,38 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     const momentary = await waitForNumber(page, '#meter-momentary');
     expect(momentary).toBeGreaterThan(-40);
     expect(momentary).toBeLessThan(0);
-    expect(await peakOver(page, 400)).toBeGreaterThan(-30);
+    expect(await peakOverReports(page, 12)).toBeGreaterThan(-30);
     const clock1 = await page.textContent('#position-clock');
     await page.waitForFunction((c) => document.querySelector('#position-clock')?.textContent !== c, clock1, { timeout: 5_000 });
     expect(await page.getAttribute('#play', 'aria-label')).toBe('Pause');
   });
 
-  it('hears an edit: the master 12 dB down brings the peak down by about 12 dB, without stopping', async () => {
-    const before = await peakOver(page, 1500);
+  it('hears an edit: the master 12 dB down brings the peak down by 12 dB, without stopping', async () => {
+    // The waveform slider seeks once it knows the song's length, which the analysis brings.
+    await send(page, {
+      type: 'analysis',
+      analysis: { generation: 1, headGainDb: 0, targetProblem: null, integratedLufs: -15, truePeakDb: -1.5, overview: { peaks: [], duration: session.model.length! }, references: {} },
+    });
+    await page.waitForFunction(() => Number(document.querySelector('.md-waveform-top')?.getAttribute('aria-valuemax')) > 0, undefined, { timeout: 10_000 });
+    // The same stretch of the song both times: the peak of one second to four.
+    const before = await peakOfSpan(page, 1, 4, 1);
+    const sent = await reportCount(page);
     const quieter = { ...session, generation: 2, model: withGain(session.model, 'master', session.model.channels.at(-1)!.gainDb - 12) };
     await send(page, quieter);
-    // Measured once the crossfade to the edit is over, from the meter report after the one that ended it.
     await page.waitForFunction(() => document.body.dataset['generation'] === '2', undefined, { timeout: 5_000 });
-    const reports = Number(await page.evaluate(() => document.body.dataset['reports']));
-    await page.waitForFunction((r) => Number(document.body.dataset['reports']) >= r + 2, reports, { timeout: 5_000 });
-    const after = await peakOver(page, 1500);
-    // The music's own peaks differ between the two windows by a dB or two.
-    expect(before - after).toBeGreaterThan(9);
-    expect(before - after).toBeLessThan(16);
-    expect(await page.evaluate(() => document.body.dataset['state'])).toBe('playing');
+    // Measured on the edit alone, once the crossfade to it is over.
+    const after = await peakOfSpan(page, 1, 4, 2);
+    expect(before.reports).toBeGreaterThan(40);
+    expect(after.reports).toBeGreaterThan(40);
+    // The master's gain comes after its limiter: the same samples, 12 dB down (measured: 12.0 on every run,
+    // loaded or not; the readout shows 0.1 dB).
+    expect(before.peak - after.peak).toBeGreaterThan(11.5);
+    expect(before.peak - after.peak).toBeLessThan(12.5);
+    // It played on through the edit.
+    const since = await page.evaluate((n) => (window as unknown as Recorder).__reports.filter((r) => r.n > n).map((r) => r.state), sent);
+    expect(since.filter((state) => state !== 'playing')).toEqual([]);
     await send(page, { ...session, generation: 3 });
-  });
+  }, 60_000);
 
   it('mutes a channel in the preview only: its meter falls silent, the others play on', async () => {
     const track = session.model.channels.find((c) => c.kind === 'track' && !c.hidden)!;
@@ -130,7 +224,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
       const v = document.querySelector(s)?.getAttribute('aria-valuenow');
       return v === null || v === undefined || Number(v) <= -60 || v === '-Infinity';
     }, meter, { timeout: 10_000 });
-    expect(await peakOver(page, 300)).toBeGreaterThan(-40);
+    expect(await peakOverReports(page, 10)).toBeGreaterThan(-40);
     // Nothing was sent to change the file.
     expect((await posted(page)).filter((m) => m.type !== 'ready')).toEqual([]);
     await page.click(`li[data-channel="${track.name}"] .channel-mute`);
@@ -160,12 +254,25 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
       analysis: { generation: 4, headGainDb: 0, targetProblem: null, integratedLufs: -14, truePeakDb: -1.1, overview: { peaks, duration }, references: {} },
     });
     await page.waitForFunction(() => /Whole mix: -14\.0 LUFS/.test(document.querySelector('#analysis')?.textContent ?? ''));
+    // From the start (Home), a click a quarter of the way along: the playhead jumps there, and the
+    // rest of the song (about 35 s) plays on through the steps below.
+    const start = await reportCount(page);
+    await page.focus('.md-waveform-top');
+    await page.keyboard.press('Home');
+    await page.waitForFunction((n) => (window as unknown as Recorder).__reports.some((r) => r.n > n && r.state === 'playing' && r.position < 2), start, { timeout: 10_000 });
+    const clicked = await reportCount(page);
     const box = (await page.locator('.md-waveform-top').boundingBox())!;
-    await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
-    await page.waitForFunction((d) => {
-      const now = Number(document.querySelector('.md-waveform-top')?.getAttribute('aria-valuenow'));
-      return now >= d * 0.7 && now <= d * 0.9;
-    }, duration, { timeout: 10_000 });
+    await page.mouse.click(box.x + box.width * 0.25, box.y + box.height / 2);
+    // A report straight after another far from there: the playing audio jumped to the click, it did not play its way there.
+    const jump = await page.waitForFunction(({ n, to }) => {
+      const reports = (window as unknown as Recorder).__reports;
+      const i = reports.findIndex((r, k) => k > 0 && r.n > n && r.n === reports[k - 1]!.n + 1 && Math.abs(r.position - to) < 0.5 && Math.abs(reports[k - 1]!.position - to) > 2);
+      return i >= 0 && { from: reports[i - 1]!.position, to: reports[i]!.position, state: reports[i]!.state };
+    }, { n: clicked, to: duration * 0.25 }, { timeout: 10_000 });
+    expect(((await jump.jsonValue()) as { state: string }).state).toBe('playing');
+    const now = Number(await page.getAttribute('.md-waveform-top', 'aria-valuenow'));
+    expect(now).toBeGreaterThanOrEqual(duration * 0.24);
+    expect(now).toBeLessThan(duration * 0.5);
     await mkdir(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'preview-page.png') });
   });
@@ -188,6 +295,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
   it('pauses with the Space bar, and has thrown nothing', async () => {
     // Space on the page (not on a button, which Space presses).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // Still playing (the song has not run to its end): Space must pause it, not start it again.
+    await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
+    expect(await page.getAttribute('#play', 'aria-label')).toBe('Pause');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.body.dataset['state'] === 'stopped', undefined, { timeout: 10_000 });
     expect(await page.getAttribute('#play', 'aria-label')).toBe('Play');

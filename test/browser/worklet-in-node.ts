@@ -1,10 +1,11 @@
 /**
- * Runs the built processor bundle (dist/media/worklet/processor.js, the file
- * Chromium loads) in Node, inside a stand-in for AudioWorkletGlobalScope:
- * the same JavaScript, the same 128-frame blocks, the same float32 outputs,
- * only another V8. Comparing it with Chromium's render isolates what the
- * browser's engine changes; comparing it with the CLI, what the worklet path
- * (decoded sources, block size, latency handling) changes.
+ * Runs the built processor bundle (worklet/processor.js as buildMedia makes
+ * it, the file Chromium loads) in Node, inside a stand-in for
+ * AudioWorkletGlobalScope: the same JavaScript, the same 128-frame blocks,
+ * the same float32 outputs, only another V8. Comparing it with Chromium's
+ * render isolates what the browser's engine changes; comparing it with the
+ * CLI, what the worklet path (decoded sources, block size, latency handling)
+ * changes.
  */
 import { pathToFileURL } from 'node:url';
 
