@@ -23,6 +23,11 @@ import {
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SUITE = join(ROOT, 'test/vscode/suite/index.cjs');
 const SUITE_TIMEOUT = 180_000;
+/**
+ * The test's own vitest timeout: the suite's limit counts from after page.goto, and the report and
+ * screenshot come after it, so vitest's generic timeout (test/e2e/vitest.config.ts) must not fire first.
+ */
+const TEST_TIMEOUT = SUITE_TIMEOUT + 120_000;
 
 describe.skipIf(!HAVE_CHROMIUM)('the VS Code test suite (test/vscode) in code-server', () => {
   let tmp = '';
@@ -72,5 +77,5 @@ describe.skipIf(!HAVE_CHROMIUM)('the VS Code test suite (test/vscode) in code-se
     expect(result, `the suite did not finish within ${SUITE_TIMEOUT / 1000} s; it printed:\n${report}`).not.toBeNull();
     expect(result, report).toMatch(/^\d+ passed, 0 failed$/);
     expect(Number(/^(\d+)/.exec(result!)![1]), 'tests run').toBeGreaterThanOrEqual(5);
-  });
+  }, TEST_TIMEOUT);
 });
