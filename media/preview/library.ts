@@ -6,10 +6,12 @@
  *
  * Fetches carry a `Range` header: VS Code's webview service worker keeps a
  * copy of plain GET responses, which would double the memory of every file.
+ * Each file is decoded as it downloads, so its bytes and its samples are not
+ * held at once either.
  */
 import { SourceError } from '../../engine/src/render/sources.js';
 import type { DecodedAudio } from '../worklet/protocol.js';
-import { decodeWav } from '../worklet/sources.js';
+import { decodeWav, WavStreamDecoder } from '../worklet/sources.js';
 import type { AudioRef } from './protocol.js';
 
 /** Files fetched and decoded at once: enough to keep the network and a core busy, few enough to bound memory. */
@@ -78,9 +80,31 @@ async function fetchAndDecode(ref: AudioRef): Promise<DecodedAudio> {
   try {
     response = await fetch(ref.url, { headers: { Range: 'bytes=0-' } });
   } catch (err) {
-    throw new SourceError(ref.path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    throw unreadable(ref, err);
   }
   if (!response.ok) throw new SourceError(ref.path, response.status === 404 ? 'no such file' : `cannot be read (HTTP ${response.status})`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return decodeWav(ref.path, bytes);
+  const size = fileSize(response);
+  if (!response.body || size === null) return decodeWav(ref.path, new Uint8Array(await response.arrayBuffer()));
+  // Decoded as it downloads: the file's bytes are let go chunk by chunk, not held whole next to its samples.
+  const decoder = new WavStreamDecoder(ref.path, size);
+  const reader = response.body.getReader();
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) decoder.push(chunk.value);
+  } catch (err) {
+    void reader.cancel().catch(() => {});
+    throw err instanceof SourceError ? err : unreadable(ref, err);
+  }
+  return decoder.finish();
+}
+
+function unreadable(ref: AudioRef, err: unknown): SourceError {
+  return new SourceError(ref.path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
+}
+
+/** The whole file's length: from Content-Range for a range answer, else Content-Length; null when not said. */
+function fileSize(response: Response): number | null {
+  const range = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
+  const length = range ? range[1] : response.status === 200 ? response.headers.get('Content-Length') : null;
+  const size = length === null || length === undefined ? NaN : Number(length);
+  return Number.isSafeInteger(size) ? size : null;
 }

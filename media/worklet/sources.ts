@@ -10,49 +10,138 @@
  */
 import { Resampler } from '../../engine/src/dsp/resampler.js';
 import { SourceError, type AudioSource, type SourceProvider } from '../../engine/src/render/sources.js';
-import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
+import { decodeFrames, parseWavHeader, type WavFormat } from '../../engine/src/wav.js';
 import type { DecodedAudio } from './protocol.js';
 
 /** 16-bit PCM is kept as integers (half the memory of float32) and scaled on reading, as the CLI's decoder scales it. */
 const INT16_SCALE = 1 / 32768;
 
-/** Little-endian 16-bit samples split into one Int16Array per channel: the values the CLI reads, times 32768. */
-function deinterleave16(bytes: Uint8Array, dataOffset: number, channelCount: number, frames: number): Int16Array[] {
-  const channels = Array.from({ length: channelCount }, () => new Int16Array(frames));
-  const at = bytes.byteOffset + dataOffset;
-  if (at % 2 === 0 && LITTLE_ENDIAN) {
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+type DecodedChannel = Int16Array | Float32Array | Float64Array;
+
+/**
+ * `frames` little-endian 16-bit frames from the start of `bytes`, split into
+ * `channels` from index `at` on: the values the CLI reads, times 32768.
+ */
+function deinterleave16(bytes: Uint8Array, channels: Int16Array[], at: number, frames: number): void {
+  const count = channels.length;
+  if (bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN) {
     // Aligned: read the samples in place.
-    const all = new Int16Array(bytes.buffer, at, frames * channelCount);
-    for (let c = 0; c < channelCount; c++) {
+    const all = new Int16Array(bytes.buffer, bytes.byteOffset, frames * count);
+    for (let c = 0; c < count; c++) {
       const dst = channels[c]!;
-      for (let i = 0, p = c; i < frames; i++, p += channelCount) dst[i] = all[p]!;
+      for (let i = 0, p = c; i < frames; i++, p += count) dst[at + i] = all[p]!;
     }
   } else {
-    const view = new DataView(bytes.buffer, at, frames * channelCount * 2);
-    for (let c = 0; c < channelCount; c++) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, frames * count * 2);
+    for (let c = 0; c < count; c++) {
       const dst = channels[c]!;
-      for (let i = 0, p = 2 * c; i < frames; i++, p += 2 * channelCount) dst[i] = view.getInt16(p, true);
+      for (let i = 0, p = 2 * c; i < frames; i++, p += 2 * count) dst[at + i] = view.getInt16(p, true);
     }
   }
-  return channels;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+const NOTHING = new Uint8Array(0);
+
+/**
+ * Decodes a WAV file as its bytes arrive (a fetch's body, chunk by chunk, cut
+ * anywhere) into the arrays the processor plays from. The page then never
+ * holds a file's bytes and its samples at once, and decoding overlaps the
+ * download. `fileSize` is the file's length as the server announced it.
+ */
+export class WavStreamDecoder {
+  /** The file's first bytes, kept until the header can be read. */
+  private head: Uint8Array = NOTHING;
+  private format: WavFormat | null = null;
+  private channels: DecodedChannel[] = [];
+  /** Frames decoded so far. */
+  private decoded = 0;
+  /** The start of a frame cut off at the end of the last chunk. */
+  private carry: Uint8Array = NOTHING;
+
+  constructor(readonly path: string, readonly fileSize: number) {}
+
+  /** Takes the next bytes of the file. Throws a SourceError naming the file when it cannot be played. */
+  push(chunk: Uint8Array): void {
+    if (this.format) {
+      this.take(chunk);
+      return;
+    }
+    this.head = this.head.length > 0 ? concat(this.head, chunk) : chunk;
+    const header = parseWavHeader(this.head, this.fileSize);
+    if (!header.ok) {
+      if (header.problem === 'need-more') return;
+      throw new SourceError(this.path, header.reason);
+    }
+    const f = (this.format = header.format);
+    // Float32 holds 16- and 24-bit PCM and 32-bit float exactly; 32-bit PCM and 64-bit float need float64.
+    const exactIn32 = f.encoding === 'pcm' ? f.bitsPerSample <= 24 : f.bitsPerSample === 32;
+    const make = (): DecodedChannel =>
+      f.encoding === 'pcm' && f.bitsPerSample === 16 ? new Int16Array(f.frames) : exactIn32 ? new Float32Array(f.frames) : new Float64Array(f.frames);
+    this.channels = Array.from({ length: f.channels }, make);
+    const data = this.head.subarray(f.dataOffset);
+    this.head = NOTHING;
+    this.take(data);
+  }
+
+  /** The decoded file, once every byte has been pushed. Throws a SourceError when the file ended early. */
+  finish(): DecodedAudio {
+    const f = this.format;
+    if (!f) {
+      // The bytes ran out before the header did: say what they are.
+      const header = parseWavHeader(this.head, this.head.length);
+      throw new SourceError(this.path, header.ok || header.problem === 'need-more' ? 'truncated: the file ends inside its header' : header.reason);
+    }
+    if (this.decoded < f.frames) throw new SourceError(this.path, 'truncated: the file ends before its audio does');
+    return { path: this.path, sampleRate: f.sampleRate, frames: f.frames, channels: this.channels };
+  }
+
+  /** Audio bytes, following on from the last ones taken. */
+  private take(bytes: Uint8Array): void {
+    const f = this.format!;
+    const frameBytes = f.blockAlign;
+    let data = bytes;
+    if (this.carry.length > 0) {
+      const missing = frameBytes - this.carry.length;
+      if (data.length < missing) {
+        this.carry = concat(this.carry, data);
+        return;
+      }
+      this.decode(concat(this.carry, data.subarray(0, missing)), 1);
+      this.carry = NOTHING;
+      data = data.subarray(missing);
+    }
+    const frames = Math.min(Math.floor(data.length / frameBytes), f.frames - this.decoded);
+    this.decode(data, frames);
+    // Part of a frame is left (bytes after the audio, such as trailing chunks, are not).
+    if (this.decoded < f.frames) this.carry = data.slice(frames * frameBytes);
+  }
+
+  /** Decodes `frames` whole frames from the start of `bytes`. */
+  private decode(bytes: Uint8Array, frames: number): void {
+    if (frames <= 0) return;
+    const f = this.format!;
+    const channels = this.channels;
+    if (channels[0] instanceof Int16Array) deinterleave16(bytes, channels as Int16Array[], this.decoded, frames);
+    // decodeFrames reads frame `decoded` from `bytes` when told they start at that frame's file offset.
+    else decodeFrames(bytes, f.dataOffset + this.decoded * f.blockAlign, f, this.decoded, frames, channels as (Float32Array | Float64Array)[], this.decoded);
+    this.decoded += frames;
+  }
+}
 
 /** Decodes a whole WAV file. Throws a SourceError naming `path` when the file cannot be played. */
 export function decodeWav(path: string, bytes: Uint8Array): DecodedAudio {
-  const header = parseWavHeader(bytes, bytes.byteLength);
-  if (!header.ok) throw new SourceError(path, header.reason);
-  const f = header.format;
-  if (f.dataOffset + f.frames * f.blockAlign > bytes.byteLength) throw new SourceError(path, 'truncated: the file ends before its audio does');
-  if (f.encoding === 'pcm' && f.bitsPerSample === 16) {
-    return { path, sampleRate: f.sampleRate, frames: f.frames, channels: deinterleave16(bytes, f.dataOffset, f.channels, f.frames) };
-  }
-  // Float32 holds 24-bit PCM and 32-bit float exactly; 32-bit PCM and 64-bit float need float64.
-  const exactIn32 = f.encoding === 'pcm' ? f.bitsPerSample <= 24 : f.bitsPerSample === 32;
-  const channels = Array.from({ length: f.channels }, () => (exactIn32 ? new Float32Array(f.frames) : new Float64Array(f.frames)));
-  decodeFrames(bytes, 0, f, 0, f.frames, channels);
-  return { path, sampleRate: f.sampleRate, frames: f.frames, channels };
+  const decoder = new WavStreamDecoder(path, bytes.byteLength);
+  decoder.push(bytes);
+  return decoder.finish();
 }
 
 /**

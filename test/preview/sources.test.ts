@@ -3,11 +3,12 @@
  * must read exactly as the CLI reads the same file from disk, whatever its
  * format and however its bytes are aligned in memory.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../engine/src/render/sources.js';
 import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
 import { Mulberry32, wavHeader, type WavBits } from '../../engine/src/wav-encode.js';
-import { decodeWav, DecodedProvider } from '../../media/worklet/sources.js';
+import { decodeWav, DecodedProvider, WavStreamDecoder } from '../../media/worklet/sources.js';
 
 const RATE = 48000;
 const FRAMES = 5000;
@@ -67,5 +68,47 @@ describe('audio decoded in the page', () => {
     expect(() => decodeWav('takes/vox.wav', bytes.subarray(0, bytes.length - 100))).toThrow(SourceError);
     expect(() => decodeWav('takes/vox.wav', bytes.subarray(0, bytes.length - 100))).toThrow(/^takes\/vox\.wav: .*(truncated|ends)/);
     expect(() => decodeWav('notes.wav', new TextEncoder().encode('not a wav file at all, just text'))).toThrow(/notes\.wav/);
+  });
+});
+
+describe('audio decoded as it downloads', () => {
+  /** `bytes` pushed in pieces cut where `cuts` say (offsets into the file, in any order). */
+  function decodeInPieces(path: string, bytes: Uint8Array, cuts: number[], fileSize = bytes.byteLength) {
+    const decoder = new WavStreamDecoder(path, fileSize);
+    let from = 0;
+    for (const to of [...new Set(cuts)].sort((a, b) => a - b).concat(bytes.length)) {
+      // Each piece in a buffer of its own, as a fetch's body delivers it (and at any alignment).
+      const piece = new Uint8Array(bytes.subarray(from, to));
+      decoder.push(piece);
+      from = to;
+    }
+    return decoder.finish();
+  }
+
+  it('gives the samples of the whole-file decoder however the bytes are cut', () => {
+    const formats = [[16, 2], [16, 1], [24, 2], [24, 1], ['32f', 2]] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...formats), fc.array(fc.nat(), { maxLength: 12 }), ([bits, channels], raw) => {
+        const bytes = wavFile(bits, channels);
+        const cuts = raw.map((x) => x % bytes.length);
+        const streamed = decodeInPieces('x.wav', bytes, cuts);
+        const whole = decodeWav('x.wav', bytes);
+        expect(streamed.frames).toBe(FRAMES);
+        for (let c = 0; c < channels; c++) expect(streamed.channels[c]).toEqual(whole.channels[c]);
+      }),
+      { numRuns: 60, seed: 11 },
+    );
+    // A cut inside the header, one inside a frame, and one byte at a time across a frame boundary.
+    const bytes = wavFile(24, 2);
+    const cuts = [5, 30, 47, 100, 101, 102, 103, 104, 105, 106, 107, 1001];
+    expect(decodeInPieces('x.wav', bytes, cuts).channels[1]).toEqual(decodeWav('x.wav', bytes).channels[1]);
+  });
+
+  it('names a download that ends early, inside the header or the audio, and a file that is no WAV', () => {
+    const bytes = wavFile(16, 2);
+    expect(() => decodeInPieces('takes/vox.wav', bytes.subarray(0, bytes.length - 3), [100], bytes.length)).toThrow(/^takes\/vox\.wav: truncated/);
+    expect(() => decodeInPieces('takes/vox.wav', bytes.subarray(0, 20), [7], bytes.length)).toThrow(/^takes\/vox\.wav: truncated: the file ends inside its header/);
+    const text = new TextEncoder().encode('not a wav file at all, just text');
+    expect(() => decodeInPieces('notes.wav', text, [3])).toThrow(/^notes\.wav: not a WAV file/);
   });
 });
