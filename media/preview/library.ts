@@ -6,8 +6,8 @@
  *
  * Fetches carry a `Range` header: VS Code's webview service worker keeps a
  * copy of plain GET responses, which would double the memory of every file.
- * Each file is decoded as it downloads, so its bytes and its samples are not
- * held at once either.
+ * Each file is decoded as it downloads: decoding overlaps the download, and
+ * the downloaded bytes can go chunk by chunk.
  */
 import { SourceError } from '../../engine/src/render/sources.js';
 import type { DecodedAudio } from '../worklet/protocol.js';
@@ -83,9 +83,9 @@ async function fetchAndDecode(ref: AudioRef): Promise<DecodedAudio> {
     throw unreadable(ref, err);
   }
   if (!response.ok) throw new SourceError(ref.path, response.status === 404 ? 'no such file' : `cannot be read (HTTP ${response.status})`);
+  // Decoded as it downloads; without a length to check the header against, decoded whole once it is in.
   const size = fileSize(response);
   if (!response.body || size === null) return decodeWav(ref.path, new Uint8Array(await response.arrayBuffer()));
-  // Decoded as it downloads: the file's bytes are let go chunk by chunk, not held whole next to its samples.
   const decoder = new WavStreamDecoder(ref.path, size);
   const reader = response.body.getReader();
   try {
