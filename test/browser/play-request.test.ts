@@ -4,13 +4,10 @@
  * while the browser holds the audio output back. The press must be
  * remembered (Pause and Stop cancel it) and carried out once the page can.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMedia, exampleSession, HAVE_CHROMIUM, launchChromium } from './prepare.js';
-import { previewSite, send, type PreviewSite } from './preview-page.js';
+import { HAVE_CHROMIUM } from './prepare.js';
+import { openPreview, previewTestBed, send, type PreviewTestBed } from './preview-page.js';
 
 const state = (page: Page) => page.evaluate(() => document.body.dataset['state']);
 const status = (page: Page) => page.evaluate(() => document.querySelector('#status')?.textContent ?? '');
@@ -40,34 +37,20 @@ const HOLD_AUDIO = `
 `;
 
 describe.skipIf(!HAVE_CHROMIUM)('Play pressed before the preview can play', () => {
-  let tmp = '';
-  let site: PreviewSite | null = null;
-  let browser: Browser | null = null;
-  const pages: Page[] = [];
+  let bed: PreviewTestBed | null = null;
   const errors: string[] = [];
 
   async function open(init?: string): Promise<Page> {
-    const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
-    if (init) await page.addInitScript(init);
-    await page.goto(site!.pageUrl);
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    const page = await openPreview(bed!.browser, bed!.site, init);
     page.on('pageerror', (err) => errors.push(err.message));
-    pages.push(page);
     return page;
   }
 
   beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'mixdown-play-request-'));
-    const [mix] = await Promise.all([exampleSession(tmp), buildMedia(join(tmp, 'build', 'media'))]);
-    site = await previewSite(join(tmp, 'build'), mix, tmp);
-    browser = await launchChromium();
+    bed = await previewTestBed('play-request');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await site?.server.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close());
 
   it('plays once the session comes when Play was pressed before it', async () => {
     const page = await open();
@@ -77,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('Play pressed before the preview can play', () =
     expect(await label(page)).toBe('Pause');
     expect(await status(page)).toMatch(/Loading the session/);
     expect(await state(page)).toBe('loading');
-    await send(page, site!.session);
+    await send(page, bed!.site.session);
     await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 30_000 });
     expect(await label(page)).toBe('Pause');
     expect(await status(page)).toBe('');
@@ -88,7 +71,7 @@ describe.skipIf(!HAVE_CHROMIUM)('Play pressed before the preview can play', () =
     await page.click('#play');
     await page.click('#play');
     expect(await label(page)).toBe('Play');
-    await send(page, site!.session);
+    await send(page, bed!.site.session);
     await page.waitForFunction(() => /Ready|^$/.test(document.querySelector('#status')?.textContent ?? 'x') && Number(document.body.dataset['reports'] ?? 0) > 5, undefined, { timeout: 30_000 });
     expect(await state(page)).toBe('stopped');
     expect(await label(page)).toBe('Play');
@@ -96,7 +79,7 @@ describe.skipIf(!HAVE_CHROMIUM)('Play pressed before the preview can play', () =
 
   it('keeps the request while the browser holds the audio back, asks for a click, and plays when it starts', async () => {
     const page = await open(HOLD_AUDIO);
-    await send(page, site!.session);
+    await send(page, bed!.site.session);
     await page.waitForFunction(() => /Ready/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     await page.click('#play');
     expect(await label(page)).toBe('Pause');

@@ -5,12 +5,14 @@
  * with a stand-in for `acquireVsCodeApi` that records what the page posts,
  * and the session message the extension host would send for a mix file.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { previewHtml } from '../../media/preview/html.js';
 import { toWire, type FromPage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
+import { buildMedia, exampleSession, launchChromium } from './prepare.js';
 import { serve, type TestServer } from './server.js';
 
 const NONCE = 'testnonce0123456789abcdef0123456';
@@ -60,9 +62,46 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
   return { server, session, pageUrl: `${server.origin}/page/preview/index.html` };
 }
 
-/** Opens the page and waits until it has said it is ready. */
-export async function openPreview(browser: Browser, site: PreviewSite): Promise<Page> {
+/** What a test of the preview page runs on: the example session's site, and Chromium. */
+export interface PreviewTestBed {
+  readonly site: PreviewSite;
+  readonly browser: Browser;
+  /** Closes the browser and the server and removes the bed's folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * The example session served with the webview bundles built from the sources
+ * as they are now, into a temporary folder of its own (`mixdown-NAME-…`):
+ * other test files read dist/ meanwhile, so no test rewrites it.
+ */
+export async function previewTestBed(name: string): Promise<PreviewTestBed> {
+  const tmp = await mkdtemp(join(tmpdir(), `mixdown-${name}-`));
+  let site: PreviewSite | null = null;
+  try {
+    const [mix] = await Promise.all([exampleSession(tmp), buildMedia(join(tmp, 'build', 'media'))]);
+    site = await previewSite(join(tmp, 'build'), mix, tmp);
+    const browser = await launchChromium();
+    const served = site;
+    return {
+      site, browser,
+      close: async () => {
+        await browser.close();
+        await served.server.close();
+        await rm(tmp, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await site?.server.close();
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Opens the page (after `initScript`, if given, has run in it) and waits until it has said it is ready. */
+export async function openPreview(browser: Browser, site: PreviewSite, initScript?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  if (initScript) await page.addInitScript(initScript);
   await page.goto(site.pageUrl);
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   return page;

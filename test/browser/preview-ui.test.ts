@@ -8,15 +8,14 @@
  * take mute and solo without touching the file, hear an edit, keep playing
  * through an invalid edit, and show the whole-mix overview.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixModel } from '../../grammar/src/model.js';
 import type { SessionMessage } from '../../media/preview/protocol.js';
-import { buildMedia, exampleSession, HAVE_CHROMIUM, launchChromium, ROOT } from './prepare.js';
-import { openPreview, posted, previewSite, send, type PreviewSite } from './preview-page.js';
+import { HAVE_CHROMIUM, ROOT } from './prepare.js';
+import { openPreview, posted, previewTestBed, send, type PreviewTestBed } from './preview-page.js';
 
 
 async function numberIn(page: Page, selector: string): Promise<number> {
@@ -130,21 +129,15 @@ function withGain(model: MixModel, channel: string, gainDb: number): MixModel {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
-  let tmp = '';
-  let site: PreviewSite | null = null;
-  let browser: Browser | null = null;
+  let bed: PreviewTestBed | null = null;
   let page: Page;
   let session: SessionMessage;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'mixdown-preview-'));
-    // The bundles are built for this test, into its own folder: other test files read dist/ meanwhile.
-    const [mix] = await Promise.all([exampleSession(tmp), buildMedia(join(tmp, 'build', 'media'))]);
-    site = await previewSite(join(tmp, 'build'), mix, tmp);
-    session = site.session;
-    browser = await launchChromium();
-    page = await openPreview(browser, site);
+    bed = await previewTestBed('preview');
+    session = bed.site.session;
+    page = await openPreview(bed.browser, bed.site);
     await recordReports(page);
     page.on('pageerror', (err) => errors.push(err.message));
     // Failed loads are reported below with their URL (the browser's own favicon request aside).
@@ -152,11 +145,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await site?.server.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close());
 
   it('shows the session: title, a row per channel with mute and solo, the EQ curve', async () => {
     await send(page, session);
