@@ -12,7 +12,7 @@
 import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
 import { eqCurveDb, logFrequencies } from '../../engine/src/dsp/eq-curve.js';
 import { SourceError } from '../../engine/src/render/sources.js';
-import type { DecodedAudio, MetersMessage } from '../worklet/protocol.js';
+import type { DecodedAudio, MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioLibrary } from './library.js';
 import { ChannelOverrides } from './overrides.js';
@@ -94,10 +94,14 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
     case 'invalid':
       view.showProblems(m.fileName, m.problems, (line) => post({ type: 'reveal', line }), session !== null);
       break;
-    case 'trims':
-      trims = new Map(Object.entries(m.trims));
-      if (session && m.generation === session.generation) queueSession();
+    case 'trims': {
+      // Measured again after every edit, and most often unchanged: only a change needs a new graph.
+      const measured = new Map(Object.entries(m.trims));
+      const changed = measured.size !== trims.size || [...measured].some(([name, db]) => trims.get(name) !== db);
+      trims = measured;
+      if (changed && session && m.generation === session.generation) queueSession();
       break;
+    }
     case 'analysis':
       onAnalysis(m.analysis);
       break;
@@ -181,7 +185,7 @@ function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
   out.setSession(spec(s));
 }
 
-function spec(s: SessionMessage) {
+function spec(s: SessionMessage): SessionSpec {
   return {
     model: overrides.apply(s.model),
     autoTrims: trims,
@@ -195,7 +199,7 @@ function audioRefs(s: SessionMessage): AudioRef[] {
 }
 
 function onAnalysis(a: Analysis): void {
-  const headChanged = a.headGainDb !== analysis?.headGainDb;
+  const headChanged = (a.headGainDb ?? 0) !== (analysis?.headGainDb ?? 0);
   analysis = a;
   view.waveform.setOverview({ peaks: [...a.overview.peaks], duration: a.overview.duration });
   view.setAnalysis(a);
@@ -326,8 +330,7 @@ async function start(out: AudioOutput): Promise<void> {
     needsGesture = false;
     view.setPlaying(true);
   }
-  // The context runs: this posts at once (and fails only if the output was closed meanwhile).
-  out.play().catch(() => {});
+  out.play();
   body.dataset['outputLatency'] = out.outputLatency.toFixed(4);
   showStatus();
 }
