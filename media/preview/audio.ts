@@ -8,7 +8,7 @@
  * the extension is not one), so the context is made on the first click or
  * key press in the panel; until then the page says so.
  */
-import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, type MetersMessage, type SessionSpecMessage, type ToProcessor } from '../worklet/protocol.js';
+import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, type MetersMessage, type SessionSpec, type ToProcessor } from '../worklet/protocol.js';
 
 export interface AudioEvents {
   onMeters(m: MetersMessage): void;
@@ -72,12 +72,12 @@ export class AudioOutput {
     this.post({ type: 'retain', paths });
   }
 
-  setSession(spec: SessionSpecMessage): void {
+  setSession(spec: SessionSpec): void {
     this.post({ type: 'session', ...spec });
   }
 
-  async play(): Promise<void> {
-    if (this.context.state !== 'running') await this.context.resume();
+  /** Starts the engine; the caller has the context running (resuming needs the user's gesture, which it has). */
+  play(): void {
     this.post({ type: 'play' });
   }
 

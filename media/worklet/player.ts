@@ -25,11 +25,11 @@
  * allocated per block: graphs are built when a session arrives, between
  * blocks, and only `snapshot` (the meter report, ~30 a second) makes objects.
  */
-import type { MixModel } from '../../grammar/src/model.js';
 import { LoudnessMeter } from '../../engine/src/meter/loudness.js';
 import { MixGraph } from '../../engine/src/render/graph.js';
 import type { AudioSource } from '../../engine/src/render/sources.js';
 import type { DecodedProvider } from './sources.js';
+import type { SessionSpec } from './protocol.js';
 
 /** Frames per graph call: the Web Audio render quantum. */
 export const BLOCK = 128;
@@ -41,14 +41,6 @@ export const FADE = 1024;
 export const RAMP = 256;
 /** Frames of the crossfade between the mix and a reference (A/B). */
 export const AB_FADE = 480;
-
-export interface SessionSpec {
-  readonly model: MixModel;
-  readonly autoTrims: ReadonlyMap<string, number>;
-  readonly headGainDb: number;
-  /** Names this session in meter snapshots, so the page maps strips to channels. */
-  readonly generation: number;
-}
 
 /** What the meters saw since the last snapshot. */
 export interface MeterSnapshot {

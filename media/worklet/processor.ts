@@ -10,7 +10,7 @@
  */
 import { SourceError } from '../../engine/src/render/sources.js';
 import { Player } from './player.js';
-import { PROCESSOR_NAME, type FromProcessor, type SessionSpecMessage, type ToProcessor } from './protocol.js';
+import { PROCESSOR_NAME, type FromProcessor, type SessionSpec, type ToProcessor } from './protocol.js';
 import { DecodedProvider } from './sources.js';
 
 /** Meter reports per second while playing, and while stopped. */
@@ -83,9 +83,9 @@ class MixdownProcessor extends AudioWorkletProcessor {
     }
   }
 
-  private setSession(m: SessionSpecMessage): boolean {
+  private setSession(m: SessionSpec): boolean {
     try {
-      this.player.setSession({ model: m.model, autoTrims: m.autoTrims, headGainDb: m.headGainDb, generation: m.generation });
+      this.player.setSession(m);
       this.send({ type: 'loaded', generation: m.generation, latency: this.player.latency, length: this.player.length });
       return true;
     } catch (err) {

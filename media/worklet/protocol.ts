@@ -39,13 +39,13 @@ export type ToProcessor =
   | { readonly type: 'resetMeters' };
 
 /** The session as the player needs it: the model and what the page measured for it. */
-export interface SessionSpecMessage {
+export interface SessionSpec {
   readonly model: MixModel;
   /** `trim auto` gains (linear), by track. */
   readonly autoTrims: ReadonlyMap<string, number>;
   /** Gain at the head of the master chain (dB), the result of the `target` search; 0 when there is none. */
   readonly headGainDb: number;
-  /** Names this session in the processor's replies. */
+  /** Names this session in the processor's replies and meter snapshots, so the page maps strips to channels. */
   readonly generation: number;
 }
 
@@ -54,7 +54,7 @@ export interface SessionSpecMessage {
  * message, played at once from timeline frame 0 with no fade in, so the
  * output is the CLI's render sample for sample.
  */
-export interface LoadMessage extends SessionSpecMessage {
+export interface LoadMessage extends SessionSpec {
   readonly type: 'load';
   readonly sources: readonly DecodedAudio[];
 }
@@ -72,7 +72,7 @@ export interface RetainMessage {
 }
 
 /** Play this session from now on: crossfaded in while playing, at once when stopped. */
-export interface SessionToProcessor extends SessionSpecMessage {
+export interface SessionToProcessor extends SessionSpec {
   readonly type: 'session';
 }
 
