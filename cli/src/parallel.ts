@@ -53,8 +53,9 @@ const spare: Worker[] = [];
 /** What went wrong in a spare worker before a pool took it (reported by the pool). */
 const spareFailures = new WeakMap<Worker, Error>();
 
-function startWorker(setup?: WorkerSetup): Worker {
-  return new Worker(new URL('./render-worker.js', import.meta.url), { workerData: setup ?? null });
+/** A render worker; it waits for its WorkerSetup as its first message. */
+function startWorker(): Worker {
+  return new Worker(new URL('./render-worker.js', import.meta.url));
 }
 
 /** Starts the workers a render with `threads` threads will use, now; see `spare`. */
@@ -165,12 +166,11 @@ export class WorkerPool implements ExternalStrips {
         this.buffers.set(name, ownArrays(halves[0]));
       }
       const setup: WorkerSetup = { model, folder, index, names, maxBlock, autoTrims, control, errors, buffers };
-      const started = spare.shift();
-      started?.ref();
-      started?.postMessage(setup);
-      const worker = started ?? startWorker(setup);
+      const worker = spare.shift() ?? startWorker();
+      worker.ref();
+      worker.postMessage(setup);
       worker.on('error', (err) => { this.failure ??= err; });
-      if (started && spareFailures.has(started)) this.failure ??= spareFailures.get(started)!;
+      if (spareFailures.has(worker)) this.failure ??= spareFailures.get(worker)!;
       this.workers.push(worker);
     });
   }

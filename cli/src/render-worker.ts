@@ -1,13 +1,13 @@
 /** A render worker thread: processes its share of tracks block by block into shared memory (see parallel.ts). */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { TrackSources, SourceError } from '../../engine/src/render/sources.js';
 import { stripOptionsFor } from '../../engine/src/render/graph.js';
 import { Strip } from '../../engine/src/render/strip.js';
 import { WavFileProvider } from './audio/wav-source.js';
 import { COMMAND, CTRL, ERROR_BYTES, halfViews, ownArrays, useHalf, type Half, type WorkerSetup } from './parallel.js';
 
-/** The setup comes with the worker, or as its first message when it was started ahead (see prestartWorkers). */
-const setup = (workerData as WorkerSetup | null) ?? (await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve)));
+/** The setup is the first message (a worker may be started ahead of its render: see prestartWorkers). */
+const setup = await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve));
 const ctrl = new Int32Array(setup.control);
 const model = setup.model;
 const provider = new WavFileProvider(setup.folder, model.sampleRate);
