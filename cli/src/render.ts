@@ -173,19 +173,31 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
     const progress = new Progress(out, span.frames / rate, target !== null ? 'mixing' : 'rendering');
     // With a target, the first pass is most of the work; the master passes after it are quick.
     const firstPassShare = target !== null ? 0.9 : 1;
+    // Told at each whole percent, not at every block: a listener may post a message for each.
+    let percentTold = -1;
     const advance = (done: number) => {
       progress.update(done / rate);
-      a.onProgress?.(span.frames > 0 ? (firstPassShare * done) / span.frames : firstPassShare);
+      const fraction = span.frames > 0 ? (firstPassShare * done) / span.frames : firstPassShare;
+      if (a.onProgress && Math.floor(100 * fraction) !== percentTold) {
+        percentTold = Math.floor(100 * fraction);
+        a.onProgress(fraction);
+      }
     };
 
     const main = a.out === null ? null : new WavFileWriter(a.out, rate, channels, a.bits);
     if (main) writers.push(main);
     const meter = new LoudnessMeter(rate, channels);
     let targetResult: TargetResult | null = null;
+    /** Where the finished master output goes: the file, the meter, and the caller's listener. */
+    const output = (b: readonly Float64Array[], n: number) => {
+      main?.write(b, n);
+      meter.process(b, n);
+      a.onOutput?.(b, n);
+    };
 
     if (!cache) {
       // One pass: the master output goes straight to the file.
-      await drive(renderBlocks(graph, span, { write: (b, n) => { main?.write(b, n); meter.process(b, n); a.onOutput?.(b, n); } }, BLOCK, advance));
+      await drive(renderBlocks(graph, span, { write: output }, BLOCK, advance));
     } else {
       // Pass 1 renders every channel once; the master's input is cached (stems are written here).
       await drive(renderBlocks(graph, span, { write: () => {} }, BLOCK, advance));
@@ -217,7 +229,7 @@ export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Out
           return m.report().integratedLufs;
         },
       }, target!);
-      await drive(runMaster(targetResult.headGainDb, (b, n) => { main?.write(b, n); meter.process(b, n); a.onOutput?.(b, n); }));
+      await drive(runMaster(targetResult.headGainDb, output));
     }
     progress.done();
     a.onProgress?.(1);
