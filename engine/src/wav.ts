@@ -96,6 +96,9 @@ export function parseWavHeader(bytes: Uint8Array, fileSize: number): WavHeader {
   return fail('unreadable', fmt ? 'no audio data (no data chunk)' : 'no fmt chunk');
 }
 
+/** 2^-23: multiplying by it is exactly dividing by 8388608 (a power of two), and cheaper. */
+const INV_2_23 = 1 / 8388608;
+
 /**
  * Decodes interleaved frames `[frameStart, frameStart + frameCount)` from
  * `bytes` (which start at file offset `bytesOffset`) into one array per
@@ -103,9 +106,6 @@ export function parseWavHeader(bytes: Uint8Array, fileSize: number): WavHeader {
  * encoding, typed-array views instead of DataView where the bytes are aligned
  * (WAV is little-endian, as is every platform JavaScript runs on here).
  */
-/** 2^-23: multiplying by it is exactly dividing by 8388608 (a power of two), and cheaper. */
-const INV_2_23 = 1 / 8388608;
-
 export function decodeFrames(
   bytes: Uint8Array,
   bytesOffset: number,
