@@ -231,10 +231,6 @@ export class DecodedProvider implements SourceProvider {
     for (const path of [...this.files.keys()]) if (!paths.has(path)) this.files.delete(path);
   }
 
-  has(path: string): boolean {
-    return this.files.has(path);
-  }
-
   open(path: string): AudioSource {
     const file = this.files.get(path);
     if (!file) throw new SourceError(path, 'audio file not loaded');

@@ -12,7 +12,7 @@ import { parentPort } from 'node:worker_threads';
 import { checkWithFacts } from '../../../cli/src/load.js';
 import { guardOutputs, renderMix, renderSummary } from '../../../cli/src/render.js';
 import { meterWav } from '../../../cli/src/meter.js';
-import { CliError, type Output } from '../../../cli/src/output.js';
+import type { Output } from '../../../cli/src/output.js';
 import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
 
@@ -26,7 +26,6 @@ port.on('message', (m: ToWorker) => {
 });
 
 function describe(err: unknown): string {
-  if (err instanceof CliError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 

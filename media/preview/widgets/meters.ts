@@ -147,13 +147,6 @@ export class PeakMeter {
     this.clipButton.disabled = true;
   }
 
-  /** Clears hold markers and the clip light (on stop, or a new render). */
-  reset(): void {
-    for (const b of this.bars) b.holdDb = -Infinity;
-    this.resetClip();
-    this.set(-Infinity, this.channels === 2 ? -Infinity : undefined);
-  }
-
   dispose(): void {
     this.element.remove();
   }
@@ -349,11 +342,6 @@ export class LoudnessReadout {
     this.targetRow.hidden = this.target === null;
     this.targetValue.textContent = formatLevel(this.target);
     this.markTarget();
-  }
-
-  /** Clears every value (a new render, or stop). */
-  clear(): void {
-    this.set({ momentary: null, shortTerm: null, integrated: null, truePeak: null });
   }
 
   dispose(): void {
