@@ -258,11 +258,7 @@ const K_EXP_STEPS = 12;
 const K_EXP_STEP = 13;
 
 export class Compressor {
-  // Coefficients (setParams).
-  private thresholdDb = 0;
-  /** 1 − 1/R: the slope of the gain reduction above the knee. */
-  private slope = 0;
-  private kneeDb = 0;
+  // Coefficients (setParams); the rest of the settings are in `loop`.
   /**
    * Key amplitude at or below which the reduction is the constant
    * `lowReductionDb`: the bottom of the knee, or the −200 dB floor if that
@@ -271,11 +267,6 @@ export class Compressor {
   private kneeLowAmplitude = 0;
   /** The reduction below kneeLowAmplitude: 0, or that at the floor for a knee reaching under −200 dB. */
   private lowReductionDb = 0;
-  private alphaA = 0;
-  private alphaR = 0;
-  private makeupDb = 0;
-  private wet = 1;
-  private dry = 0;
   /** Output factor when the smoothed reduction is 0: dry + wet·makeup gain. */
   private idleFactor = 1;
 
@@ -296,30 +287,29 @@ export class Compressor {
 
   /** New settings between blocks; the envelope carries on from where it is. */
   setParams(p: CompressorParams): void {
-    this.thresholdDb = p.thresholdDb;
-    this.slope = 1 - 1 / p.ratio;
-    this.kneeDb = Math.max(0, p.kneeDb);
-    const kneeBottomDb = p.thresholdDb - this.kneeDb / 2;
+    // 1 − 1/R: the slope of the gain reduction above the knee.
+    const slope = 1 - 1 / p.ratio;
+    const kneeDb = Math.max(0, p.kneeDb);
+    const kneeBottomDb = p.thresholdDb - kneeDb / 2;
     this.kneeLowAmplitude = Math.max(FLOOR_AMPLITUDE, Math.pow(10, kneeBottomDb / 20));
-    this.lowReductionDb = kneeBottomDb < FLOOR_DB ? FLOOR_DB - staticCurveDb(FLOOR_DB, p.thresholdDb, p.ratio, this.kneeDb) : 0;
-    this.alphaA = Math.exp(-1 / (p.attack * this.sampleRate));
-    this.alphaR = Math.exp(-1 / (p.release * this.sampleRate));
-    this.makeupDb = p.makeupDb;
-    this.wet = Math.min(1, Math.max(0, p.mix));
-    this.dry = 1 - this.wet;
-    this.idleFactor = this.dry + this.wet * fastDbToAmplitude(p.makeupDb);
+    this.lowReductionDb = kneeBottomDb < FLOOR_DB ? FLOOR_DB - staticCurveDb(FLOOR_DB, p.thresholdDb, p.ratio, kneeDb) : 0;
+    const alphaA = Math.exp(-1 / (p.attack * this.sampleRate));
+    const alphaR = Math.exp(-1 / (p.release * this.sampleRate));
+    const wet = Math.min(1, Math.max(0, p.mix));
+    const dry = 1 - wet;
+    this.idleFactor = dry + wet * fastDbToAmplitude(p.makeupDb);
     const l = this.loop;
-    l[L_THRESHOLD] = this.thresholdDb;
-    l[L_HALF_KNEE] = this.kneeDb / 2;
-    l[L_SLOPE] = this.slope;
-    l[L_KNEE_SCALE] = this.kneeDb > 0 ? this.slope / (2 * this.kneeDb) : 0;
-    l[L_ALPHA_A] = this.alphaA;
-    l[L_ALPHA_R] = this.alphaR;
-    l[L_BETA_A] = 1 - this.alphaA;
-    l[L_BETA_R] = 1 - this.alphaR;
-    l[L_MAKEUP] = this.makeupDb;
-    l[L_WET] = this.wet;
-    l[L_DRY] = this.dry;
+    l[L_THRESHOLD] = p.thresholdDb;
+    l[L_HALF_KNEE] = kneeDb / 2;
+    l[L_SLOPE] = slope;
+    l[L_KNEE_SCALE] = kneeDb > 0 ? slope / (2 * kneeDb) : 0;
+    l[L_ALPHA_A] = alphaA;
+    l[L_ALPHA_R] = alphaR;
+    l[L_BETA_A] = 1 - alphaA;
+    l[L_BETA_R] = 1 - alphaR;
+    l[L_MAKEUP] = p.makeupDb;
+    l[L_WET] = wet;
+    l[L_DRY] = dry;
     l[L_IDLE] = this.idleFactor;
   }
 
