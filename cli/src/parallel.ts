@@ -133,8 +133,8 @@ export class WorkerPool implements ExternalStrips {
     const byName = new Map(model.channels.map((c) => [c.name, c]));
     // Longest job first to the least loaded. The main thread starts loaded
     // with what only it does: the buses and master, summing, metering the
-    // output (true peak is 4x oversampled) and writing it — measured at about
-    // three tracks' worth.
+    // output (true peak is 4x oversampled) and writing it (MAIN_THREAD_WORK,
+    // set from profiles: about four of the benchmark's tracks).
     const serial = MAIN_THREAD_WORK + model.channels.filter((c) => !runsAnywhere.has(c.name)).reduce((sum, c) => sum + cost(c), 0);
     const bins = Array.from({ length: threads }, (_, i) => ({ load: i === 0 ? serial : 0, names: [] as string[] }));
     const sorted = independent.map((n) => ({ n, k: cost(byName.get(n)!) })).sort((a, b) => b.k - a.k || (a.n < b.n ? -1 : 1));

@@ -29,7 +29,7 @@ export function copyState(into: object, from: object): void {
     const current = dst[key];
     if (typeof value === 'number' || typeof value === 'boolean') {
       dst[key] = value;
-    } else if (ArrayBuffer.isView(value) || Array.isArray(value) || (value !== null && typeof value === 'object')) {
+    } else if (value !== null && typeof value === 'object') {
       copyInto(current, value, key);
     }
   }
