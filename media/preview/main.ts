@@ -157,7 +157,6 @@ async function sendSession(): Promise<void> {
       await restartAudio();
       return;
     }
-    audio.retain(refs.map((r) => r.path));
     sendToProcessor(audio, s);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
     if (playing) await start(audio);
@@ -178,7 +177,9 @@ function deliver(file: DecodedAudio): void {
   else waiting.set(file.path, file);
 }
 
+/** The session to the processor, which lets go of the files it no longer names. */
 function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
+  out.retain(audioRefs(s).map((r) => r.path));
   sentChannels.set(s.generation, s.model.channels);
   // Older generations can only still be playing for a crossfade's length; keep a few.
   for (const g of sentChannels.keys()) if (g < s.generation - 8) sentChannels.delete(g);
@@ -192,6 +193,15 @@ function spec(s: SessionMessage): SessionSpec {
     headGainDb: analysis?.headGainDb ?? 0,
     generation: s.generation,
   };
+}
+
+/** The session's frame at `seconds`. */
+function frameAt(seconds: number): number {
+  return Math.round(seconds * rate());
+}
+
+function loopFrames(span: { from: number; to: number } | null): { from: number; to: number } | null {
+  return span && { from: frameAt(span.from), to: frameAt(span.to) };
 }
 
 function audioRefs(s: SessionMessage): AudioRef[] {
@@ -229,14 +239,13 @@ function ensureAudio(): Promise<AudioOutput | null> {
         // session's differs, sendSession starts the output again at the session's.)
         if (session && library.has(audioRefs(session))) {
           if (out.sampleRate === session.model.sampleRate) {
-            out.retain(audioRefs(session).map((r) => r.path));
             sendToProcessor(out, session);
           } else {
             queueSession();
           }
         }
-        out.setLoop(loop && { from: Math.round(loop.from * rate()), to: Math.round(loop.to * rate()) });
-        out.seek(Math.round(position * rate()));
+        out.setLoop(loopFrames(loop));
+        out.seek(frameAt(position));
         if (listening) listen(listening);
         return out;
       } catch (err) {
@@ -382,7 +391,7 @@ function settledStatus(): string {
 
 function seek(seconds: number): void {
   position = Math.max(0, seconds);
-  audio?.seek(Math.round(position * rate()));
+  audio?.seek(frameAt(position));
   showPosition();
   saveState();
 }
@@ -391,7 +400,7 @@ function setLoop(span: { from: number; to: number } | null): void {
   loop = span;
   view.waveform.setLoop(span);
   view.setLoopOn(span !== null);
-  audio?.setLoop(span && { from: Math.round(span.from * rate()), to: Math.round(span.to * rate()) });
+  audio?.setLoop(loopFrames(span));
   saveState();
 }
 
