@@ -431,6 +431,7 @@ function onMeters(m: MetersMessage): void {
   // (Before it starts, Play may be waiting for the session or its audio files to load.)
   if (s.running) engineStarted = true;
   engineRunning = s.running;
+  view.setAudioRunning(s.running);
   ++meterReports;
   if (s.ended || (playing && engineStarted && !s.running)) setNotPlaying();
   (sentChannels.get(s.generation) ?? []).forEach((c, i) => {

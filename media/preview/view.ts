@@ -9,6 +9,9 @@ import type { ChannelModel } from '../../grammar/src/model.js';
 import type { Analysis, Problem } from './protocol.js';
 import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatLevel, type LoudnessValues } from './widgets/index.js';
 
+/** How long the spectrum keeps drawing after the audio stops: long enough for its columns to fall. */
+const SPECTRUM_FALL_MS = 3000;
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -105,6 +108,8 @@ export class PreviewView {
   private readonly spectrumHost: HTMLDivElement;
   private readonly loadText: HTMLSpanElement;
   private spectrum: SpectrumView | null = null;
+  /** Stops the spectrum's drawing once playback has stopped and its columns have fallen. */
+  private spectrumRest: ReturnType<typeof setTimeout> | undefined;
   private referenceNames: string[] = [];
 
   constructor(root: HTMLElement) {
@@ -270,5 +275,25 @@ export class PreviewView {
     this.spectrum?.dispose();
     this.spectrum = new SpectrumView(this.spectrumHost, analyser);
     this.spectrum.start();
+  }
+
+  /**
+   * The spectrum draws while audio plays, and for a while after it stops so
+   * the columns fall (100 dB at 48 dB/s, plus the analyser's smoothing); then
+   * it rests instead of redrawing a still picture at every frame.
+   */
+  setAudioRunning(running: boolean): void {
+    const spectrum = this.spectrum;
+    if (!spectrum) return;
+    if (running) {
+      clearTimeout(this.spectrumRest);
+      this.spectrumRest = undefined;
+      spectrum.start();
+    } else if (spectrum.isRunning && this.spectrumRest === undefined) {
+      this.spectrumRest = setTimeout(() => {
+        this.spectrumRest = undefined;
+        if (this.spectrum === spectrum) spectrum.stop();
+      }, SPECTRUM_FALL_MS);
+    }
   }
 }
