@@ -22,7 +22,7 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
       out.stderr(`${file}: not measured: ${summary(errors)}\n`);
       return EXIT.mixErrors;
     }
-    const result = await renderMix(checked, { file, out: null, bits: 24, stems: null, from: null, to: null }, out, { channelMeters: true });
+    const result = await renderMix(checked.model, { file, out: null, bits: 24, stems: null, from: null, to: null }, out, { channelMeters: true });
     report = result.report;
     tracks = result.channels;
   } else {

@@ -1,7 +1,7 @@
 /** `mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from T] [--to T]` */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CheckedDocument, MixModel } from '../../grammar/src/index.js';
+import type { MixModel } from '../../grammar/src/index.js';
 import { MixGraph, measureAutoTrims } from '../../engine/src/render/graph.js';
 import { MasterChain } from '../../engine/src/render/master.js';
 import { renderBlocks } from '../../engine/src/render/offline.js';
@@ -74,7 +74,7 @@ async function renderAndReport(a: RenderJob & { out: string }, out: Output): Pro
   guardOutputs(checked.model, a);
 
   const started = performance.now();
-  const result = await renderMix(checked, a, out);
+  const result = await renderMix(checked.model, a, out);
   const seconds = (performance.now() - started) / 1000;
   out.stdout(`${a.out}: ${clock(result.durationS)}, ${renderSummary(result, seconds)}\n`);
   if (result.target && !result.target.reached) {
@@ -133,8 +133,7 @@ async function drive(steps: Iterable<void>): Promise<void> {
   for (const _ of steps) if (++n % 32 === 0) await breathe();
 }
 
-export async function renderMix(checked: CheckedDocument, a: RenderJob, out: Output, options: { channelMeters?: boolean } = {}): Promise<RenderResult> {
-  const model = checked.model;
+export async function renderMix(model: MixModel, a: RenderJob, out: Output, options: { channelMeters?: boolean } = {}): Promise<RenderResult> {
   const folder = dirname(resolve(a.file));
   const rate = model.sampleRate;
   const provider = new WavFileProvider(folder, rate);

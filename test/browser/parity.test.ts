@@ -170,7 +170,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     const nodeTrims = measureAutoTrims(model, provider);
     provider.close();
     const t1 = performance.now();
-    const search = await renderMix(checked, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1 }, { stdout: () => {}, stderr: () => {} });
+    const search = await renderMix(checked.model, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1 }, { stdout: () => {}, stderr: () => {} });
     times.targetSearchS = (performance.now() - t1) / 1000;
     expect(search.target?.reached).toBe(true);
     const headGainDb = search.target!.headGainDb;

@@ -78,7 +78,7 @@ describe('the preview host side', () => {
     const checked = await new SessionChecker().check(mix, text);
     if (!checked.ok) throw new Error('the example has errors');
     const messages = await runWorker({
-      type: 'analyse', file: mix, text, generation: 7, buckets: 500, knownReferences: {},
+      type: 'analyse', file: mix, model: checked.model, generation: 7, buckets: 500, knownReferences: {},
       references: Object.entries(checked.references).map(([name, f]) => ({ name, absolute: f.absolute, version: f.version })),
     });
     const trims = messages.find((m) => m.type === 'trims');

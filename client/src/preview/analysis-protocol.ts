@@ -3,6 +3,7 @@
  * (analysis-worker.ts), which renders whole mixes off the host's thread.
  */
 import type { Analysis } from '../../../media/preview/protocol.js';
+import type { MixModel } from '../../../grammar/src/model.js';
 
 export type ToWorker = AnalyseRequest | RenderRequest;
 
@@ -10,7 +11,8 @@ export type ToWorker = AnalyseRequest | RenderRequest;
 export interface AnalyseRequest {
   readonly type: 'analyse';
   readonly file: string;
-  readonly text: string;
+  /** The session as the panel's check of the text found it (valid): checked once, not again here. */
+  readonly model: MixModel;
   readonly generation: number;
   /** Min/max pairs in the overview. */
   readonly buckets: number;

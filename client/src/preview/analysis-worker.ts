@@ -30,13 +30,11 @@ function describe(err: unknown): string {
 }
 
 async function analyse(m: AnalyseRequest): Promise<void> {
-  const checked = await checkWithFacts(m.file, m.text);
-  if (checked.hasErrors) throw new Error('the session has errors');
-  const model = checked.model;
+  const model = m.model;
 
   // One thread: the other core plays the preview. Nothing is written: the overview is taken as the master is made.
   const overview = new OverviewBuilder(model.output === 'mono' ? 1 : 2, m.buckets, model.sampleRate);
-  const result = await renderMix(checked, {
+  const result = await renderMix(model, {
     file: m.file, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1,
     onAutoTrims: (gains) => send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(gains) }),
     onOutput: (b, n) => overview.add(b, n),
@@ -148,7 +146,7 @@ async function render(m: RenderRequest): Promise<void> {
   };
   guardOutputs(checked.model, job);
   const started = performance.now();
-  const result = await renderMix(checked, job, quiet);
+  const result = await renderMix(checked.model, job, quiet);
   let summary = renderSummary(result, (performance.now() - started) / 1000);
   if (result.target && !result.target.reached) summary += `; target not reached: ${result.target.reason}`;
   if (result.clipped > 0) summary += `; ${result.clipped} samples clipped`;

@@ -187,7 +187,7 @@ export class PreviewPanel implements vscode.Disposable {
       this.runner.start({
         type: 'analyse',
         file: this.uri.fsPath,
-        text,
+        model: result.model,
         generation,
         buckets: OVERVIEW_BUCKETS,
         knownReferences: this.referenceLoudness,
