@@ -5,7 +5,7 @@
  * is not written again.
  */
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
-import { Mulberry32, wavHeader } from '../engine/src/wav-encode.js';
+import { Mulberry32, wavHeader } from '../engine/src/index.js';
 
 export function writeNoiseStem(path: string, seconds: number, rate: number, seed: number, bits: 16 | 24): void {
   if (existsSync(path)) return;

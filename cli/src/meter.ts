@@ -1,6 +1,5 @@
 /** `mixdown meter FILE.wav|SONG.mix [--json]`: loudness per ITU-R BS.1770-4 / EBU R128. */
-import { LoudnessMeter, type LoudnessReport } from '../../engine/src/meter/loudness.js';
-import { SourceError } from '../../engine/src/render/sources.js';
+import { LoudnessMeter, type LoudnessReport, SourceError } from '../../engine/src/index.js';
 import { WavFileReader } from './audio/wav-source.js';
 import { checkWithFacts, readMixFile } from './load.js';
 import { CliError, EXIT, parseArgs, type Output } from './output.js';

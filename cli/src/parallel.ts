@@ -9,8 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ChannelModel, MixModel } from '../../grammar/src/index.js';
-import { independentTracks, stripOptionsFor, type ExternalStrips } from '../../engine/src/render/graph.js';
-import { SourceError } from '../../engine/src/render/sources.js';
+import { independentTracks, stripOptionsFor, type ExternalStrips, SourceError } from '../../engine/src/index.js';
 
 /** Control words in the shared Int32Array. */
 export const CTRL = { generation: 0, command: 1, position: 2, frames: 3, half: 4, done: 8, failed: 24 } as const;

@@ -1,8 +1,6 @@
 /** A render worker thread: processes its share of tracks block by block into shared memory (see parallel.ts). */
 import { parentPort } from 'node:worker_threads';
-import { TrackSources, SourceError } from '../../engine/src/render/sources.js';
-import { stripOptionsFor } from '../../engine/src/render/graph.js';
-import { Strip } from '../../engine/src/render/strip.js';
+import { TrackSources, SourceError, stripOptionsFor, Strip } from '../../engine/src/index.js';
 import { WavFileProvider } from './audio/wav-source.js';
 import { COMMAND, CTRL, ERROR_BYTES, halfViews, ownArrays, useHalf, type Half, type WorkerSetup } from './parallel.js';
 

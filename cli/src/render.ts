@@ -2,14 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { MixModel } from '../../grammar/src/index.js';
-import { MixGraph, measureAutoTrims } from '../../engine/src/render/graph.js';
-import { MasterChain } from '../../engine/src/render/master.js';
-import { renderBlocks } from '../../engine/src/render/offline.js';
-import { SourceError } from '../../engine/src/render/sources.js';
-import type { Strip } from '../../engine/src/render/strip.js';
-import { findTargetGain, type TargetResult } from '../../engine/src/render/target.js';
-import { LoudnessMeter, type LoudnessReport } from '../../engine/src/meter/loudness.js';
-import type { WavBits } from '../../engine/src/wav-encode.js';
+import { MixGraph, measureAutoTrims, MasterChain, renderBlocks, SourceError, type Strip, findTargetGain, type TargetResult, LoudnessMeter, type LoudnessReport, type WavBits } from '../../engine/src/index.js';
 import { FrameSpool } from './audio/spool.js';
 import { prestartWorkers, stopSpareWorkers, threadCount, WorkerPool } from './parallel.js';
 import { WavFileProvider } from './audio/wav-source.js';

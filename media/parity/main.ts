@@ -9,7 +9,7 @@
  * head gain in. The rendered channels are POSTed back to the caller.
  */
 import { check } from '../../grammar/src/index.js';
-import { measureAutoTrims, MixGraph } from '../../engine/src/render/graph.js';
+import { measureAutoTrims, MixGraph } from '../../engine/src/index.js';
 import { PROCESSOR_NAME, transferList, type FromProcessor, type LoadMessage, type LoadedMessage } from '../worklet/protocol.js';
 import { decodeWav, DecodedProvider } from '../worklet/sources.js';
 

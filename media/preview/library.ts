@@ -9,7 +9,7 @@
  * Each file is decoded as it downloads: decoding overlaps the download, and
  * the downloaded bytes can go chunk by chunk.
  */
-import { SourceError } from '../../engine/src/render/sources.js';
+import { SourceError } from '../../engine/src/index.js';
 import type { DecodedAudio } from '../worklet/protocol.js';
 import { decodeWav, WavStreamDecoder } from '../worklet/sources.js';
 import type { AudioRef } from './protocol.js';

@@ -10,8 +10,7 @@
  * every edit; an invalid edit leaves the last valid mix playing.
  */
 import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies } from '../../engine/src/dsp/eq-curve.js';
-import { SourceError } from '../../engine/src/render/sources.js';
+import { eqCurveDb, logFrequencies, SourceError } from '../../engine/src/index.js';
 import type { DecodedAudio, MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioLibrary } from './library.js';

@@ -3,7 +3,7 @@
  * through `globalThis.widgetsDemo`. Pixel checks run here, where the canvases are.
  */
 import type { BandModel, EqModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies } from '../../engine/src/dsp/eq-curve.js';
+import { eqCurveDb, logFrequencies } from '../../engine/src/index.js';
 import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatBars, formatClock, type LoopSpan } from './widgets/index.js';
 
 function byId(id: string): HTMLElement {

@@ -25,9 +25,7 @@
  * allocated per block: graphs are built when a session arrives, between
  * blocks, and only `snapshot` (the meter report, ~30 a second) makes objects.
  */
-import { LoudnessMeter } from '../../engine/src/meter/loudness.js';
-import { MixGraph } from '../../engine/src/render/graph.js';
-import type { AudioSource } from '../../engine/src/render/sources.js';
+import { LoudnessMeter, MixGraph, type AudioSource } from '../../engine/src/index.js';
 import type { DecodedProvider } from './sources.js';
 import type { SessionSpec } from './protocol.js';
 

@@ -8,7 +8,7 @@
  * about 30 small objects a second, which the collector takes in its stride.
  * Sources arrive decoded and transferred, never copied.
  */
-import { SourceError } from '../../engine/src/render/sources.js';
+import { SourceError } from '../../engine/src/index.js';
 import { Player } from './player.js';
 import { PROCESSOR_NAME, type FromProcessor, type SessionSpec, type ToProcessor } from './protocol.js';
 import { DecodedProvider } from './sources.js';

@@ -8,9 +8,7 @@
  * disk. The resampler's output depends only on the output frame index and the
  * input, so both hosts get the same samples whatever their block sizes.
  */
-import { Resampler } from '../../engine/src/dsp/resampler.js';
-import { SourceError, type AudioSource, type SourceProvider } from '../../engine/src/render/sources.js';
-import { decodeFrames, parseWavHeader, type WavFormat } from '../../engine/src/wav.js';
+import { Resampler, SourceError, type AudioSource, type SourceProvider, decodeFrames, parseWavHeader, type WavFormat } from '../../engine/src/index.js';
 import type { DecodedAudio } from './protocol.js';
 
 /** 16-bit PCM is kept as integers (half the memory of float32) and scaled on reading, as the CLI's decoder scales it. */

@@ -7,7 +7,7 @@
  * server re-validates. A keystroke never waits for the disk.
  */
 import type { AudioFact, AudioFacts } from '../../grammar/src/index.js';
-import { describeEncoding, parseWavHeader, peakOfData, type WavFormat } from '../../engine/src/wav.js';
+import { describeEncoding, parseWavHeader, peakOfData, type WavFormat } from '../../engine/src/index.js';
 import type { FileHost } from './host.js';
 import { resolveAudioPath } from './paths.js';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavHeader } from '../lsp/wav.js';
-import { parseWavHeader } from '../../engine/src/wav.js';
+import { parseWavHeader } from '../../engine/src/index.js';
 
 const CLI = resolve('dist/cli.js');
 

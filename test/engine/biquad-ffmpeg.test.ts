@@ -19,7 +19,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BandModel } from '../../grammar/src/model.js';
-import { BiquadChain, bandSections, magnitudeDb, type BiquadCoefficients } from '../../engine/src/dsp/biquad.js';
+import { BiquadChain, bandSections, magnitudeDb, type BiquadCoefficients } from '../../engine/src/index.js';
 import { ffmpegF64Outputs, noise, report, residualDb, sine, tempDir, toneAmplitude, writeWavF64 } from './fixtures.js';
 
 const FS = 48000;

@@ -7,13 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { noise as fixtureNoise } from './fixtures.js';
-import {
-  Compressor,
-  type CompressorParams,
-  fastAmplitudeToDb,
-  fastDbToAmplitude,
-  staticCurveDb,
-} from '../../engine/src/dsp/compressor.js';
+import { Compressor, type CompressorParams, fastAmplitudeToDb, fastDbToAmplitude, staticCurveDb } from '../../engine/src/index.js';
 
 const FS = 48000;
 

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BandModel, EqModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies } from '../../engine/src/dsp/eq-curve.js';
+import { eqCurveDb, logFrequencies } from '../../engine/src/index.js';
 
 const FS = 48_000;
 

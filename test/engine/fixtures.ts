@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, type MixModel } from '../../grammar/src/index.js';
-import type { AudioSource, SourceProvider } from '../../engine/src/render/sources.js';
+import type { AudioSource, SourceProvider } from '../../engine/src/index.js';
 
 export const FFMPEG = '/usr/bin/ffmpeg';
 
@@ -171,8 +171,8 @@ export async function renderMix(
   files: Readonly<Record<string, readonly Float64Array[]>>,
   options: RenderOptions = {},
 ): Promise<Float64Array[]> {
-  const { MixGraph, measureAutoTrims } = await import('../../engine/src/render/graph.js');
-  const { renderSpan } = await import('../../engine/src/render/offline.js');
+  const { MixGraph, measureAutoTrims } = await import('../../engine/src/index.js');
+  const { renderSpan } = await import('../../engine/src/index.js');
   const model = modelOf(text);
   const provider = memoryProvider(files);
   const blockSize = options.blockSize ?? 1024;

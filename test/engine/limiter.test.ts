@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { noise as fixtureNoise } from './fixtures.js';
-import { BiquadChain, butterworthQs, rbj } from '../../engine/src/dsp/biquad.js';
-import { Limiter, type LimiterParams } from '../../engine/src/dsp/limiter.js';
-import { TruePeakDetector } from '../../engine/src/dsp/true-peak.js';
+import { BiquadChain, butterworthQs, rbj, Limiter, type LimiterParams, TruePeakDetector } from '../../engine/src/index.js';
 
 const FS = 48000;
 const amp = (d: number): number => Math.pow(10, d / 20);

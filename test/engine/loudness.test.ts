@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { noise as fixtureNoise } from './fixtures.js';
-import { K_WEIGHTING_48K, LoudnessMeter, deriveKWeighting, type LoudnessReport } from '../../engine/src/meter/loudness.js';
+import { K_WEIGHTING_48K, LoudnessMeter, deriveKWeighting, type LoudnessReport } from '../../engine/src/index.js';
 import { writeWav, type WavSampleFormat } from './wav-fixture.js';
 
 const FS = 48000;

@@ -8,8 +8,7 @@
  * MixGraph over in-memory files → renderSpan.
  */
 import { describe, expect, test } from 'vitest';
-import { MixGraph, measureAutoTrims } from '../../engine/src/render/graph.js';
-import { renderSpan } from '../../engine/src/render/offline.js';
+import { MixGraph, measureAutoTrims, renderSpan } from '../../engine/src/index.js';
 import { dbToGain, memoryProvider, modelOf, noise, renderMix, rms, sine } from './fixtures.js';
 
 const FS = 48000;

@@ -9,7 +9,7 @@
  * within −80 dB of the ideal, time alignment within half an output sample.
  */
 import { describe, expect, it } from 'vitest';
-import { designResampler, Resampler, type ReadInput } from '../../engine/src/dsp/resampler.js';
+import { designResampler, Resampler, type ReadInput } from '../../engine/src/index.js';
 import { fitSine as fitSineParts } from './fixtures.js';
 
 interface Case {

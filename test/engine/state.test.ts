@@ -4,10 +4,7 @@
  * continue exactly where the old one is, sample for sample.
  */
 import { describe, expect, it } from 'vitest';
-import { BiquadChain, bandSections } from '../../engine/src/dsp/biquad.js';
-import { Compressor } from '../../engine/src/dsp/compressor.js';
-import { Limiter } from '../../engine/src/dsp/limiter.js';
-import { copyState } from '../../engine/src/render/state.js';
+import { BiquadChain, bandSections, Compressor, Limiter, copyState } from '../../engine/src/index.js';
 import { noise } from './fixtures.js';
 
 const RATE = 48000;

@@ -19,7 +19,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { noise as fixtureNoise } from './fixtures.js';
-import { TruePeakDetector, truePeakInterpolator, truePeakOfBuffers } from '../../engine/src/dsp/true-peak.js';
+import { TruePeakDetector, truePeakInterpolator, truePeakOfBuffers } from '../../engine/src/index.js';
 
 const dB = (g: number): number => 20 * Math.log10(g);
 

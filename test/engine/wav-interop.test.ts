@@ -4,8 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
-import { WavEncoder, wavHeader, type WavBits } from '../../engine/src/wav-encode.js';
+import { decodeFrames, parseWavHeader, WavEncoder, wavHeader, type WavBits } from '../../engine/src/index.js';
 
 const wav = createRequire(import.meta.url)('node-wav') as {
   encode(channels: Float32Array[], opts: { sampleRate: number; float: boolean; bitDepth: number }): Buffer;

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../grammar/src/index.js';
 import type { MixModel } from '../../grammar/src/model.js';
-import { MixGraph } from '../../engine/src/render/graph.js';
+import { MixGraph } from '../../engine/src/index.js';
 import { AB_FADE, BLOCK, FADE, Player, RAMP, WARM } from '../../media/worklet/player.js';
 import type { DecodedAudio } from '../../media/worklet/protocol.js';
 import { DecodedProvider } from '../../media/worklet/sources.js';

@@ -5,9 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../../engine/src/render/sources.js';
-import { decodeFrames, parseWavHeader } from '../../engine/src/wav.js';
-import { Mulberry32, wavHeader, type WavBits } from '../../engine/src/wav-encode.js';
+import { SourceError, decodeFrames, parseWavHeader, Mulberry32, wavHeader, type WavBits } from '../../engine/src/index.js';
 import { decodeWav, DecodedProvider, WavStreamDecoder } from '../../media/worklet/sources.js';
 
 const RATE = 48000;

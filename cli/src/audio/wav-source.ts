@@ -5,9 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { decodeFrames, parseWavHeader, type WavFormat } from '../../../engine/src/wav.js';
-import { Resampler } from '../../../engine/src/dsp/resampler.js';
-import { SourceError, type AudioSource, type SourceProvider } from '../../../engine/src/render/sources.js';
+import { decodeFrames, parseWavHeader, type WavFormat, Resampler, SourceError, type AudioSource, type SourceProvider } from '../../../engine/src/index.js';
 
 /** Frames decoded per disk read: small enough that 100 tracks stay within a few tens of MB. */
 const CHUNK_FRAMES = 8192;

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { bytesPerSample, WavEncoder, wavHeader, type WavBits } from '../../../engine/src/wav-encode.js';
+import { bytesPerSample, WavEncoder, wavHeader, type WavBits } from '../../../engine/src/index.js';
 
 const live = new Set<string>();
 // Whatever stops the process, unfinished outputs are removed.
