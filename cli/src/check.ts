@@ -1,5 +1,5 @@
 /** `mixdown check SONG.mix [--json]` */
-import { checkWithFacts, readMixFile } from './load.js';
+import { checkWithFacts, readMixFile } from '../../session/src/index.js';
 import { CliError, EXIT, parseArgs, type Output } from './output.js';
 import { summary, toJson, toText } from './report.js';
 

@@ -1,7 +1,7 @@
 /** `mixdown fmt SONG.mix [--check|--write]` */
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { format, syntaxDiagnostic } from '../../grammar/src/index.js';
-import { readMixFile } from './load.js';
+import { readMixFile } from '../../session/src/index.js';
 import { CliError, EXIT, parseArgs, type Output } from './output.js';
 import { toText } from './report.js';
 

@@ -5,8 +5,8 @@
 import { runCheck } from './check.js';
 import { runFmt } from './fmt.js';
 import { runMeter } from './meter.js';
-import { runRender } from './render.js';
-import { CliError, EXIT, type Output } from './output.js';
+import { runRender } from './render-command.js';
+import { CliError, EXIT, failure, type Output } from './output.js';
 
 const USAGE = `usage: mixdown <command> [options]
 
@@ -55,13 +55,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    if (err instanceof CliError) {
-      out.stderr(`mixdown: ${err.message}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      // An internal error: still one line, but say it is ours.
-      out.stderr(`mixdown: internal error: ${(err as Error)?.message ?? String(err)}\n`);
-      process.exitCode = EXIT.usage;
-    }
+    const { message, exitCode } = failure(err);
+    out.stderr(`mixdown: ${message}\n`);
+    process.exitCode = exitCode;
   },
 );

@@ -1,9 +1,8 @@
 /** `mixdown meter FILE.wav|SONG.mix [--json]`: loudness per ITU-R BS.1770-4 / EBU R128. */
-import { LoudnessMeter, type LoudnessReport, SourceError } from '../../engine/src/index.js';
-import { WavFileReader } from './audio/wav-source.js';
-import { checkWithFacts, readMixFile } from './load.js';
+import type { LoudnessReport } from '../../engine/src/index.js';
+import { checkWithFacts, meterWav, readMixFile, renderMix } from '../../session/src/index.js';
 import { CliError, EXIT, parseArgs, type Output } from './output.js';
-import { renderMix } from './render.js';
+import { Progress } from './progress.js';
 import { summary, toText } from './report.js';
 
 export async function runMeter(args: string[], out: Output): Promise<number> {
@@ -21,7 +20,7 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
       out.stderr(`${file}: not measured: ${summary(errors)}\n`);
       return EXIT.mixErrors;
     }
-    const result = await renderMix(checked.model, { file, out: null, bits: 24, stems: null, from: null, to: null }, out, { channelMeters: true });
+    const result = await renderMix(checked.model, { file, out: null, bits: 24, stems: null, from: null, to: null, progress: new Progress(out) }, { channelMeters: true });
     report = result.report;
     tracks = result.channels;
   } else {
@@ -36,34 +35,6 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
     if (tracks) for (const [name, r] of tracks) out.stdout(`  ${name.padEnd(16)} ${fmt(r.integratedLufs, 'LUFS')}  peak ${fmt(r.truePeakDbtp, 'dBTP')}\n`);
   }
   return EXIT.ok;
-}
-
-/** The loudness of a WAV file; a CliError naming it when it cannot be read. */
-export function meterWav(file: string): LoudnessReport {
-  let reader: WavFileReader;
-  try {
-    reader = new WavFileReader(file, file);
-  } catch (err) {
-    if (err instanceof SourceError) throw new CliError(`cannot meter ${file}: ${err.reason}`);
-    throw err;
-  }
-  try {
-    const f = reader.format;
-    const meter = new LoudnessMeter(f.sampleRate, f.channels);
-    const block = 8192;
-    const buf = Array.from({ length: f.channels }, () => new Float64Array(block));
-    for (let p = 0; p < f.frames; p += block) {
-      const n = Math.min(block, f.frames - p);
-      reader.read(p, n, buf, 0);
-      meter.process(buf, n);
-    }
-    return meter.report();
-  } catch (err) {
-    if (err instanceof SourceError) throw new CliError(`cannot meter ${file}: ${err.reason}`);
-    throw err;
-  } finally {
-    reader.close();
-  }
 }
 
 /** The design's JSON keys; silence is null (JSON has no -Infinity). */
