@@ -24,16 +24,3 @@ export function failure(err: unknown): { message: string; exitCode: number } {
   // An internal error: still one line, but say it is ours.
   return { message: `internal error: ${(err as Error)?.message ?? String(err)}`, exitCode: EXIT.usage };
 }
-
-/** Splits `args` into positionals and the flags in `known`; anything else is a usage error. */
-export function parseArgs(args: string[], known: readonly string[], command: string): { files: string[]; flags: Set<string> } {
-  const files: string[] = [];
-  const flags = new Set<string>();
-  for (const a of args) {
-    if (a.startsWith('-')) {
-      if (!known.includes(a)) throw new CliError(`${command}: unknown option '${a}'`);
-      flags.add(a);
-    } else files.push(a);
-  }
-  return { files, flags };
-}

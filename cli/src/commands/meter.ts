@@ -1,14 +1,29 @@
 /** `mixdown meter FILE.wav|SONG.mix [--json]`: loudness per ITU-R BS.1770-4 / EBU R128. */
-import type { LoudnessReport } from '../../engine/src/index.js';
-import { checkWithFacts, meterWav, readMixFile, renderMix } from '../../session/src/index.js';
-import { CliError, EXIT, parseArgs, type Output } from './output.js';
-import { Progress } from './progress.js';
-import { summary, toText } from './report.js';
+import type { LoudnessReport } from '../../../engine/src/index.js';
+import { checkWithFacts, meterWav, readMixFile, renderMix } from '../../../session/src/index.js';
+import type { Command, CommandSpec } from '../options.js';
+import { CliError, EXIT, type Output } from '../output.js';
+import { Progress } from '../progress.js';
+import { summary, toText } from '../report.js';
 
-export async function runMeter(args: string[], out: Output): Promise<number> {
-  const { files, flags } = parseArgs(args, ['--json'], 'meter');
-  if (files.length !== 1) throw new CliError('usage: mixdown meter FILE.wav|SONG.mix [--json]');
-  const file = files[0]!;
+const spec: CommandSpec = {
+  name: 'meter',
+  usage: 'usage: mixdown meter FILE.wav|SONG.mix [--json]',
+  summary: 'Measures loudness (EBU R128 / BS.1770-4) of a WAV file, or of a mix rendered without writing it, with each track and bus.',
+  options: {
+    json: { type: 'boolean', help: 'print the measurements as JSON (silence is null)' },
+  },
+};
+
+export const meter: Command = {
+  spec,
+  run(files, values, out) {
+    if (files.length !== 1) throw new CliError(spec.usage);
+    return meterFile(files[0]!, values['json'] === true, out);
+  },
+};
+
+async function meterFile(file: string, asJson: boolean, out: Output): Promise<number> {
   let report: LoudnessReport;
   let tracks: Map<string, LoudnessReport> | null = null;
   if (/\.mix$/i.test(file)) {
@@ -26,7 +41,7 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
   } else {
     report = meterWav(file);
   }
-  if (flags.has('--json')) {
+  if (asJson) {
     const json: Record<string, unknown> = { ...jsonReport(report) };
     if (tracks) json['tracks'] = Object.fromEntries([...tracks].map(([name, r]) => [name, jsonReport(r)]));
     out.stdout(JSON.stringify(json, null, 2) + '\n');
