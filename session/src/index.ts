@@ -23,3 +23,6 @@ export { guardOutputs, renderMix, renderSummary, type RenderJob, type RenderProg
 export { prestartWorkers, stopSpareWorkers, threadCount } from './parallel.js';
 export { clock, parseTimeArg } from './times.js';
 export { meterWav } from './meter.js';
+
+// Other versions of a file.
+export { GitError, parseRevisionSpec, readAtRevision, type GitFailure, type RevisionSpec } from './git.js';

@@ -9,7 +9,7 @@ import { meter } from '../../cli/src/commands/meter.js';
 import { render } from '../../cli/src/commands/render.js';
 import { helpText, parseCommandArgs, type Parsed } from '../../cli/src/options.js';
 import { CliError, EXIT, failure } from '../../cli/src/output.js';
-import { SessionError } from '../../session/src/index.js';
+import { GitError, SessionError } from '../../session/src/index.js';
 
 function values(parsed: Parsed) {
   if (parsed.help) throw new Error('parsed as a request for help');
@@ -73,6 +73,7 @@ describe('failure', () => {
     expect(failure(new SessionError('mix', 'cannot read a.wav: audio file not found'))).toEqual({ message: 'cannot read a.wav: audio file not found', exitCode: EXIT.mixErrors });
     expect(failure(new SessionError('io', 'cannot read a.mix: no such file'))).toEqual({ message: 'cannot read a.mix: no such file', exitCode: EXIT.usage });
     expect(failure(new SessionError('usage', "--from 'x' is not a time"))).toEqual({ message: "--from 'x' is not a time", exitCode: EXIT.usage });
+    expect(failure(new GitError('unknown-revision', "unknown revision 'nope'"))).toEqual({ message: "unknown revision 'nope'", exitCode: EXIT.usage });
   });
 
   it('keeps a CliError\'s own code, and calls anything else an internal error', () => {
