@@ -49,7 +49,7 @@ function newestIn(dir: string): number {
 export async function ensureCliBuilt(): Promise<void> {
   const bundles = ['dist/cli.js', 'dist/render-worker.js', 'dist/preview-analysis.js'].map((p) => join(ROOT, p));
   const built = Math.min(...bundles.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
-  const sources = Math.max(...['cli/src', 'engine/src', 'grammar/src', 'server/src', 'client/src'].map((d) => newestIn(join(ROOT, d))));
+  const sources = Math.max(...['cli/src', 'session/src', 'engine/src', 'grammar/src', 'server/src', 'client/src'].map((d) => newestIn(join(ROOT, d))));
   if (built < sources) await run(process.execPath, [join(ROOT, 'scripts/build.mjs')]);
 }
 
