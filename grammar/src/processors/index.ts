@@ -69,15 +69,26 @@ export function processorWords(p: ProcessorDecl): string[] {
   ];
 }
 
+/** The model field naming the channel that keys a processor type, or null when it cannot be keyed. */
+function sidechainField(type: ProcessorType): string | null {
+  return (PROCESSORS[type].params as readonly ParamDecl[]).find((p) => p.syntax === 'channel')?.field ?? null;
+}
+
 /** Whether a block of this type may be keyed by another channel (`sidechain NAME`). */
 export function takesSidechain(type: ProcessorType): boolean {
-  return (PROCESSORS[type].params as readonly ParamDecl[]).some((p) => p.syntax === 'channel');
+  return sidechainField(type) !== null;
 }
 
 /** The channel keying a processor, or null when it is keyed by its own channel or cannot be keyed. */
 export function sidechainOf(p: ProcessorModel): string | null {
-  const key = (PROCESSORS[p.type].params as readonly ParamDecl[]).find((x) => x.syntax === 'channel');
-  return key ? ((p as unknown as Record<string, string | null>)[key.field] ?? null) : null;
+  const field = sidechainField(p.type);
+  return field ? ((p as unknown as Record<string, string | null>)[field] ?? null) : null;
+}
+
+/** The same processor keyed by its own channel. */
+export function withoutSidechain<M extends ProcessorModel>(p: M): M {
+  const field = sidechainField(p.type);
+  return field ? { ...p, [field]: null } : p;
 }
 
 /** The parameters automation may move, for a processor type. */
