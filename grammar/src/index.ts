@@ -17,6 +17,11 @@ export { parse, nextTokenTypes, tokenLabel, parseClock, type AssistRule, type Pa
 export * from './walk.js';
 export { KEYWORDS, UNIT_IMAGES, type Keyword, type UnitImage } from './tokens.js';
 export * as tokens from './tokens.js';
+export {
+  automatableParams, BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, declarationsOf, defaultsOf, isProcessorType, ownersOf, PARAM_KEYWORDS, paramByKeyword,
+  paramOf, PROCESSOR_LIST, PROCESSOR_TYPES, processorByKeyword, PROCESSORS, sidechainOf, SYNTAX_WORDS, takesSidechain, withoutSidechain,
+  type BandDecl, type ParamDecl, type ParamSyntax, type ProcessorDecl, type ProcessorType, type ValueContext,
+} from './processors/index.js';
 export { KEYWORD_DOCS, statementKeywords, type KeywordDoc, type Level } from './keyword-docs.js';
 export type { IToken } from 'chevrotain';
 export { closestNames, editDistance } from './names.js';

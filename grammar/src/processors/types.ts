@@ -109,8 +109,6 @@ export interface ProcessorDecl<T extends ProcessorType = ProcessorType> {
   readonly snippet: string;
   /** Parameters in model order. */
   readonly params: readonly ParamDecl<ModelOf<T>>[];
-  /** Words of the parameters' syntax that are no parameter themselves (`inf` in `ratio inf`). */
-  readonly words?: readonly string[];
   /** A processor whose body is EQ bands (`bell 300 Hz -3 dB`) rather than parameters. */
   readonly bands?: {
     readonly types: readonly BandDecl[];
