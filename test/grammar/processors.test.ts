@@ -4,6 +4,8 @@
  * and defaults all follow its declarations. These loop over the registry, so
  * a new processor is tested by them as soon as it is registered.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   check, declarationsOf, DEFAULTS, KEYWORD_DOCS, KEYWORDS, PARAM_KEYWORDS, parse, PROCESSOR_LIST, PROCESSORS, sidechainOf, takesSidechain,
@@ -148,5 +150,17 @@ describe('every registered parameter', () => {
       const text = inBlock(processor.type, `${param.example}; ${param.example}`);
       expect(check(text).diagnostics.map((d) => d.code), text).toEqual(['duplicate-setting']);
     }
+  });
+});
+
+describe('docs/language.md', () => {
+  const docs = readFileSync(fileURLToPath(new URL('../../docs/language.md', import.meta.url)), 'utf8');
+  /** The text of the section `### 6.N \`TYPE { … }\`` up to the next heading. */
+  const section = (type: string) => docs.split(/^### /m).find((s) => s.startsWith(`6.`) && s.includes(`\`${type} { … }\``));
+
+  it.each(PROCESSOR_LIST.map((p) => [p.type, p] as const))('%s: has a section whose table has a row for each parameter', (type, p) => {
+    const text = section(type);
+    expect(text, `a section for ${type}`).toBeDefined();
+    for (const param of params(p)) expect(text, param.keyword).toMatch(new RegExp(`^\\| \`${param.keyword} `, 'm'));
   });
 });
