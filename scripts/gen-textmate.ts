@@ -1,9 +1,10 @@
 /**
  * Generates the TextMate grammar `syntaxes/mix.tmLanguage.json` (scope
- * `source.mix`) from the keyword and unit lists of grammar/src/tokens.ts, so
- * that a keyword added to the language is highlighted without touching this
- * file. Run `npm run gen:syntax` after changing tokens.ts; a test checks that
- * the committed grammar is up to date.
+ * `source.mix`) from the keyword and unit lists of grammar/src/tokens.ts and
+ * the processor registry (grammar/src/processors/), so that a keyword added
+ * to the language is highlighted without touching this file. Run `npm run
+ * gen:syntax` after changing either; a test checks that the committed grammar
+ * is up to date.
  *
  * The TextMate grammar only colours: it mirrors the lexer (design §2) and
  * knows a little context (the name after `track`, the colour in a `color`
@@ -12,6 +13,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, PARAM_KEYWORDS, paramByKeyword, PROCESSOR_TYPES,
+} from '../grammar/src/processors/index.js';
 import { KEYWORDS, UNIT_IMAGES, type Keyword } from '../grammar/src/tokens.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,8 +26,14 @@ const NOT_BEFORE = '(?<![A-Za-z0-9_])';
 const NOT_AFTER = '(?![A-Za-z0-9_])';
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 
+/** Parameters that name a channel (`sidechain kick`) are routing words; the others take values. */
+const CHANNEL_PARAMS = PARAM_KEYWORDS.filter((k) => paramByKeyword(k)!.syntax === 'channel');
+const VALUE_PARAMS = PARAM_KEYWORDS.filter((k) => paramByKeyword(k)!.syntax !== 'channel');
+
 /**
- * Keyword groups, each with its TextMate scope. A keyword that tokens.ts adds
+ * Keyword groups, each with its TextMate scope. Processor words come from the
+ * processor registry (grammar/src/processors/), so a new processor is
+ * highlighted without touching this file. A keyword that tokens.ts adds
  * later and that no group names still gets the generic `keyword.other.mix`.
  */
 const KEYWORD_GROUPS: readonly { readonly id: string; readonly scope: string; readonly words: readonly Keyword[] }[] = [
@@ -34,17 +44,13 @@ const KEYWORD_GROUPS: readonly { readonly id: string; readonly scope: string; re
   // Session settings at the top level.
   { id: 'session', scope: 'keyword.other.session.mix', words: ['title', 'samplerate', 'tempo', 'meter', 'output', 'length'] },
   // Insert processors: `eq { … }`, `comp { … }`, `limit { … }`.
-  { id: 'processor', scope: 'support.function.processor.mix', words: ['eq', 'comp', 'limit'] },
+  { id: 'processor', scope: 'support.function.processor.mix', words: PROCESSOR_TYPES },
   // EQ band types.
-  { id: 'band', scope: 'support.type.band.mix', words: ['highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass'] },
-  // Processor parameters.
-  {
-    id: 'parameter',
-    scope: 'variable.parameter.mix',
-    words: ['threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'ceiling', 'lookahead', 'slope', 'q'],
-  },
+  { id: 'band', scope: 'support.type.band.mix', words: BAND_KEYWORDS },
+  // Processor parameters and band clauses.
+  { id: 'parameter', scope: 'variable.parameter.mix', words: [...VALUE_PARAMS, ...BAND_CLAUSE_KEYWORDS] },
   // Routing: where the signal goes, and what keys a compressor.
-  { id: 'routing', scope: 'keyword.control.routing.mix', words: ['to', 'send', 'sidechain'] },
+  { id: 'routing', scope: 'keyword.control.routing.mix', words: ['to', 'send', ...CHANNEL_PARAMS] },
   // Channel settings.
   {
     id: 'setting',
@@ -155,10 +161,10 @@ export function buildGrammar(): Rule {
       ],
     },
     'name-reference': {
-      comment: 'Names used after send/sidechain (a channel) and after to/from/at (a channel or a marker).',
+      comment: `Names used after ${['send', ...CHANNEL_PARAMS].join('/')} (a channel) and after to/from/at (a channel or a marker).`,
       patterns: [
         {
-          match: `${NOT_BEFORE}(send|sidechain)\\s+(${NAME})`,
+          match: `${NOT_BEFORE}(${['send', ...CHANNEL_PARAMS].join('|')})\\s+(${NAME})`,
           captures: { '1': { name: scopeOf('send') }, '2': { name: 'variable.other.channel.mix' } },
         },
         {

@@ -6,6 +6,7 @@
  * set. Code after the parser (validation, model, editor features) must accept
  * such partial trees.
  */
+import type { ProcessorType } from './processors/types.js';
 import type { UnitImage } from './tokens.js';
 
 /** Offsets into the document text; `end` is exclusive. */
@@ -179,10 +180,9 @@ export interface BandStatement extends StatementBase {
   readonly repeated: readonly { readonly keyword: string; readonly keywordSpan: Span; readonly span: Span }[];
 }
 
-export type ParamKeyword =
-  | 'threshold' | 'ratio' | 'knee' | 'attack' | 'release' | 'makeup' | 'mix'
-  | 'ceiling' | 'lookahead';
-/** One setting of a compressor or limiter. */
+/** A parameter keyword a processor declares (processors/): `threshold`, `ratio`, `ceiling`, …. */
+export type ParamKeyword = string;
+/** One setting of a processor block (a compressor, a limiter, …). */
 export interface ParamStatement extends StatementBase {
   readonly kind: 'param';
   readonly param: ParamKeyword;
@@ -200,7 +200,7 @@ export type DynamicsItem = ParamStatement | SidechainStatement | FlagStatement;
 
 export interface ProcessorStatement extends StatementBase {
   readonly kind: 'processor';
-  readonly processor: 'eq' | 'comp' | 'limit';
+  readonly processor: ProcessorType;
   readonly body: readonly (EqItem | DynamicsItem)[];
   readonly bodySpan: Span;
 }

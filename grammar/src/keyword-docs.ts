@@ -1,11 +1,15 @@
 /**
  * What each keyword means, for hover and completion. Kept beside the grammar
- * so the editor and docs/language.md say the same thing.
+ * so the editor and docs/language.md say the same thing. The entries of
+ * processors, their bands and parameters are generated from the processor
+ * registry (processors/), in the order the registry lists them.
  */
+import { declarationsOf, PARAM_KEYWORDS, PROCESSOR_LIST, PROCESSOR_TYPES, type ParamDecl, type ProcessorType } from './processors/index.js';
 import type { Keyword } from './tokens.js';
+import { showValue, UNIT_RULES } from './units.js';
 
 /** Where a statement keyword may start a statement. */
-export type Level = 'top' | 'channel' | 'eq' | 'comp' | 'limit';
+export type Level = 'top' | 'channel' | ProcessorType;
 
 export interface KeywordDoc {
   readonly syntax: string;
@@ -47,30 +51,11 @@ export const KEYWORD_DOCS: Partial<Record<Keyword, KeywordDoc>> = {
   polarity: { syntax: 'polarity invert', summary: 'Flips the sign of the signal.', default: 'off', levels: CH, snippet: 'polarity invert' },
   to: { syntax: 'to BUS', summary: 'Where the channel’s output goes: a bus or master. Routing must not go round in a circle.', default: 'master', levels: CH, snippet: 'to ${1:master}' },
   send: { syntax: 'send BUS DB [pre]', summary: 'Sends a copy to a bus: post-fader and post-pan, or before the fader with `pre`.', unit: 'dB', range: '-inf – +24 dB', levels: CH, snippet: 'send ${1:bus} ${2:-12} dB' },
-  eq: { syntax: 'eq { BANDS }', summary: 'Biquad EQ bands in written order (RBJ Audio EQ Cookbook).', levels: CH, snippet: 'eq {\n\t${1:bell} ${2:1000} Hz ${3:-3} dB\n}' },
-  comp: { syntax: 'comp { SETTINGS }', summary: 'Feed-forward, log-domain, stereo-linked compressor (Giannoulis, Massberg & Reiss 2012).', levels: CH, snippet: 'comp {\n\tthreshold ${1:-18} dB\n\tratio ${2:4}:1\n}' },
-  limit: { syntax: 'limit { SETTINGS }', summary: 'Lookahead brickwall limiter: no output sample above the ceiling; with dBTP the true peak stays within ceiling + 0.1 dB.', levels: CH, snippet: 'limit {\n\tceiling ${1:-1} dBTP\n}' },
+  ...blockDocs(),
   target: { syntax: 'target L LUFS', summary: 'Master only: the render’s gain is adjusted until its integrated loudness is within 0.1 LU of L.', unit: 'LUFS', range: '-60 – 0 LUFS', levels: CH, snippet: 'target ${1:-14} LUFS' },
-  bypass: { syntax: 'bypass', summary: 'Switches the block off without deleting its settings.', levels: ['eq', 'comp', 'limit'] },
-  highpass: { syntax: 'highpass F [slope S dB/oct] [q Q]', summary: 'Removes content below F. Slope 6 is one-pole; 12 is a biquad (with q); steeper slopes are Butterworth cascades.', unit: 'Hz', range: 'F 10 Hz – 0.49 × samplerate; slope 6, 12, 18, 24, 36, 48', default: 'slope 12 dB/oct, q 0.7071', levels: ['eq'], snippet: 'highpass ${1:80} Hz' },
-  lowpass: { syntax: 'lowpass F [slope S dB/oct] [q Q]', summary: 'Removes content above F.', unit: 'Hz', range: 'F 10 Hz – 0.49 × samplerate; slope 6, 12, 18, 24, 36, 48', default: 'slope 12 dB/oct, q 0.7071', levels: ['eq'], snippet: 'lowpass ${1:12} kHz' },
-  lowshelf: { syntax: 'lowshelf F G [q Q]', summary: 'Raises or lowers everything below F by G (RBJ shelf, Q form).', unit: 'Hz, dB', range: 'G -30 – +30 dB; q 0.1 – 40', default: 'q 0.7071', levels: ['eq'], snippet: 'lowshelf ${1:100} Hz ${2:+1} dB' },
-  highshelf: { syntax: 'highshelf F G [q Q]', summary: 'Raises or lowers everything above F by G (RBJ shelf, Q form).', unit: 'Hz, dB', range: 'G -30 – +30 dB; q 0.1 – 40', default: 'q 0.7071', levels: ['eq'], snippet: 'highshelf ${1:10} kHz ${2:+2} dB' },
-  bell: { syntax: 'bell F G [q Q]', summary: 'A peak or dip of G at F (RBJ peakingEQ).', unit: 'Hz, dB', range: 'G -30 – +30 dB; q 0.1 – 40', default: 'q 1', levels: ['eq'], snippet: 'bell ${1:1000} Hz ${2:-3} dB q ${3:1}' },
-  notch: { syntax: 'notch F [q Q]', summary: 'A deep, narrow cut at F (RBJ notch).', unit: 'Hz', default: 'q 10', levels: ['eq'], snippet: 'notch ${1:60} Hz' },
-  bandpass: { syntax: 'bandpass F [q Q]', summary: 'Keeps a band around F (RBJ band-pass, 0 dB peak).', unit: 'Hz', default: 'q 1', levels: ['eq'], snippet: 'bandpass ${1:1} kHz' },
-  slope: { syntax: 'slope S dB/oct', summary: 'Steepness of a highpass or lowpass.', range: '6, 12, 18, 24, 36, 48 dB/oct', default: '12 dB/oct' },
-  q: { syntax: 'q Q', summary: 'Bandwidth of a band: higher is narrower.', range: '0.1 – 40' },
-  threshold: { syntax: 'threshold DB', summary: 'Level above which the compressor reduces gain.', unit: 'dB', range: '-60 – 0 dB', default: '-20 dB', levels: ['comp'], snippet: 'threshold ${1:-18} dB' },
-  ratio: { syntax: 'ratio R[:1] | ratio inf', summary: 'Input dB above threshold per output dB.', range: '1 – 100, or inf', default: '4:1', levels: ['comp'], snippet: 'ratio ${1:4}:1' },
-  knee: { syntax: 'knee DB', summary: 'Width of the soft knee around the threshold.', unit: 'dB', range: '0 – 24 dB', default: '6 dB', levels: ['comp'], snippet: 'knee ${1:6} dB' },
-  attack: { syntax: 'attack DUR', summary: 'Time constant of the gain reduction rising.', unit: 'ms or s', range: '0.05 – 1000 ms', default: '10 ms', levels: ['comp'], snippet: 'attack ${1:10} ms' },
-  release: { syntax: 'release DUR', summary: 'Time constant of the gain reduction falling back.', unit: 'ms or s', range: '1 – 5000 ms', default: 'comp 100 ms, limit 50 ms', levels: ['comp', 'limit'], snippet: 'release ${1:100} ms' },
-  makeup: { syntax: 'makeup DB', summary: 'Gain after compression.', unit: 'dB', range: '-24 – +24 dB', default: '0 dB', levels: ['comp'], snippet: 'makeup ${1:3} dB' },
-  mix: { syntax: 'mix PCT', summary: 'Parallel compression: how much of the compressed signal is mixed with the dry one.', unit: '%', range: '0 – 100%', default: '100%', levels: ['comp'], snippet: 'mix ${1:50}%' },
-  sidechain: { syntax: 'sidechain CHANNEL', summary: 'Keys the detector from another channel, taken after its inserts and before its fader.', default: 'the channel itself', levels: ['comp'], snippet: 'sidechain ${1}' },
-  ceiling: { syntax: 'ceiling DB dBFS|dBTP', summary: 'The limiter’s ceiling: sample peak (dBFS) or true peak, 4× oversampled (dBTP).', unit: 'dBFS or dBTP', range: '-20 – 0', default: '-1 dBTP', levels: ['limit'], snippet: 'ceiling ${1:-1} dBTP' },
-  lookahead: { syntax: 'lookahead DUR', summary: 'How far ahead the limiter looks; the delay it adds is compensated.', unit: 'ms', range: '0.5 – 10 ms', default: '1.5 ms', levels: ['limit'], snippet: 'lookahead ${1:1.5} ms' },
+  bypass: { syntax: 'bypass', summary: 'Switches the block off without deleting its settings.', levels: PROCESSOR_TYPES },
+  ...bandDocs(),
+  ...paramDocs(),
   at: { syntax: 'at TIME', summary: 'Where the clip’s file starts on the timeline.', default: '0' },
   from: { syntax: 'from TIME', summary: 'Timeline position where the clip starts playing.', default: 'the clip’s start' },
   fade: { syntax: 'fade DUR', summary: 'Equal-power fades, centred on both edges of the clip.', default: '5 ms at edges cut inside the audio' },
@@ -87,6 +72,85 @@ export const KEYWORD_DOCS: Partial<Record<Keyword, KeywordDoc>> = {
   stereo: { syntax: 'output stereo', summary: 'Render two channels.' },
   mono: { syntax: 'output mono', summary: 'Render one channel: (L+R)/2 of the stereo master.' },
 };
+
+// ---- processors: docs generated from their declarations (processors/) ----------------
+
+/** The factor from a parameter's docs unit to its base unit (`ms` → 0.001). */
+function docsFactor(p: ParamDecl): number {
+  if (!p.kind || !p.unit) return 1;
+  return (UNIT_RULES[p.kind].units as Record<string, number | undefined>)[p.unit] ?? 1;
+}
+
+/** `-24 – +24 dB`, `0.05 – 1000 ms`, `0 – 100%`: the range in the docs unit. */
+function rangeText(p: ParamDecl): string | undefined {
+  if (p.docs?.range) return p.docs.range;
+  if (!p.range) return undefined;
+  const lo = p.range.min / docsFactor(p);
+  const hi = p.range.max / docsFactor(p);
+  // A sign on positive values only where the range crosses zero, so the two ends read alike.
+  const n = (v: number) => `${lo < 0 && v > 0 ? '+' : ''}${showValue(v, null)}`;
+  const unit = !p.unit ? '' : p.unit === '%' ? '%' : ` ${p.unit}`;
+  return `${n(lo)} – ${n(hi)}${unit}`;
+}
+
+function defaultText(p: ParamDecl): string | undefined {
+  if (p.docs?.default) return p.docs.default;
+  return p.default === null ? undefined : showValue(p.default / docsFactor(p), p.unit);
+}
+
+/** The example with its number as the snippet's first placeholder: `threshold ${1:-18} dB`. */
+function snippetOf(p: ParamDecl): string {
+  if (p.syntax === 'channel') return `${p.keyword} \${1}`;
+  return p.example.replace(/[+-]?\d+(?:\.\d+)?/, (n) => `\${1:${n}}`);
+}
+
+/** Without the fields that have no text, as a hand-written entry would be. */
+function defined(doc: Record<string, unknown>): KeywordDoc {
+  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as KeywordDoc;
+}
+
+function blockDocs(): Record<string, KeywordDoc> {
+  return Object.fromEntries(PROCESSOR_LIST.map((p) => [p.type, { syntax: p.usage, summary: p.summary, levels: CH, snippet: p.snippet }]));
+}
+
+function bandDocs(): Record<string, KeywordDoc> {
+  const out: Record<string, KeywordDoc> = {};
+  for (const p of PROCESSOR_LIST) {
+    if (!p.bands) continue;
+    for (const b of p.bands.types) out[b.type] = defined({ syntax: b.usage, summary: b.summary, unit: b.unit, range: b.range, default: b.default, levels: [p.type], snippet: b.snippet });
+    for (const c of p.bands.clauses) out[c.keyword] = defined({ syntax: c.usage, summary: c.summary, range: c.range, default: c.default });
+  }
+  return out;
+}
+
+/** One text when every declaration gives the same, else each processor's: "comp 100 ms, limit 50 ms". */
+function perProcessor(decls: readonly { processor: ProcessorType; param: ParamDecl }[], text: (p: ParamDecl) => string | undefined): string | undefined {
+  const texts = decls.map((d) => text(d.param));
+  return texts.every((t) => t === texts[0]) ? texts[0] : decls.map((d, i) => `${d.processor} ${texts[i]}`).join(', ');
+}
+
+/**
+ * One entry per parameter keyword. A keyword several processors declare
+ * (`release`) is described by the first; ranges and defaults that differ are
+ * listed per processor ("comp 100 ms, limit 50 ms").
+ */
+function paramDocs(): Record<string, KeywordDoc> {
+  const out: Record<string, KeywordDoc> = {};
+  for (const keyword of PARAM_KEYWORDS) {
+    const decls = declarationsOf(keyword);
+    const first = decls[0]!.param;
+    out[keyword] = defined({
+      syntax: first.usage,
+      summary: first.summary,
+      unit: first.docs?.unit ?? first.unit ?? undefined,
+      range: perProcessor(decls, rangeText),
+      default: perProcessor(decls, defaultText),
+      levels: decls.map((d) => d.processor),
+      snippet: snippetOf(first),
+    });
+  }
+  return out;
+}
 
 /** Keywords that start a statement at `level`, in a sensible order for completion. */
 export function statementKeywords(level: Level): Keyword[] {

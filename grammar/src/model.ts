@@ -10,6 +10,7 @@
  * files compare equal.
  */
 import type { Span, BandType, ChannelKind } from './ast.js';
+import { BANDS, DEFAULT_SLOPE, defaultsOf } from './processors/index.js';
 
 export interface MixModel {
   readonly title: string;
@@ -165,6 +166,10 @@ export interface LimitModel {
  */
 export type SourceMap = Readonly<Record<string, Span>>;
 
+const bandQ = (type: BandType) => BANDS.find((b) => b.type === type)!.defaultQ;
+// Kept for code that reads defaults by name; the values are the processors' own (processors/).
+const { sidechain: _keyedBySelf, ...compDefaults } = defaultsOf('comp');
+
 /** Defaults of the language, in base units (design §3-5). */
 export const DEFAULTS = {
   sampleRate: 48000,
@@ -173,9 +178,9 @@ export const DEFAULTS = {
   gainDb: 0,
   pan: 0,
   editFade: 0.005,
-  band: { slope: 12, passQ: Math.SQRT1_2, shelfQ: Math.SQRT1_2, bellQ: 1, notchQ: 10, bandpassQ: 1 },
-  comp: { thresholdDb: -20, ratio: 4, kneeDb: 6, attack: 0.01, release: 0.1, makeupDb: 0, mix: 1 },
-  limit: { ceilingDb: -1, ceilingMode: 'dBTP' as const, release: 0.05, lookahead: 0.0015 },
+  band: { slope: DEFAULT_SLOPE, passQ: bandQ('highpass'), shelfQ: bandQ('lowshelf'), bellQ: bandQ('bell'), notchQ: bandQ('notch'), bandpassQ: bandQ('bandpass') },
+  comp: compDefaults,
+  limit: defaultsOf('limit'),
   trimAutoDetector: 'peak' as const,
 };
 

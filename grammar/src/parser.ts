@@ -17,9 +17,10 @@ import {
 } from 'chevrotain';
 import type * as ast from './ast.js';
 import { statementKeywords } from './keyword-docs.js';
+import { BANDS, paramByKeyword, PROCESSOR_TYPES, type ProcessorType } from './processors/index.js';
 import {
-  allTokens, BandKw, Clock, ClipTimeKw, Colon, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
-  ProcessorKw, RCurly, Semicolon, Slash, StringLike, StringSettingKw, ValueSettingKw,
+  allTokens, BandKw, ChannelParamKw, Clock, ClipTimeKw, Colon, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
+  ProcessorKw, RatioParamKw, RCurly, Semicolon, Slash, StringLike, StringSettingKw, ValueSettingKw,
   StringLit, Unit, UnterminatedString, type Keyword, type UnitImage,
 } from './tokens.js';
 
@@ -96,7 +97,7 @@ const kws = (words: readonly Keyword[]) => new Set<TokenType>(words.map(kw));
 // reported by validation) rather than skipped.
 const TOP_STARTS = kws(statementKeywords('top'));
 const CHANNEL_STARTS = kws([...statementKeywords('channel'), 'bypass']);
-const PROCESSOR_STARTS = kws([...statementKeywords('eq'), ...statementKeywords('comp'), ...statementKeywords('limit')]);
+const PROCESSOR_STARTS = kws(PROCESSOR_TYPES.flatMap((t) => statementKeywords(t)));
 const CHANNEL_OPENERS = kws(['track', 'bus', 'master']);
 
 const STRING_EXAMPLES: Record<string, string> = {
@@ -109,25 +110,13 @@ const VALUE_EXAMPLES: Record<string, string> = {
   pan: `'pan' needs a position, e.g. pan -30%`,
   target: `'target' needs a loudness, e.g. target -14 LUFS`,
 };
-const BAND_EXAMPLES: Record<string, string> = {
-  highpass: 'highpass 80 Hz slope 24 dB/oct',
-  lowpass: 'lowpass 12 kHz',
-  lowshelf: 'lowshelf 100 Hz +1 dB',
-  highshelf: 'highshelf 10 kHz +2 dB',
-  bell: 'bell 300 Hz -3 dB q 1.4',
-  notch: 'notch 60 Hz q 10',
-  bandpass: 'bandpass 1 kHz q 1',
-};
-const PARAM_EXAMPLES: Record<string, string> = {
-  threshold: 'threshold -18 dB',
-  knee: 'knee 6 dB',
-  attack: 'attack 10 ms',
-  release: 'release 100 ms',
-  makeup: 'makeup 3 dB',
-  mix: 'mix 50%',
-  ceiling: 'ceiling -1 dBTP',
-  lookahead: 'lookahead 1.5 ms',
-};
+const BAND_EXAMPLES: Record<string, string> = Object.fromEntries(BANDS.map((b) => [b.type, b.example]));
+
+/** What a parameter written without its value is told, from its declaration. */
+function paramNeeds(keyword: string): string {
+  const p = paramByKeyword(keyword);
+  return `'${keyword}' needs ${p?.needs ?? 'a value'}, e.g. ${p?.example ?? keyword}`;
+}
 
 class MixParser extends EmbeddedActionsParser {
   /** Runs of tokens the grammar could not place, each reported once. */
@@ -586,7 +575,11 @@ class MixParser extends EmbeddedActionsParser {
     return { kind: 'send', keyword: 'send', keywordSpan: this.spanOf(k), target, level, pre: !!p, span: this.join(this.spanOf(k), end) };
   });
 
-  /** `eq { … }`, `comp { … }`, `limit { … }`. Which settings fit which block is checked by validation. */
+  /**
+   * A processor block: `eq { … }`, `comp { … }`, …. The body is read the same
+   * way for every processor (bands, and parameters by the syntax their
+   * declaration gives); which settings fit which block is checked by analysis.
+   */
   private processorStatement = this.RULE('processorStatement', (): ast.ProcessorStatement => {
     const k = this.CONSUME(ProcessorKw);
     const open = this.OPTION(() => this.CONSUME(LCurly));
@@ -604,7 +597,7 @@ class MixParser extends EmbeddedActionsParser {
     const start = open ? this.spanOf(open) : { start: kSpan.end, end: kSpan.end };
     const bodySpan = this.join(start, close ? this.spanOf(close) : body.at(-1)?.span);
     return {
-      kind: 'processor', keyword: k.image, processor: k.image as 'eq' | 'comp' | 'limit', keywordSpan: kSpan, body, bodySpan,
+      kind: 'processor', keyword: k.image, processor: k.image as ProcessorType, keywordSpan: kSpan, body, bodySpan,
       span: this.join(kSpan, bodySpan),
     };
   });
@@ -684,16 +677,16 @@ class MixParser extends EmbeddedActionsParser {
   private paramStatement = this.RULE('paramStatement', (): ast.ParamStatement => {
     const k = this.CONSUME(ParamKw);
     const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
-    if (!value) this.missing(k, `'${k.image}' needs a value, e.g. ${PARAM_EXAMPLES[k.image] ?? k.image}`);
+    if (!value) this.missing(k, paramNeeds(k.image));
     return {
-      kind: 'param', keyword: k.image, param: k.image as ast.ParamKeyword, keywordSpan: this.spanOf(k), value,
+      kind: 'param', keyword: k.image, param: k.image, keywordSpan: this.spanOf(k), value,
       span: this.join(this.spanOf(k), value?.span),
     };
   });
 
   /** `ratio 4`, `ratio 4:1`, `ratio inf`. A denominator other than 1 is a validation error. */
   private ratioStatement = this.RULE('ratioStatement', (): ast.ParamStatement => {
-    const k = this.CONSUME(kw('ratio'));
+    const k = this.CONSUME(RatioParamKw);
     const v = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(kw('inf')) }]));
     // A unit is no part of a ratio, but read it so validation can say so (and offer to remove it).
     const u = this.OPTION5(() => this.CONSUME(Unit));
@@ -703,21 +696,21 @@ class MixParser extends EmbeddedActionsParser {
       this.OPTION3(() => { denominator = this.numberQuantity(this.CONSUME2(NumberLit), undefined); });
       if (!denominator) this.missing(colon, `a ratio is written R:1, e.g. ratio 4:1`);
     });
-    if (!v) this.missing(k, `'ratio' needs a value, e.g. ratio 4:1`);
+    if (!v) this.missing(k, paramNeeds(k.image));
     const value = v ? this.numberQuantity(v, u) : null;
     const end: ast.Quantity | null = denominator ?? value;
     return {
-      kind: 'param', keyword: 'ratio', param: 'ratio', keywordSpan: this.spanOf(k), value, denominator,
+      kind: 'param', keyword: k.image, param: k.image, keywordSpan: this.spanOf(k), value, denominator,
       span: this.join(this.spanOf(k), end?.span),
     };
   });
 
   private sidechainStatement = this.RULE('sidechainStatement', (): ast.SidechainStatement => {
-    const k = this.CONSUME(kw('sidechain'));
+    const k = this.CONSUME(ChannelParamKw);
     const n = this.OPTION({ GATE: () => this.nameFollows(k), DEF: () => this.CONSUME(Name) });
-    if (!n) this.missing(k, `'sidechain' needs the channel that keys the compressor, e.g. sidechain kick`);
+    if (!n) this.missing(k, paramNeeds(k.image));
     const target = this.nameRef(n);
-    return { kind: 'sidechain', keyword: 'sidechain', keywordSpan: this.spanOf(k), target, span: this.join(this.spanOf(k), n ? target.span : null) };
+    return { kind: 'sidechain', keyword: k.image, keywordSpan: this.spanOf(k), target, span: this.join(this.spanOf(k), n ? target.span : null) };
   });
 
   /** A number or `-inf`, then its unit if one is written. */

@@ -7,6 +7,7 @@
  * reserved as a name, and that is a validation rule, not a lexical one.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { PARAM_KEYWORDS, paramByKeyword, PROCESSOR_LIST, PROCESSOR_TYPES, processorWords, type ParamSyntax } from './processors/index.js';
 
 // `start_chars_hint` lets Chevrotain pick candidate tokens by first character
 // instead of trying every pattern in turn (Chevrotain guide: performance).
@@ -70,44 +71,59 @@ export const unitTokens: ReadonlyMap<UnitImage, TokenType> = new Map(UNIT_IMAGES
 
 // ---- keywords ----------------------------------------------------------------
 
-/**
- * Every keyword of the language. The TextMate grammar and completion are
- * generated from this list, so adding a keyword here is enough for both.
- */
-export const KEYWORDS = [
+/** Words of the language that are no processor's: statements, clauses and fixed values. */
+export const CORE_KEYWORDS = [
   // top level
   'title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'reference', 'marker',
   'track', 'bus', 'master', 'stereo', 'mono',
   // channel statements
   'label', 'color', 'hidden', 'mute', 'solo', 'file', 'clip', 'cut', 'trim', 'gain', 'pan',
-  'polarity', 'to', 'send', 'eq', 'comp', 'limit', 'target',
+  'polarity', 'to', 'send', 'target',
   // clauses
   'at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat',
-  // eq
-  'highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass', 'slope', 'q', 'bypass',
-  // comp and limit
-  'threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain', 'inf',
-  'ceiling', 'lookahead',
+  // any processor block
+  'bypass',
 ] as const;
-export type Keyword = (typeof KEYWORDS)[number];
+export type CoreKeyword = (typeof CORE_KEYWORDS)[number];
+/** A keyword: a core word or one a processor declares (processors/). */
+export type Keyword = string;
+
+const PROCESSOR_WORDS = [...new Set(PROCESSOR_LIST.flatMap(processorWords))];
+
+/**
+ * Every keyword of the language: the core words, each processor's block
+ * keyword and the words it declares. The TextMate grammar and completion are
+ * generated from this list, so a keyword added here or in a processor's
+ * declaration is enough for both.
+ */
+export const KEYWORDS: readonly Keyword[] = [...new Set<string>([...CORE_KEYWORDS, ...PROCESSOR_TYPES, ...PROCESSOR_WORDS])];
 
 // Keyword groups the grammar consumes as one token type (no OR needed).
+const quoted = (words: readonly string[]) => words.map((w) => `'${w}'`).join(' or ');
+const paramWords = (syntax: ParamSyntax) => PARAM_KEYWORDS.filter((k) => paramByKeyword(k)!.syntax === syntax);
 export const FlagKw = createToken({ name: 'FlagKw', pattern: Lexer.NA, label: "'hidden', 'mute', 'solo' or 'bypass'" });
 export const StringSettingKw = createToken({ name: 'StringSettingKw', pattern: Lexer.NA, label: "'label', 'color' or 'file'" });
 export const ValueSettingKw = createToken({ name: 'ValueSettingKw', pattern: Lexer.NA, label: "'gain', 'pan' or 'target'" });
-export const ProcessorKw = createToken({ name: 'ProcessorKw', pattern: Lexer.NA, label: "'eq', 'comp' or 'limit'" });
+export const ProcessorKw = createToken({ name: 'ProcessorKw', pattern: Lexer.NA, label: PROCESSOR_TYPES.map((t) => `'${t}'`).join(', ').replace(/, ([^,]*)$/, ' or $1') });
 export const BandKw = createToken({ name: 'BandKw', pattern: Lexer.NA, label: 'an EQ band' });
+/** A parameter whose value is a number with its unit. */
 export const ParamKw = createToken({ name: 'ParamKw', pattern: Lexer.NA, label: 'a setting' });
+/** A parameter written as a ratio: `ratio 4:1`. */
+export const RatioParamKw = createToken({ name: 'RatioParamKw', pattern: Lexer.NA, label: quoted(paramWords('ratio')) });
+/** A parameter whose value is a channel's name: `sidechain kick`. */
+export const ChannelParamKw = createToken({ name: 'ChannelParamKw', pattern: Lexer.NA, label: quoted(paramWords('channel')) });
 export const ClipTimeKw = createToken({ name: 'ClipTimeKw', pattern: Lexer.NA, label: "'at', 'from' or a fade" });
+
+const PARAM_GROUPS: Record<ParamSyntax, TokenType> = { quantity: ParamKw, ratio: RatioParamKw, channel: ChannelParamKw };
 
 const GROUPS: Partial<Record<Keyword, TokenType>> = {
   hidden: FlagKw, mute: FlagKw, solo: FlagKw,
   label: StringSettingKw, color: StringSettingKw, file: StringSettingKw,
   gain: ValueSettingKw, pan: ValueSettingKw, target: ValueSettingKw,
-  eq: ProcessorKw, comp: ProcessorKw, limit: ProcessorKw,
-  highpass: BandKw, lowpass: BandKw, lowshelf: BandKw, highshelf: BandKw, bell: BandKw, notch: BandKw, bandpass: BandKw,
-  threshold: ParamKw, knee: ParamKw, attack: ParamKw, release: ParamKw, makeup: ParamKw, mix: ParamKw, ceiling: ParamKw, lookahead: ParamKw,
   at: ClipTimeKw, from: ClipTimeKw, fade: ClipTimeKw, fadein: ClipTimeKw, fadeout: ClipTimeKw,
+  ...Object.fromEntries(PROCESSOR_TYPES.map((t) => [t, ProcessorKw])),
+  ...Object.fromEntries(PROCESSOR_LIST.flatMap((p) => p.bands?.types.map((b) => [b.type, BandKw]) ?? [])),
+  ...Object.fromEntries(PARAM_KEYWORDS.map((k) => [k, PARAM_GROUPS[paramByKeyword(k)!.syntax]])),
 };
 
 export const keywordTokens: ReadonlyMap<Keyword, TokenType> = new Map(
@@ -123,7 +139,9 @@ export const NumberLike = createToken({ name: 'NumberLike', pattern: Lexer.NA, l
 export const StringLike = createToken({ name: 'StringLike', pattern: Lexer.NA, label: 'a string' });
 
 export function kw(word: Keyword): TokenType {
-  return keywordTokens.get(word)!;
+  const t = keywordTokens.get(word);
+  if (!t) throw new Error(`'${word}' is not a keyword`);
+  return t;
 }
 export function unitToken(image: UnitImage): TokenType {
   return unitTokens.get(image)!;
@@ -157,7 +175,7 @@ export const allTokens: TokenType[] = [
   ...[...unitTokens.values()].filter((t) => t !== unitToken('dB/oct') && t !== unitToken('%')),
   Unit,
   Name,
-  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, ClipTimeKw,
+  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, RatioParamKw, ChannelParamKw, ClipTimeKw,
   NumberLike,
   StringLike,
 ];

@@ -2,6 +2,7 @@
  * What unit each kind of value takes (design §2) and how it converts to the
  * model's base units: seconds, hertz, decibels and plain fractions.
  */
+import type { Quantity, Span } from './ast.js';
 import type { UnitImage } from './tokens.js';
 
 export type ValueKind =
@@ -47,4 +48,9 @@ export function showValue(value: number, unit: string | null): string {
   const n = value === -Infinity ? '-inf' : value === Infinity ? 'inf' : String(Number(value.toPrecision(6)));
   if (!unit) return n;
   return unit === '%' ? `${n}%` : `${n} ${unit}`;
+}
+
+/** Where the unit of a quantity is written: the end of its span. */
+export function unitSpanOf(q: Quantity): Span {
+  return { start: q.span.end - (q.unit?.length ?? 0), end: q.span.end };
 }

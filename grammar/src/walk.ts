@@ -1,7 +1,8 @@
 /** Small helpers to find things in the syntax tree. */
 import type * as ast from './ast.js';
+import type { ProcessorType } from './processors/types.js';
 
-export type BlockLevel = 'top' | 'channel' | 'eq' | 'comp' | 'limit';
+export type BlockLevel = 'top' | 'channel' | ProcessorType;
 
 export interface BlockContext {
   readonly level: BlockLevel;
