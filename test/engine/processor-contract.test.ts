@@ -10,13 +10,17 @@
  * so a new processor is covered as soon as it is registered.
  */
 import { describe, expect, it } from 'vitest';
-import type { ProcessorModel } from '../../grammar/src/index.js';
+import { PROCESSOR_LIST, type ProcessorModel } from '../../grammar/src/index.js';
 import { createInsert, ENGINE_PROCESSORS, independentTracks, stripOptionsFor, type Insert } from '../../engine/src/index.js';
 import { modelOf, noise, renderMix } from './fixtures.js';
 
 const RATE = 48000;
 
-/** Blocks as the language writes them, a few settings each, to be dropped into a track. */
+/**
+ * Blocks as the language writes them, to be dropped into a track; settings
+ * that make each processor work hard (every processor's own example from
+ * its grammar declaration is run too).
+ */
 const CASES: { readonly [T in ProcessorModel['type']]: readonly string[] } = {
   eq: [
     'eq { highpass 80 Hz; bell 1 kHz -3 dB q 1; highshelf 8 kHz +2 dB }',
@@ -65,7 +69,11 @@ function run(insert: Insert, input: Float64Array[], sizes: readonly number[], ke
   return input;
 }
 
-const cases = Object.entries(CASES).flatMap(([type, blocks]) => blocks.map((block) => ({ type, block })));
+/** The cases above, and each processor's example from its grammar declaration. */
+const cases = [
+  ...Object.entries(CASES).flatMap(([type, blocks]) => blocks.map((block) => ({ type, block }))),
+  ...PROCESSOR_LIST.map((p) => ({ type: p.type, block: p.example })),
+];
 
 describe('every registered processor has cases here', () => {
   it('names the same types as the registry', () => {

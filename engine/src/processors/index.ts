@@ -29,8 +29,12 @@ export function createProcessor(model: ProcessorModel, spec: ProcessorSpec): Pro
   return engineProcessor(model).create(model, spec);
 }
 
-/** The channel keying this processor, or null (none, or bypassed). */
-export function sidechainOf(model: ProcessorModel): string | null {
+/**
+ * The channel whose signal this processor reads as its key while it runs, or
+ * null (keyed by its own channel, or bypassed). grammar's `sidechainOf` says
+ * what is written; this says what the engine must feed it.
+ */
+export function keyChannelOf(model: ProcessorModel): string | null {
   return engineProcessor(model).sidechainOf(model);
 }
 

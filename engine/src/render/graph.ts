@@ -10,7 +10,7 @@
 import type { ChannelModel, MixModel } from '../../../grammar/src/model.js';
 import { TrackSources, type SourceProvider } from './sources.js';
 import { Strip } from './strip.js';
-import { sidechainOf } from '../processors/index.js';
+import { keyChannelOf } from '../processors/index.js';
 
 const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
 
@@ -138,14 +138,14 @@ export function stripOptionsFor(model: MixModel, autoTrims: ReadonlyMap<string, 
 
 /** Channels whose signal keys a processor somewhere (a bypassed processor needs no key). */
 function keyingChannels(model: MixModel): Set<string> {
-  return new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => sidechainOf(p) ?? [])));
+  return new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => keyChannelOf(p) ?? [])));
 }
 
 /** Tracks that can run in another thread: no side-chain in or out, so nothing but their sources feeds them. */
 export function independentTracks(model: MixModel): string[] {
   const keyed = keyingChannels(model);
   return model.channels
-    .filter((c) => c.kind === 'track' && !keyed.has(c.name) && !c.inserts.some((p) => sidechainOf(p) !== null))
+    .filter((c) => c.kind === 'track' && !keyed.has(c.name) && !c.inserts.some((p) => keyChannelOf(p) !== null))
     .map((c) => c.name);
 }
 
