@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as OnigurumaModule from 'vscode-oniguruma';
 import type * as TextMateModule from 'vscode-textmate';
+import { PARAM_KEYWORDS, paramByKeyword, PROCESSOR_TYPES } from '../grammar/src/processors/index.js';
 import { KEYWORDS, UNIT_IMAGES } from '../grammar/src/tokens.js';
 import { GRAMMAR_PATH, buildGrammar, renderGrammar } from '../scripts/gen-textmate.js';
 
@@ -66,7 +67,7 @@ function scopesOf(line: string, text: string, nth = 0): readonly string[] {
 const innermost = (scopes: readonly string[]) => scopes[scopes.length - 1];
 
 describe('generated grammar file', () => {
-  it('is up to date with grammar/src/tokens.ts (run npm run gen:syntax)', () => {
+  it('is up to date with grammar/src/tokens.ts and the processor registry (run npm run gen:syntax)', () => {
     expect(readFileSync(GRAMMAR_PATH, 'utf8')).toBe(renderGrammar());
   });
 
@@ -187,6 +188,19 @@ describe('tokenizing with vscode-textmate', () => {
     expect(scopesOf(line, ' red')).toContain('comment.line.number-sign.mix');
     // Not a colour outside `color`.
     expect(innermost(scopesOf('label "#e06c75"', '#e06c75'))).toBe('string.quoted.double.mix');
+  });
+
+  it('scopes every registered processor and parameter from the processor registry', () => {
+    for (const type of PROCESSOR_TYPES) expect(innermost(scopesOf(`  ${type} {`, type)), type).toBe('support.function.processor.mix');
+    for (const keyword of PARAM_KEYWORDS) {
+      if (paramByKeyword(keyword)!.syntax === 'channel') {
+        // A channel-valued parameter is routing, and the name after it a channel.
+        expect(innermost(scopesOf(`  ${keyword} kick`, keyword)), keyword).toBe('keyword.control.routing.mix');
+        expect(innermost(scopesOf(`  ${keyword} kick`, 'kick')), keyword).toBe('variable.other.channel.mix');
+      } else {
+        expect(innermost(scopesOf(`  ${keyword} 1`, keyword)), keyword).toBe('variable.parameter.mix');
+      }
+    }
   });
 
   it('gives every keyword of tokens.ts a keyword scope, not a name scope', () => {

@@ -2,11 +2,14 @@
  * `mixdown`: the command line. Exit codes: 0 ok, 1 mix errors, 2 usage or
  * I/O errors. Errors are one clear line naming the file; never a stack trace.
  */
-import { runCheck } from './check.js';
-import { runFmt } from './fmt.js';
-import { runMeter } from './meter.js';
-import { runRender } from './render.js';
-import { CliError, EXIT, type Output } from './output.js';
+import { check } from './commands/check.js';
+import { fmt } from './commands/fmt.js';
+import { meter } from './commands/meter.js';
+import { render } from './commands/render.js';
+import { helpText, parseCommandArgs, type Command } from './options.js';
+import { CliError, EXIT, failure, type Output } from './output.js';
+
+const COMMANDS: Readonly<Record<string, Command>> = { check, fmt, render, meter };
 
 const USAGE = `usage: mixdown <command> [options]
 
@@ -28,18 +31,23 @@ const out: Output = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'check': return runCheck(rest, out);
-    case 'fmt': return runFmt(rest, out);
-    case 'render': return runRender(rest, out);
-    case 'meter': return runMeter(rest, out);
+  const [name, ...rest] = argv;
+  const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name]! : null;
+  if (command) {
+    const parsed = parseCommandArgs(command.spec, rest);
+    if (parsed.help) {
+      out.stdout(helpText(command.spec));
+      return EXIT.ok;
+    }
+    return command.run(parsed.positionals, parsed.values, out);
+  }
+  switch (name) {
     case '--version': case '-v': out.stdout('mixdown 0.1.0\n'); return EXIT.ok;
     case undefined: case '--help': case '-h': case 'help':
       out.stdout(USAGE + '\n');
-      return command === undefined ? EXIT.usage : EXIT.ok;
+      return name === undefined ? EXIT.usage : EXIT.ok;
     default:
-      throw new CliError(`unknown command '${command}'\n\n${USAGE}`, EXIT.usage);
+      throw new CliError(`unknown command '${name}'\n\n${USAGE}`, EXIT.usage);
   }
 }
 
@@ -55,13 +63,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    if (err instanceof CliError) {
-      out.stderr(`mixdown: ${err.message}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      // An internal error: still one line, but say it is ours.
-      out.stderr(`mixdown: internal error: ${(err as Error)?.message ?? String(err)}\n`);
-      process.exitCode = EXIT.usage;
-    }
+    const { message, exitCode } = failure(err);
+    out.stderr(`mixdown: ${message}\n`);
+    process.exitCode = exitCode;
   },
 );

@@ -1,13 +1,22 @@
 /** A progress bar on a terminal (stderr); silent when output is not a terminal. */
+import type { RenderProgress } from '../../session/src/index.js';
 import type { Output } from './output.js';
 
-export class Progress {
+export class Progress implements RenderProgress {
   private readonly tty = process.stderr.isTTY === true;
   private last = 0;
-  private readonly started = performance.now();
+  private started = performance.now();
   private shown = false;
+  private totalS = 0;
+  private label = '';
 
-  constructor(private readonly out: Output, private readonly totalS: number, private readonly label: string) {}
+  constructor(private readonly out: Output) {}
+
+  begin(totalS: number, label: string): void {
+    this.totalS = totalS;
+    this.label = label;
+    this.started = performance.now();
+  }
 
   update(doneS: number): void {
     if (!this.tty) return;

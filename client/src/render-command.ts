@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { unfinishedPath } from '../../cli/src/audio/wav-writer.js';
+import { unfinishedPath } from '../../session/src/index.js';
 import { AnalysisRunner } from './preview/analysis-runner.js';
 
 export async function renderToWav(context: vscode.ExtensionContext, uri?: vscode.Uri): Promise<void> {

@@ -22,3 +22,4 @@ export * from './render/sources.js';
 export * from './render/state.js';
 export * from './render/strip.js';
 export * from './render/target.js';
+export * from './processors/index.js';

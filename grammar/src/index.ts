@@ -2,7 +2,7 @@
  * The mix language: one entry point for every host (language server, CLI,
  * tests, and later the preview). Pure TypeScript: no Node, DOM or vscode.
  */
-import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js';
+import { analyze, type Analysis, type AnalyzeOptions } from './analysis/index.js';
 import type { MixDocument } from './ast.js';
 import { CODES, type Diagnostic } from './diagnostics.js';
 import { parse, type SyntaxProblem } from './parser.js';
@@ -12,11 +12,16 @@ export * from './ast.js';
 export * from './diagnostics.js';
 export * from './facts.js';
 export * from './model.js';
-export { analyze, type Analysis, type AnalyzeOptions, type MixSymbol, type NameUse, type SymbolKind } from './analyze.js';
+export { analyze, CHECKS, type Analysis, type AnalyzeOptions, type CheckContext, type MixSymbol, type ModelCheck, type NameUse, type SymbolKind } from './analysis/index.js';
 export { parse, nextTokenTypes, tokenLabel, parseClock, type AssistRule, type ParseResult, type SyntaxProblem } from './parser.js';
 export * from './walk.js';
 export { KEYWORDS, UNIT_IMAGES, type Keyword, type UnitImage } from './tokens.js';
 export * as tokens from './tokens.js';
+export {
+  automatableParams, BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, declarationsOf, defaultsOf, isProcessorType, ownersOf, PARAM_KEYWORDS, paramByKeyword,
+  paramOf, PROCESSOR_LIST, PROCESSOR_TYPES, processorByKeyword, PROCESSORS, sidechainOf, SYNTAX_WORDS, takesSidechain, withoutSidechain,
+  type BandDecl, type ParamDecl, type ParamSyntax, type ProcessorDecl, type ProcessorType, type ValueContext,
+} from './processors/index.js';
 export { KEYWORD_DOCS, statementKeywords, type KeywordDoc, type Level } from './keyword-docs.js';
 export type { IToken } from 'chevrotain';
 export { closestNames, editDistance } from './names.js';

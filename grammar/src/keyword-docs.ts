@@ -1,6 +1,8 @@
 /**
  * What each keyword means, for hover and completion. Kept beside the grammar
- * so the editor and docs/language.md say the same thing.
+ * so the editor and docs/language.md say the same thing. The entries of
+ * processors, their bands and parameters are generated from the processor
+ * registry (processors/), in the order the registry lists them.
  */
 import { declarationsOf, PARAM_KEYWORDS, PROCESSOR_LIST, PROCESSOR_TYPES, type ParamDecl, type ProcessorType } from './processors/index.js';
 import type { Keyword } from './tokens.js';
@@ -121,24 +123,28 @@ function bandDocs(): Record<string, KeywordDoc> {
   return out;
 }
 
+/** One text when every declaration gives the same, else each processor's: "comp 100 ms, limit 50 ms". */
+function perProcessor(decls: readonly { processor: ProcessorType; param: ParamDecl }[], text: (p: ParamDecl) => string | undefined): string | undefined {
+  const texts = decls.map((d) => text(d.param));
+  return texts.every((t) => t === texts[0]) ? texts[0] : decls.map((d, i) => `${d.processor} ${texts[i]}`).join(', ');
+}
+
 /**
  * One entry per parameter keyword. A keyword several processors declare
- * (`release`) is described by the first; defaults that differ are listed per
- * processor ("comp 100 ms, limit 50 ms").
+ * (`release`) is described by the first; ranges and defaults that differ are
+ * listed per processor ("comp 100 ms, limit 50 ms").
  */
 function paramDocs(): Record<string, KeywordDoc> {
   const out: Record<string, KeywordDoc> = {};
   for (const keyword of PARAM_KEYWORDS) {
     const decls = declarationsOf(keyword);
     const first = decls[0]!.param;
-    const defaults = decls.map((d) => defaultText(d.param));
-    const sameDefault = defaults.every((d) => d === defaults[0]);
     out[keyword] = defined({
       syntax: first.usage,
       summary: first.summary,
       unit: first.docs?.unit ?? first.unit ?? undefined,
-      range: rangeText(first),
-      default: sameDefault ? defaults[0] : decls.map((d, i) => `${d.processor} ${defaults[i]}`).join(', '),
+      range: perProcessor(decls, rangeText),
+      default: perProcessor(decls, defaultText),
       levels: decls.map((d) => d.processor),
       snippet: snippetOf(first),
     });

@@ -10,7 +10,7 @@
  * every edit; an invalid edit leaves the last valid mix playing.
  */
 import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies, SourceError } from '../../engine/src/index.js';
+import { eqCurveDb, logFrequencies, reportsGainReduction, SourceError } from '../../engine/src/index.js';
 import type { DecodedAudio, MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioLibrary } from './library.js';
@@ -481,7 +481,7 @@ const toDb = (x: number) => (x > 0 ? 20 * Math.log10(x) : -Infinity);
 // ---- Channels and the EQ curve ----------------------------------------
 
 function channelKey(m: MixModel): string {
-  return m.channels.map((c) => JSON.stringify([c.kind, c.name, c.label, c.hidden, c.inserts.some((i) => i.type !== 'eq')])).join('|');
+  return m.channels.map((c) => JSON.stringify([c.kind, c.name, c.label, c.hidden, c.inserts.some((i) => reportsGainReduction(i.type))])).join('|');
 }
 
 function buildChannelRows(model: MixModel): void {

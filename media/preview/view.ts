@@ -6,6 +6,7 @@
  * (preview.css). The page logic (main.ts) drives it through these methods.
  */
 import type { ChannelModel } from '../../grammar/src/model.js';
+import { reportsGainReduction } from '../../engine/src/index.js';
 import type { Analysis, Problem } from './protocol.js';
 import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatLevel, type LoudnessValues } from './widgets/index.js';
 
@@ -65,8 +66,8 @@ export class ChannelRow {
     this.element.append(this.nameButton, controls, meters);
     list.append(this.element);
     this.peak = new PeakMeter(meters, { label: `${shown} peak level`, orientation: 'horizontal' });
-    const dynamics = c.inserts.some((i) => i.type !== 'eq');
-    this.gr = dynamics ? new GainReductionMeter(meters, { label: `${shown} gain reduction`, orientation: 'horizontal' }) : null;
+    const reducesGain = c.inserts.some((i) => reportsGainReduction(i.type));
+    this.gr = reducesGain ? new GainReductionMeter(meters, { label: `${shown} gain reduction`, orientation: 'horizontal' }) : null;
   }
 
   setState(muted: boolean, soloed: boolean, selected: boolean, color: string | null): void {

@@ -457,7 +457,7 @@ export class Player {
       const inserts = strip.inserts;
       for (let k = 0; k < inserts.length; k++) {
         const insert = inserts[k]!;
-        if (insert.type === 'eq' || insert.bypass) continue;
+        if (!insert.reportsGainReduction || insert.bypass) continue;
         const db = insert.gainReductionDb;
         if (db > gr[s]!) gr[s] = db;
       }

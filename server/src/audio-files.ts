@@ -1,6 +1,6 @@
 /** Lists the audio files under a folder for path completion; cached until files change. */
 import type { AudioFileLister } from './features/completion.js';
-import type { FileHost } from './host.js';
+import type { FileHost } from '../../session/src/index.js';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 const MAX_DEPTH = 6;

@@ -3,8 +3,7 @@
  * cached, with the line index the LSP needs to turn offsets into positions.
  */
 import { check, LineIndex, type CheckedDocument } from '../../grammar/src/index.js';
-import type { AudioFactStore } from './audio-facts.js';
-import { documentFolder } from './paths.js';
+import { documentFolder, type AudioFactStore } from '../../session/src/index.js';
 
 export interface DocState {
   readonly uri: string;

@@ -1,7 +1,7 @@
 /** Entry point: `node dist/server.js --stdio` (or --node-ipc, as VS Code starts it). */
 import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { nodeFileHost } from './node-host.js';
+import { nodeFileHost } from '../../session/src/index.js';
 import { startServer } from './server.js';
 
 // Each analysis of a large session allocates tens of MB of short-lived

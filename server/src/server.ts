@@ -9,11 +9,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { check } from '../../grammar/src/index.js';
-import { AudioFactStore } from './audio-facts.js';
+import { AudioFactStore, resolveAudioPath, type FileHost } from '../../session/src/index.js';
 import { AudioFileIndex } from './audio-files.js';
 import { MixDocuments, type DocState } from './documents.js';
-import type { FileHost } from './host.js';
-import { resolveAudioPath } from './paths.js';
 import { codeActions } from './features/code-actions.js';
 import { colorPresentations, documentColors } from './features/colors.js';
 import { completion } from './features/completion.js';

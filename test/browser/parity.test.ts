@@ -2,7 +2,7 @@
  * The engine in an AudioWorklet in real Chromium renders the example session
  * with the samples of `mixdown render --bits 32f`.
  *
- * The page (media/parity) checks the .mix text, fetches and decodes the WAV
+ * The page (test/browser/pages/parity) checks the .mix text, fetches and decodes the WAV
  * files with our own code, measures `trim auto`, and renders the session in
  * an OfflineAudioContext through the processor (media/worklet), 128 frames
  * at a time. The `target` head gain comes from the CLI's own search, run
@@ -36,9 +36,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureAutoTrims, decodeFrames, parseWavHeader } from '../../engine/src/index.js';
-import { WavFileProvider } from '../../cli/src/audio/wav-source.js';
-import { checkWithFacts } from '../../cli/src/load.js';
-import { renderMix } from '../../cli/src/render.js';
+import { checkWithFacts, renderMix, WavFileProvider } from '../../session/src/index.js';
 import { buildMedia, CHROMIUM, ensureCliBuilt, exampleSession, HAVE_CHROMIUM, launchChromium, ROOT, run } from './prepare.js';
 import { serve, type TestServer } from './server.js';
 import { renderInNode } from './worklet-in-node.js';
@@ -47,7 +45,7 @@ const MISSING = `${CHROMIUM} is missing (Debian: apt-get install chromium)`;
 const TITLE = HAVE_CHROMIUM ? 'the engine in an AudioWorklet (Chromium)' : `the engine in an AudioWorklet: skipped, ${MISSING}`;
 if (!HAVE_CHROMIUM) console.warn(`test/browser skipped: ${MISSING}`);
 
-/** What media/parity/main.ts returns (the page's types need the DOM library, which Node tests do not have). */
+/** What test/browser/pages/parity/main.ts returns (the page's types need the DOM library, which Node tests do not have). */
 interface ParityResult {
   sampleRate: number;
   channels: number;
@@ -142,7 +140,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'mixdown-browser-'));
-    [mix, , media] = await Promise.all([exampleSession(tmp), ensureCliBuilt(), buildMedia(join(tmp, 'media'))]);
+    [mix, , media] = await Promise.all([exampleSession(tmp), ensureCliBuilt(), buildMedia(join(tmp, 'media'), ['parity'])]);
   }, 120_000);
 
   afterAll(async () => {
@@ -169,7 +167,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     const nodeTrims = measureAutoTrims(model, provider);
     provider.close();
     const t1 = performance.now();
-    const search = await renderMix(checked.model, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1 }, { stdout: () => {}, stderr: () => {} });
+    const search = await renderMix(checked.model, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1 });
     times.targetSearchS = (performance.now() - t1) / 1000;
     expect(search.target?.reached).toBe(true);
     const headGainDb = search.target!.headGainDb;

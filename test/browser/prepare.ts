@@ -49,19 +49,20 @@ function newestIn(dir: string): number {
 export async function ensureCliBuilt(): Promise<void> {
   const bundles = ['dist/cli.js', 'dist/render-worker.js', 'dist/preview-analysis.js'].map((p) => join(ROOT, p));
   const built = Math.min(...bundles.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
-  const sources = Math.max(...['cli/src', 'engine/src', 'grammar/src', 'server/src', 'client/src'].map((d) => newestIn(join(ROOT, d))));
+  const sources = Math.max(...['cli/src', 'session/src', 'engine/src', 'grammar/src', 'server/src', 'client/src'].map((d) => newestIn(join(ROOT, d))));
   if (built < sources) await run(process.execPath, [join(ROOT, 'scripts/build.mjs')]);
 }
 
 /**
  * The webview's bundles (scripts/build-media.mjs), built from the sources as
  * they are now into `dir` (a test's own temporary folder), laid out as
- * dist/media is. Returns `dir`. Other test files (the other browser tests,
+ * dist/media is, with the test pages of test/browser/pages named (each in
+ * `dir`/NAME, beside the worklet it loads). Returns `dir`. Other test files (the other browser tests,
  * the .vsix test) read dist/ meanwhile, so a test never rewrites it;
  * `npm test` builds it first.
  */
-export async function buildMedia(dir: string): Promise<string> {
-  await run(process.execPath, [join(ROOT, 'scripts/build-media.mjs'), '--outdir', dir]);
+export async function buildMedia(dir: string, testPages: readonly string[] = []): Promise<string> {
+  await run(process.execPath, [join(ROOT, 'scripts/build-media.mjs'), '--outdir', dir, ...testPages.flatMap((p) => ['--test-page', p])]);
   return dir;
 }
 

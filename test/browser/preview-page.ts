@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { previewHtml } from '../../media/preview/html.js';
+import { previewHtml } from '../../client/src/preview/html.js';
 import { toWire, type FromPage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
 import { buildMedia, exampleSession, launchChromium } from './prepare.js';

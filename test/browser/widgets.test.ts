@@ -23,7 +23,7 @@ interface LoopSpan {
   from: number;
   to: number;
 }
-/** What media/preview/widgets-demo.ts puts on globalThis (its types need the DOM library). */
+/** What test/browser/pages/widgets/main.ts puts on globalThis (its types need the DOM library). */
 interface Demo {
   seeks: number[];
   loops: (LoopSpan | null)[];
@@ -68,7 +68,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview widgets (Chromium)', () => {
     await mkdir(tmp, { recursive: true });
     const [, b] = await Promise.all([
       esbuild.build({
-        entryPoints: [join(ROOT, 'media/preview/widgets-demo.ts')],
+        entryPoints: [join(ROOT, 'test/browser/pages/widgets/main.ts')],
         outfile: join(tmp, 'widgets-demo.js'),
         bundle: true,
         platform: 'browser',
@@ -77,7 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview widgets (Chromium)', () => {
         logLevel: 'silent',
       }),
       launchChromium(),
-      copyFile(join(ROOT, 'media/preview/widgets-demo.html'), join(tmp, 'index.html')),
+      copyFile(join(ROOT, 'test/browser/pages/widgets/index.html'), join(tmp, 'index.html')),
       copyFile(join(ROOT, 'media/preview/widgets.css'), join(tmp, 'widgets.css')),
     ]);
     browser = b;

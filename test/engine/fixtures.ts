@@ -171,8 +171,7 @@ export async function renderMix(
   files: Readonly<Record<string, readonly Float64Array[]>>,
   options: RenderOptions = {},
 ): Promise<Float64Array[]> {
-  const { MixGraph, measureAutoTrims } = await import('../../engine/src/index.js');
-  const { renderSpan } = await import('../../engine/src/index.js');
+  const { MixGraph, measureAutoTrims, renderSpan } = await import('../../engine/src/index.js');
   const model = modelOf(text);
   const provider = memoryProvider(files);
   const blockSize = options.blockSize ?? 1024;

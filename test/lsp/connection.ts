@@ -21,8 +21,8 @@ import {
 import { createConnection, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import type { FileHost } from '../../server/src/host.js';
-import { nodeFileHost } from '../../server/src/node-host.js';
+import type { FileHost } from '../../session/src/index.js';
+import { nodeFileHost } from '../../session/src/index.js';
 import { startServer } from '../../server/src/server.js';
 import { codesOf, LspClient } from './client.js';
 

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-protocol';
-import type { FileHost } from '../../server/src/host.js';
-import { nodeFileHost } from '../../server/src/node-host.js';
+import type { FileHost } from '../../session/src/index.js';
+import { nodeFileHost } from '../../session/src/index.js';
 import { codesOf, TestConnection } from './connection.js';
 import { writeTruncatedWav, writeWav } from './wav.js';
 

@@ -1,6 +1,6 @@
 /**
  * A worker thread of the extension host that renders whole mixes with the
- * CLI's renderer, so the editor stays responsive:
+ * same renderer as `mixdown render`, so the editor stays responsive:
  * - for the preview: the `trim auto` gains (quick: reads the trimmed
  *   tracks' clips), then a whole render for the `target` gain, the
  *   overview and the mix's loudness, and the loudness of each reference;
@@ -9,16 +9,12 @@
  */
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { checkWithFacts } from '../../../cli/src/load.js';
-import { guardOutputs, renderMix, renderSummary } from '../../../cli/src/render.js';
-import { meterWav } from '../../../cli/src/meter.js';
-import type { Output } from '../../../cli/src/output.js';
+import { checkWithFacts, guardOutputs, meterWav, renderMix, renderSummary } from '../../../session/src/index.js';
 import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
 
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
-const quiet: Output = { stdout: () => undefined, stderr: () => undefined };
 
 port.on('message', (m: ToWorker) => {
   const job = m.type === 'analyse' ? analyse(m) : render(m);
@@ -38,7 +34,7 @@ async function analyse(m: AnalyseRequest): Promise<void> {
     file: m.file, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1,
     onAutoTrims: (gains) => send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(gains) }),
     onOutput: (b, n) => overview.add(b, n),
-  }, quiet);
+  });
   const referenceLoudness: Record<string, number | null> = {};
   const byName: Record<string, number | null> = {};
   for (const r of m.references) {
@@ -146,7 +142,7 @@ async function render(m: RenderRequest): Promise<void> {
   };
   guardOutputs(checked.model, job);
   const started = performance.now();
-  const result = await renderMix(checked.model, job, quiet);
+  const result = await renderMix(checked.model, job);
   let summary = renderSummary(result, (performance.now() - started) / 1000);
   if (result.target && !result.target.reached) summary += `; target not reached: ${result.target.reason}`;
   if (result.clipped > 0) summary += `; ${result.clipped} samples clipped`;

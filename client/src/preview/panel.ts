@@ -8,7 +8,7 @@
 import { randomFillSync } from 'node:crypto';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { makeNonce, previewHtml } from '../../../media/preview/html.js';
+import { makeNonce, previewHtml } from './html.js';
 import { toWire, type AudioRef, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';

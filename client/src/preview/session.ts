@@ -8,12 +8,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { checkWithStore } from '../../../cli/src/load.js';
 import { LineIndex } from '../../../grammar/src/lines.js';
 import type { MixModel } from '../../../grammar/src/model.js';
-import { AudioFactStore } from '../../../server/src/audio-facts.js';
-import { nodeFileHost } from '../../../server/src/node-host.js';
-import { resolveAudioPath } from '../../../server/src/paths.js';
+import { AudioFactStore, checkWithStore, nodeFileHost, resolveAudioPath } from '../../../session/src/index.js';
 import type { Problem } from '../../../media/preview/protocol.js';
 
 /** An audio file of the session: as written, where it is, and a version that changes with the file. */

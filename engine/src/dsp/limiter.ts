@@ -112,6 +112,20 @@ export class Limiter {
     this.build();
   }
 
+  /**
+   * Frames of delay between input and output for these settings: the
+   * look-ahead, plus for a true-peak ceiling the frames the detector's
+   * interpolator looks past the sample it reports on.
+   */
+  static latencyFor(p: Pick<LimiterParams, 'lookahead' | 'ceilingMode'>, sampleRate: number): number {
+    return Math.max(0, Math.round(p.lookahead * sampleRate)) + Limiter.spanFor(p.ceilingMode) - 1;
+  }
+
+  /** Input frames each detector reading depends on. */
+  private static spanFor(mode: LimiterParams['ceilingMode']): number {
+    return mode === 'dBTP' ? 2 * TruePeakDetector.LATENCY : 1;
+  }
+
   /** Frames of delay between input and output. */
   get latency(): number {
     return this.delayFrames;
@@ -157,14 +171,9 @@ export class Limiter {
   private build(): void {
     const p = this.params;
     this.lookaheadFrames = Math.max(0, Math.round(p.lookahead * this.sampleRate));
-    if (p.ceilingMode === 'dBTP') {
-      this.detector = new TruePeakDetector(this.channels);
-      this.span = 2 * this.detector.latency;
-    } else {
-      this.detector = null;
-      this.span = 1;
-    }
-    this.delayFrames = this.lookaheadFrames + this.span - 1;
+    this.detector = p.ceilingMode === 'dBTP' ? new TruePeakDetector(this.channels) : null;
+    this.span = Limiter.spanFor(p.ceilingMode);
+    this.delayFrames = Limiter.latencyFor(p, this.sampleRate);
     this.holdLength = this.lookaheadFrames + this.span;
     this.boxLength = this.lookaheadFrames + 1;
     this.delay = Array.from({ length: this.channels }, () => new Float64Array(this.delayFrames + 1));

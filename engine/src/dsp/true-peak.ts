@@ -125,6 +125,9 @@ export class TruePeakDetector {
    */
   readonly latency = HALF;
 
+  /** The interpolator's delay, known before any detector is built. */
+  static readonly LATENCY = HALF;
+
   private readonly channels: number;
   /**
    * Per channel, the last 32 inputs written twice (at p and p + 32), so the

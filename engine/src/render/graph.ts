@@ -10,6 +10,7 @@
 import type { ChannelModel, MixModel } from '../../../grammar/src/model.js';
 import { TrackSources, type SourceProvider } from './sources.js';
 import { Strip } from './strip.js';
+import { keyChannelOf } from '../processors/index.js';
 
 const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
 
@@ -126,7 +127,7 @@ export interface ExternalStrips {
  */
 export function stripOptionsFor(model: MixModel, autoTrims: ReadonlyMap<string, number> | undefined) {
   const silenced = silencedBySolo(model.channels);
-  const keyed = new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => (p.type === 'comp' && !p.bypass && p.sidechain ? [p.sidechain] : []))));
+  const keyed = keyingChannels(model);
   return (c: ChannelModel) => ({
     needsTap: keyed.has(c.name) || c.sends.some((s) => s.pre),
     trimGain: c.trim.mode === 'fixed' ? Math.pow(10, c.trim.gainDb / 20) : autoTrims?.get(c.name) ?? 1,
@@ -135,11 +136,16 @@ export function stripOptionsFor(model: MixModel, autoTrims: ReadonlyMap<string, 
   });
 }
 
+/** Channels whose signal keys a processor somewhere (a bypassed processor needs no key). */
+function keyingChannels(model: MixModel): Set<string> {
+  return new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => keyChannelOf(p) ?? [])));
+}
+
 /** Tracks that can run in another thread: no side-chain in or out, so nothing but their sources feeds them. */
 export function independentTracks(model: MixModel): string[] {
-  const keyed = new Set(model.channels.flatMap((x) => x.inserts.flatMap((p) => (p.type === 'comp' && p.sidechain ? [p.sidechain] : []))));
+  const keyed = keyingChannels(model);
   return model.channels
-    .filter((c) => c.kind === 'track' && !keyed.has(c.name) && !c.inserts.some((p) => p.type === 'comp' && p.sidechain))
+    .filter((c) => c.kind === 'track' && !keyed.has(c.name) && !c.inserts.some((p) => keyChannelOf(p) !== null))
     .map((c) => c.name);
 }
 
@@ -230,7 +236,7 @@ export class MixGraph {
       const inputs = inputsOf.get(s.name) ?? [];
       let lag = s.kind === 'track' ? 0 : Math.max(0, ...inputs.map((x) => outLag.get(x.name)!));
       s.inserts.forEach((insert, k) => {
-        if (insert.sidechain && !insert.bypass) lag = Math.max(lag, outLag.get(insert.sidechain)! - s.latencyBefore(k));
+        if (insert.sidechain) lag = Math.max(lag, outLag.get(insert.sidechain)! - s.latencyBefore(k));
       });
       s.inputLag = lag;
       outLag.set(s.name, lag + s.latency);
@@ -238,7 +244,7 @@ export class MixGraph {
     const delayFor = (frames: number, channels: number) => (frames > 0 ? new DelayLine(channels, frames) : null);
     for (const s of this.strips) {
       for (const [k, insert] of s.inserts.entries()) {
-        if (!insert.sidechain || insert.bypass) continue;
+        if (!insert.sidechain) continue;
         const source = this.byName.get(insert.sidechain)!;
         const tap = source.tap!.slice(0, source.channels);
         const d = s.inputLag + s.latencyBefore(k) - outLag.get(source.name)!;

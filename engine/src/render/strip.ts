@@ -8,21 +8,23 @@
  * frames and the CLI's larger blocks give the same samples.
  */
 import type { ChannelModel, ProcessorModel } from '../../../grammar/src/model.js';
-import { BiquadChain, bandSections } from '../dsp/biquad.js';
-import { Compressor } from '../dsp/compressor.js';
-import { Limiter } from '../dsp/limiter.js';
 import { balanceGains, monoPanGains } from '../dsp/pan.js';
 import type { TrackSources } from './sources.js';
 import { copyState } from './state.js';
+import { engineProcessor, type ProcessorInstance } from '../processors/index.js';
 
 export interface Insert {
   readonly type: ProcessorModel['type'];
   readonly bypass: boolean;
-  /** Frames of delay this insert adds (a limiter's lookahead). */
+  /** Frames of delay this insert adds (a limiter's lookahead); 0 when bypassed. */
   readonly latency: number;
-  /** Channel whose post-insert tap keys this insert (comp only). */
+  /** Channel whose post-insert tap keys this insert, or null (none, or bypassed). */
   readonly sidechain: string | null;
+  /** Whether meters show this insert's gain reduction. */
+  readonly reportsGainReduction: boolean;
   process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
+  /** Forgets the running state (as new, same settings). */
+  reset(): void;
   readonly gainReductionDb: number;
   /**
    * What must match for another insert's state to carry over to this one:
@@ -34,67 +36,39 @@ export interface Insert {
   adopt(other: Insert): boolean;
 }
 
-/** The DSP object behind each insert, reachable only from inserts (for `adopt`). */
-const dspOf = new WeakMap<Insert, object>();
+/** The running processor behind each insert, reachable only from inserts (for `adopt`). */
+const instanceOf = new WeakMap<Insert, ProcessorInstance>();
 
-function adopter<T extends object>(dsp: T, structure: string, reapply: (dsp: T) => void): Pick<Insert, 'structure' | 'adopt'> {
-  return {
-    structure,
+/** An insert of a channel strip: the registered processor for the model's type, prepared for the strip. */
+export function createInsert(p: ProcessorModel, channels: number, sampleRate: number): Insert {
+  const declared = engineProcessor(p);
+  const dsp = declared.create(p, { channels, sampleRate });
+  const insert: Insert = {
+    type: p.type,
+    bypass: p.bypass,
+    latency: p.bypass ? 0 : dsp.latency,
+    sidechain: declared.sidechainOf(p),
+    reportsGainReduction: declared.reportsGainReduction,
+    get gainReductionDb() { return dsp.gainReductionDb; },
+    process: (b, n, key) => dsp.process(b, n, key),
+    reset: () => dsp.reset(),
+    structure: dsp.structure,
     adopt(other: Insert): boolean {
-      const from = dspOf.get(other);
-      if (other.structure !== structure || !from) return false;
+      const from = instanceOf.get(other);
+      if (other.structure !== dsp.structure || !from) return false;
       let whole = true;
       try {
-        copyState(dsp, from);
+        copyState(dsp.state, from.state);
       } catch {
         // Shapes the structure key did not tell apart: the graph then settles unheard before it is heard.
         whole = false;
       }
-      reapply(dsp);
+      dsp.reapply();
       return whole;
     },
   };
-}
-
-export function createInsert(p: ProcessorModel, channels: number, sampleRate: number): Insert {
-  const insert = makeInsert(p, channels, sampleRate);
-  dspOf.set(insert.insert, insert.dsp);
-  return insert.insert;
-}
-
-function makeInsert(p: ProcessorModel, channels: number, sampleRate: number): { insert: Insert; dsp: object } {
-  switch (p.type) {
-    case 'eq': {
-      const sections = p.bands.flatMap((b) => bandSections(b, sampleRate));
-      const chain = new BiquadChain(sections, channels);
-      const insert: Insert = {
-        type: 'eq', bypass: p.bypass, latency: 0, sidechain: null, gainReductionDb: 0,
-        process: (b, n) => chain.process(b, n),
-        ...adopter(chain, `eq ${p.bypass} ${channels} ${sections.length}`, (c) => c.setCoefficients(sections)),
-      };
-      return { insert, dsp: chain };
-    }
-    case 'comp': {
-      const comp = new Compressor(channels, sampleRate, p);
-      const insert: Insert = {
-        type: 'comp', bypass: p.bypass, latency: 0, sidechain: p.sidechain,
-        get gainReductionDb() { return comp.gainReductionDb; },
-        process: (b, n, key) => comp.process(b, n, key),
-        ...adopter(comp, `comp ${p.bypass} ${channels}`, (c) => c.setParams(p)),
-      };
-      return { insert, dsp: comp };
-    }
-    case 'limit': {
-      const limiter = new Limiter(channels, sampleRate, p);
-      const insert: Insert = {
-        type: 'limit', bypass: p.bypass, latency: p.bypass ? 0 : limiter.latency, sidechain: null,
-        get gainReductionDb() { return limiter.gainReductionDb; },
-        process: (b, n) => limiter.process(b, n),
-        ...adopter(limiter, `limit ${p.bypass} ${channels} ${limiter.latency} ${p.ceilingMode}`, (l) => l.setParams(p)),
-      };
-      return { insert, dsp: limiter };
-    }
-  }
+  instanceOf.set(insert, dsp);
+  return insert;
 }
 
 export interface StripOptions {

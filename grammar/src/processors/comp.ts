@@ -75,7 +75,6 @@ export const comp: ProcessorDecl<'comp'> = {
   example: 'comp { threshold -18 dB; ratio 3:1; attack 5 ms; release 60 ms }',
   snippet: 'comp {\n\tthreshold ${1:-18} dB\n\tratio ${2:4}:1\n}',
   params,
-  words: ['inf'],
   misplaced: 'name-owner',
   model: ({ bypass, settings }) => settingsModel<CompModel>('comp', params, bypass, settings),
 };

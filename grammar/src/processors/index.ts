@@ -10,7 +10,7 @@ import { comp } from './comp.js';
 import { eq } from './eq.js';
 import { limit } from './limit.js';
 import { defaultSettings } from './settings.js';
-import type { ModelOf, ParamDecl, ProcessorDecl, ProcessorType, SettingsOf } from './types.js';
+import type { ModelOf, ParamDecl, ParamSyntax, ProcessorDecl, ProcessorType, SettingsOf } from './types.js';
 
 export type * from './types.js';
 export { BANDS, DEFAULT_SLOPE, SLOPES } from './eq.js';
@@ -60,24 +60,44 @@ export function paramByKeyword(keyword: string): ParamDecl | undefined {
 /** Every parameter keyword once, in registry order. */
 export const PARAM_KEYWORDS: readonly string[] = [...new Set(PROCESSOR_LIST.flatMap((p) => (p.params as readonly ParamDecl[]).map((x) => x.keyword)))];
 
-/** Every word a processor adds to the language, after its block keyword: bands and their clauses, parameters, syntax words. */
+/** Fixed words a parameter's syntax accepts as its value (`ratio inf`). */
+export const SYNTAX_WORDS: { readonly [S in ParamSyntax]: readonly string[] } = { quantity: [], ratio: ['inf'], channel: [] };
+
+/** Every word a processor adds to the language, after its block keyword: bands and their clauses, parameters, the words of their syntax. */
 export function processorWords(p: ProcessorDecl): string[] {
+  const params = p.params as readonly ParamDecl[];
   return [
     ...(p.bands ? [...p.bands.types.map((b) => b.type), ...p.bands.clauses.map((c) => c.keyword)] : []),
-    ...(p.params as readonly ParamDecl[]).map((x) => x.keyword),
-    ...(p.words ?? []),
+    ...params.map((x) => x.keyword),
+    ...params.flatMap((x) => SYNTAX_WORDS[x.syntax]),
   ];
+}
+
+/** Clause words inside EQ bands (`slope`, `q`). */
+export const BAND_CLAUSE_KEYWORDS: readonly string[] = PROCESSOR_LIST.flatMap((p) => p.bands?.clauses.map((c) => c.keyword) ?? []);
+/** Every EQ band type (`highpass`, `bell`, …). */
+export const BAND_KEYWORDS: readonly string[] = PROCESSOR_LIST.flatMap((p) => p.bands?.types.map((b) => b.type) ?? []);
+
+/** The model field naming the channel that keys a processor type, or null when it cannot be keyed. */
+function sidechainField(type: ProcessorType): string | null {
+  return (PROCESSORS[type].params as readonly ParamDecl[]).find((p) => p.syntax === 'channel')?.field ?? null;
 }
 
 /** Whether a block of this type may be keyed by another channel (`sidechain NAME`). */
 export function takesSidechain(type: ProcessorType): boolean {
-  return (PROCESSORS[type].params as readonly ParamDecl[]).some((p) => p.syntax === 'channel');
+  return sidechainField(type) !== null;
 }
 
 /** The channel keying a processor, or null when it is keyed by its own channel or cannot be keyed. */
 export function sidechainOf(p: ProcessorModel): string | null {
-  const key = (PROCESSORS[p.type].params as readonly ParamDecl[]).find((x) => x.syntax === 'channel');
-  return key ? ((p as unknown as Record<string, string | null>)[key.field] ?? null) : null;
+  const field = sidechainField(p.type);
+  return field ? ((p as unknown as Record<string, string | null>)[field] ?? null) : null;
+}
+
+/** The same processor keyed by its own channel. */
+export function withoutSidechain<M extends ProcessorModel>(p: M): M {
+  const field = sidechainField(p.type);
+  return field ? { ...p, [field]: null } : p;
 }
 
 /** The parameters automation may move, for a processor type. */

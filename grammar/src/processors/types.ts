@@ -39,6 +39,10 @@ export interface ValueContext {
 
 /** The model fields of a processor type other than `type` and `bypass`. */
 export type SettingsOf<M extends ProcessorModel> = Omit<M, 'type' | 'bypass'>;
+/** The names of those fields; for a union of models, every name any of them has. */
+export type FieldOf<M extends ProcessorModel> = M extends ProcessorModel ? keyof SettingsOf<M> & string : never;
+/** Some of those fields with their values; for a union of models, those of any one of them. */
+export type SomeSettingsOf<M extends ProcessorModel> = M extends ProcessorModel ? Partial<SettingsOf<M>> : never;
 
 /** One parameter of a processor, declared once. */
 export interface ParamDecl<M extends ProcessorModel = ProcessorModel> {
@@ -61,9 +65,9 @@ export interface ParamDecl<M extends ProcessorModel = ProcessorModel> {
   /** Whether automation may move it over time: every numeric parameter; not channel names or modes. */
   readonly automatable: boolean;
   /** The model field it sets. */
-  readonly field: keyof SettingsOf<M> & string;
+  readonly field: FieldOf<M>;
   /** Further fields it sets, with their defaults (a limiter's ceiling also sets its mode), in model order after `field`. */
-  readonly alsoSets?: Partial<SettingsOf<M>>;
+  readonly alsoSets?: SomeSettingsOf<M>;
   /** What the parser says is missing when only the keyword is written: `a value` unless said otherwise. */
   readonly needs?: string;
   /** Docs text where the one generated from unit, range and default would not read well. */
@@ -72,7 +76,7 @@ export interface ParamDecl<M extends ProcessorModel = ProcessorModel> {
    * The model fields for a written statement. Absent: the value is checked
    * against `kind` and `range` and goes to `field`, or the default stays.
    */
-  readonly convert?: (item: ast.ParamStatement, ctx: ValueContext) => Partial<SettingsOf<M>>;
+  convert?(item: ast.ParamStatement, ctx: ValueContext): SomeSettingsOf<M>;
 }
 
 /** An EQ band type: written `bell F G [q Q]`, not as a parameter. */
@@ -98,8 +102,14 @@ export interface ClauseDoc {
   readonly default?: string;
 }
 
+/**
+ * A processor's declaration: `ProcessorDecl<'comp'>` for one type, plain
+ * `ProcessorDecl` for any of them.
+ */
+export type ProcessorDecl<T extends ProcessorType = ProcessorType> = { readonly [K in T]: ProcessorDeclOf<K> }[T];
+
 /** Everything a block of one processor type may contain, and how it becomes its model. */
-export interface ProcessorDecl<T extends ProcessorType = ProcessorType> {
+export interface ProcessorDeclOf<T extends ProcessorType> {
   /** The keyword that opens the block, also the model's `type`. */
   readonly type: T;
   readonly usage: string;
@@ -109,8 +119,6 @@ export interface ProcessorDecl<T extends ProcessorType = ProcessorType> {
   readonly snippet: string;
   /** Parameters in model order. */
   readonly params: readonly ParamDecl<ModelOf<T>>[];
-  /** Words of the parameters' syntax that are no parameter themselves (`inf` in `ratio inf`). */
-  readonly words?: readonly string[];
   /** A processor whose body is EQ bands (`bell 300 Hz -3 dB`) rather than parameters. */
   readonly bands?: {
     readonly types: readonly BandDecl[];
@@ -125,5 +133,5 @@ export interface ProcessorDecl<T extends ProcessorType = ProcessorType> {
    */
   readonly misplaced: 'name-owner' | 'list-own';
   /** The block's model from its bypass flag, its written settings and its bands. */
-  readonly model: (parts: { readonly bypass: boolean; readonly settings: Partial<SettingsOf<ModelOf<T>>>; readonly bands: readonly BandModel[] }) => ModelOf<T>;
+  model(parts: { readonly bypass: boolean; readonly settings: SomeSettingsOf<ModelOf<T>>; readonly bands: readonly BandModel[] }): ModelOf<T>;
 }

@@ -11,8 +11,8 @@ import {
   type Position,
 } from 'vscode-languageserver';
 import {
-  blockAt, KEYWORD_DOCS, nextTokenTypes, statementKeywords, tokens as T, unitsOf,
-  type AssistRule, type BlockLevel, type IToken, type Keyword, type ValueKind,
+  BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, blockAt, KEYWORD_DOCS, nextTokenTypes, PARAM_KEYWORDS, paramByKeyword, statementKeywords, SYNTAX_WORDS,
+  tokens as T, unitsOf, type AssistRule, type BlockLevel, type IToken, type Keyword, type ValueKind,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 import { endOf, firstTokenFrom } from './tokens-at.js';
@@ -22,10 +22,14 @@ export interface AudioFileLister {
   list(folder: string): Promise<string[]>;
 }
 
-const RULE: Record<BlockLevel, AssistRule> = { top: 'topStatement', channel: 'channelItem', eq: 'processorItem', comp: 'processorItem', limit: 'processorItem' };
+/** The grammar rule content assist starts from: one per block level, the same for every processor. */
+const ruleFor = (level: BlockLevel): AssistRule => (level === 'top' ? 'topStatement' : level === 'channel' ? 'channelItem' : 'processorItem');
 
-/** Settings that may appear once per block: not offered again once set. */
-const ONCE = new Set(['title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'label', 'color', 'hidden', 'mute', 'solo', 'trim', 'gain', 'pan', 'polarity', 'to', 'target', 'threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain', 'ceiling', 'lookahead', 'bypass']);
+/** Settings that may appear once per block: not offered again once set. Every processor parameter is one. */
+const ONCE = new Set([
+  'title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'label', 'color', 'hidden', 'mute', 'solo', 'trim', 'gain', 'pan', 'polarity', 'to',
+  'target', ...PARAM_KEYWORDS, 'bypass',
+]);
 
 const isKeywordType = (t: IToken['tokenType']) => t.name.startsWith('Kw_');
 const keywordOf = (t: IToken) => (isKeywordType(t.tokenType) ? t.image : null);
@@ -60,7 +64,7 @@ export async function completion(doc: DocState, position: Position, files: Audio
   const ctx = blockAt(document, offset, doc.text);
   if (prefix.length === 0) return statementCompletions(doc, ctx.level, ctx.channel, ctx.processor);
 
-  const next = nextTokenTypes(RULE[ctx.level], prefix);
+  const next = nextTokenTypes(ruleFor(ctx.level), prefix);
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
   const add = (item: CompletionItem) => {
@@ -104,11 +108,12 @@ export async function completion(doc: DocState, position: Position, files: Audio
  * may come, so clause keywords that would skip it are not offered.
  */
 const VALUE_KEYWORDS: Partial<Record<string, readonly string[]>> = {
-  send: [], to: ['bar'], sidechain: [], from: ['bar'], at: ['bar'], cut: ['bar'], length: ['bar'], fade: [], fadein: [], fadeout: [],
+  send: [], to: ['bar'], from: ['bar'], at: ['bar'], cut: ['bar'], length: ['bar'], fade: [], fadein: [], fadeout: [],
   gain: [], pan: [], target: [], trim: ['auto'], auto: [], samplerate: [], tempo: [], meter: [], output: ['stereo', 'mono'],
-  polarity: ['invert'], ratio: ['inf'], threshold: [], knee: [], attack: [], release: [], makeup: [], mix: [], ceiling: [], lookahead: [],
-  slope: [], q: [], bar: [], beat: [], label: [], color: [], file: [], clip: [], title: [], reference: [], marker: [],
-  highpass: [], lowpass: [], lowshelf: [], highshelf: [], bell: [], notch: [], bandpass: [],
+  polarity: ['invert'], bar: [], beat: [], label: [], color: [], file: [], clip: [], title: [], reference: [], marker: [],
+  // A processor parameter takes its value, or a word its syntax allows (`ratio inf`); a band and its clauses take numbers.
+  ...Object.fromEntries(PARAM_KEYWORDS.map((k) => [k, SYNTAX_WORDS[paramByKeyword(k)!.syntax]])),
+  ...Object.fromEntries([...BAND_CLAUSE_KEYWORDS, ...BAND_KEYWORDS].map((k) => [k, []])),
 };
 
 function allowedKeyword(prefix: readonly IToken[], word: string): boolean {
@@ -186,19 +191,19 @@ function unitsFor(prefix: readonly IToken[]): string[] {
 
 function valueKind(word: string, nth: number): ValueKind | null {
   switch (word) {
-    case 'gain': case 'send': case 'threshold': case 'knee': case 'makeup': case 'trim': return 'gain';
+    case 'gain': case 'send': case 'trim': return 'gain';
     case 'auto': return 'level';
-    case 'pan': case 'mix': return 'percent';
+    case 'pan': return 'percent';
     case 'target': return 'loudness';
-    case 'ceiling': return 'ceiling';
-    case 'attack': case 'release': case 'lookahead': case 'fade': case 'fadein': case 'fadeout':
+    case 'fade': case 'fadein': case 'fadeout':
     case 'at': case 'from': case 'to': case 'cut': case 'length': case 'marker': return 'duration';
     case 'slope': return 'slope';
     case 'samplerate': return 'samplerate';
     case 'tempo': return 'tempo';
     case 'highpass': case 'lowpass': case 'notch': case 'bandpass': return 'frequency';
     case 'bell': case 'lowshelf': case 'highshelf': return nth <= 1 ? 'frequency' : 'gain';
-    default: return null;
+    // A processor parameter's units are those of its declared kind.
+    default: return paramByKeyword(word)?.kind ?? null;
   }
 }
 

@@ -4,7 +4,7 @@
  * and whether it is defined or used there.
  */
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
-import { tokens as T, type MixSymbol } from '../../../grammar/src/index.js';
+import { BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, PARAM_KEYWORDS, PROCESSOR_TYPES, tokens as T, type MixSymbol } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 
 const TYPES = ['keyword', 'class', 'interface', 'namespace', 'event', 'variable', 'number', 'string', 'type', 'function', 'property'] as const;
@@ -15,8 +15,9 @@ export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...TYPE
 const type = (t: (typeof TYPES)[number]) => TYPES.indexOf(t);
 const DECLARATION = 1 << MODIFIERS.indexOf('declaration');
 
-const PROCESSORS = new Set(['eq', 'comp', 'limit', 'highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass']);
-const PARAMS = new Set(['threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain', 'ceiling', 'lookahead', 'slope', 'q']);
+// From the processor registry: block keywords and band types, then parameters and band clauses.
+const PROCESSORS = new Set<string>([...PROCESSOR_TYPES, ...BAND_KEYWORDS]);
+const PARAMS = new Set<string>([...PARAM_KEYWORDS, ...BAND_CLAUSE_KEYWORDS]);
 
 function symbolType(s: MixSymbol): number {
   switch (s.kind) {

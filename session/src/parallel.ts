@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ChannelModel, MixModel } from '../../grammar/src/index.js';
-import { independentTracks, stripOptionsFor, type ExternalStrips, SourceError } from '../../engine/src/index.js';
+import { processorCost, independentTracks, stripOptionsFor, type ExternalStrips, SourceError } from '../../engine/src/index.js';
 
 /** Control words in the shared Int32Array. */
 export const CTRL = { generation: 0, command: 1, position: 2, frames: 3, half: 4, done: 8, failed: 24 } as const;
@@ -38,7 +38,7 @@ const MAIN_THREAD_WORK = 60;
 /** A rough cost per block, so the work splits evenly. */
 function cost(c: ChannelModel): number {
   let k = 1 + c.clips.length;
-  for (const p of c.inserts) k += p.type === 'eq' ? p.bands.length * 2 : p.type === 'comp' ? 6 : 10;
+  for (const p of c.inserts) k += processorCost(p);
   return k;
 }
 

@@ -2,9 +2,9 @@
  * A page with every preview widget on it, driven from test/browser/widgets.test.ts
  * through `globalThis.widgetsDemo`. Pixel checks run here, where the canvases are.
  */
-import type { BandModel, EqModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies } from '../../engine/src/index.js';
-import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatBars, formatClock, type LoopSpan } from './widgets/index.js';
+import type { BandModel, EqModel } from '../../../../grammar/src/model.js';
+import { eqCurveDb, logFrequencies } from '../../../../engine/src/index.js';
+import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatBars, formatClock, type LoopSpan } from '../../../../media/preview/widgets/index.js';
 
 function byId(id: string): HTMLElement {
   const el = document.getElementById(id);

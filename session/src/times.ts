@@ -1,6 +1,6 @@
 /** Times given on the command line (`--from 1:30`, `--to chorus`), read like times in a mix file. */
 import { barSeconds, type MixModel } from '../../grammar/src/index.js';
-import { CliError } from './output.js';
+import { SessionError } from './errors.js';
 
 export function parseTimeArg(text: string, model: MixModel, flag: string): number {
   const t = text.trim();
@@ -8,13 +8,13 @@ export function parseTimeArg(text: string, model: MixModel, flag: string): numbe
   if ((m = /^(\d+(?:\.\d+)?)\s*(s|ms)?$/.exec(t))) return Number(m[1]) * (m[2] === 'ms' ? 0.001 : 1);
   if ((m = /^(\d+):([0-5]\d(?:\.\d+)?)$/.exec(t))) return Number(m[1]) * 60 + Number(m[2]);
   if ((m = /^bar\s+(\d+)(?:\s+beat\s+(\d+))?$/.exec(t))) {
-    if (model.tempo === null) throw new CliError(`${flag} ${t}: the session has no tempo, so bar times mean nothing`);
+    if (model.tempo === null) throw new SessionError('usage', `${flag} ${t}: the session has no tempo, so bar times mean nothing`);
     return barSeconds(Number(m[1]), Number(m[2] ?? 1), model.tempo, model.meter.beats);
   }
   const marker = model.markers.find((k) => k.name === t);
   if (marker) return marker.time;
   const names = model.markers.map((k) => k.name);
-  throw new CliError(`${flag} '${t}' is not a time: write 83.5 s, 1:23.5, bar 17${names.length ? ` or a marker (${names.join(', ')})` : ''}`);
+  throw new SessionError('usage', `${flag} '${t}' is not a time: write 83.5 s, 1:23.5, bar 17${names.length ? ` or a marker (${names.join(', ')})` : ''}`);
 }
 
 /** `m:ss.s` */

@@ -1,81 +1,24 @@
-/** `mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from T] [--to T]` */
+/**
+ * Rendering a checked mix to a WAV file (and stems), or only measuring it:
+ * sources read from disk in chunks, tracks shared between worker threads,
+ * the loudness target searched on a spool of the master's input. How far it
+ * is and what it measured reach the caller through callbacks only.
+ */
 import { mkdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { MixModel } from '../../grammar/src/index.js';
 import { MixGraph, measureAutoTrims, MasterChain, renderBlocks, SourceError, type Strip, findTargetGain, type TargetResult, LoudnessMeter, type LoudnessReport, type WavBits } from '../../engine/src/index.js';
 import { FrameSpool } from './audio/spool.js';
-import { prestartWorkers, stopSpareWorkers, threadCount, WorkerPool } from './parallel.js';
+import { threadCount, WorkerPool } from './parallel.js';
 import { WavFileProvider } from './audio/wav-source.js';
 import { WavFileWriter } from './audio/wav-writer.js';
-import { checkWithFacts, readMixFile } from './load.js';
-import { CliError, EXIT, type Output } from './output.js';
-import { Progress } from './progress.js';
-import { summary, toText } from './report.js';
+import { SessionError } from './errors.js';
 import { clock, parseTimeArg } from './times.js';
 
 /** Frames per block: large enough that per-block overhead (and thread hand-offs) is small. */
 const BLOCK = 4096;
 /** Rendered before --from and thrown away, so dynamics have settled when the span starts. */
 const PREROLL_S = 2;
-
-function parseRenderArgs(args: string[]): RenderJob & { out: string } {
-  const usage = 'usage: mixdown render SONG.mix [-o OUT.wav] [--bits 16|24|32f] [--stems DIR] [--from TIME] [--to TIME] [--threads N]';
-  const files: string[] = [];
-  const opts: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (['-o', '--out', '--bits', '--stems', '--from', '--to', '--threads'].includes(a)) {
-      const v = args[++i];
-      if (v === undefined) throw new CliError(`render: ${a} needs a value\n${usage}`);
-      opts[a === '--out' ? '-o' : a] = v;
-    } else if (a.startsWith('-')) throw new CliError(`render: unknown option '${a}'\n${usage}`);
-    else files.push(a);
-  }
-  if (files.length !== 1) throw new CliError(usage);
-  const file = files[0]!;
-  const bitsText = opts['--bits'] ?? '24';
-  if (!['16', '24', '32f'].includes(bitsText)) throw new CliError(`render: --bits is 16, 24 or 32f, not '${bitsText}'`);
-  const bits = (bitsText === '32f' ? '32f' : Number(bitsText)) as WavBits;
-  const out = opts['-o'] ?? join(dirname(file), basename(file).replace(/\.mix$/i, '') + '.wav');
-  if (!/\.wav$/i.test(out)) throw new CliError(`render: the output must be a .wav file: ${out}`);
-  const threadsText = opts['--threads'];
-  const threads = threadsText === undefined ? null : Number(threadsText);
-  if (threads !== null && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new CliError(`render: --threads is a whole number from 1, not '${threadsText}'`);
-  return { file, out, bits, stems: opts['--stems'] ?? null, from: opts['--from'] ?? null, to: opts['--to'] ?? null, threads };
-}
-
-/** Renders and prints the one-line summary. */
-export async function runRender(args: string[], out: Output): Promise<number> {
-  const a = parseRenderArgs(args);
-  // The worker threads start while the mix file is read and analysed.
-  prestartWorkers(threadCount(a.threads ?? null));
-  try {
-    return await renderAndReport(a, out);
-  } finally {
-    await stopSpareWorkers();
-  }
-}
-
-async function renderAndReport(a: RenderJob & { out: string }, out: Output): Promise<number> {
-  const text = await readMixFile(a.file);
-  const checked = await checkWithFacts(a.file, text);
-  if (checked.hasErrors) {
-    out.stderr(toText(a.file, text, checked.diagnostics.filter((d) => d.severity === 'error')));
-    out.stderr(`${a.file}: not rendered: ${summary(checked.diagnostics.filter((d) => d.severity === 'error'))}\n`);
-    return EXIT.mixErrors;
-  }
-  guardOutputs(checked.model, a);
-
-  const started = performance.now();
-  const result = await renderMix(checked.model, a, out);
-  const seconds = (performance.now() - started) / 1000;
-  out.stdout(`${a.out}: ${clock(result.durationS)}, ${renderSummary(result, seconds)}\n`);
-  if (result.target && !result.target.reached) {
-    out.stderr(`mixdown: warning: target ${checked.model.channels.at(-1)!.targetLufs} LUFS not reached: ${result.target.reason}\n`);
-  }
-  if (result.clipped > 0) out.stderr(`mixdown: warning: ${result.clipped} samples clipped at full scale; add a limiter to master or lower the gain\n`);
-  return EXIT.ok;
-}
 
 /** Loudness, true peak, speed and the target's master gain of a render that took `seconds` (the summary line, and the editor's message). */
 export function renderSummary(result: RenderResult, seconds: number): string {
@@ -112,10 +55,25 @@ export interface RenderJob {
   threads?: number | null;
   /** Told how far the render is, 0..1, now and then (the editor's progress notification). */
   onProgress?: (fraction: number) => void;
+  /** Told how far the pass over every channel is, in seconds of the span (a terminal's progress bar). */
+  progress?: RenderProgress;
   /** Given the `trim auto` gains as soon as they are measured, before the render (the preview plays with them). */
   onAutoTrims?: (gains: ReadonlyMap<string, number>) => void;
   /** Given the master output as it is made (the span's frames only, in order; the preview's overview). */
   onOutput?: (channels: readonly Float64Array[], frames: number) => void;
+}
+
+/**
+ * The pass that renders every channel, as it goes. With a loudness target it
+ * is followed by quick passes over the master alone, which are not reported.
+ */
+export interface RenderProgress {
+  /** The pass starts: `totalS` seconds of the span; 'mixing' when master passes for the target follow, else 'rendering'. */
+  begin(totalS: number, label: 'mixing' | 'rendering'): void;
+  /** `doneS` seconds of the span are rendered. */
+  update(doneS: number): void;
+  /** The pass is over (told again when the whole render is); a display clears itself. */
+  done(): void;
 }
 
 /** Lets signals (Ctrl-C) and I/O through now and then during a long render. */
@@ -126,7 +84,7 @@ async function drive(steps: Iterable<void>): Promise<void> {
   for (const _ of steps) if (++n % 32 === 0) await breathe();
 }
 
-export async function renderMix(model: MixModel, a: RenderJob, out: Output, options: { channelMeters?: boolean } = {}): Promise<RenderResult> {
+export async function renderMix(model: MixModel, a: RenderJob, options: { channelMeters?: boolean } = {}): Promise<RenderResult> {
   const folder = dirname(resolve(a.file));
   const rate = model.sampleRate;
   const provider = new WavFileProvider(folder, rate);
@@ -162,7 +120,8 @@ export async function renderMix(model: MixModel, a: RenderJob, out: Output, opti
     const span = timeSpan(model, graph.length, a);
     taps.setSpan(span.start, span.frames);
     const channels = model.output === 'mono' ? 1 : 2;
-    const progress = new Progress(out, span.frames / rate, target !== null ? 'mixing' : 'rendering');
+    const progress: RenderProgress = a.progress ?? { begin: () => {}, update: () => {}, done: () => {} };
+    progress.begin(span.frames / rate, target !== null ? 'mixing' : 'rendering');
     // With a target, the first pass is most of the work; the master passes after it are quick.
     const firstPassShare = target !== null ? 0.9 : 1;
     // Told at each whole percent, not at every block: a listener may post a message for each.
@@ -230,10 +189,10 @@ export async function renderMix(model: MixModel, a: RenderJob, out: Output, opti
     return { report: meter.report(), durationS: span.frames / rate, target: targetResult, clipped: main?.clippedSamples ?? 0, channels: channelReports };
   } catch (err) {
     for (const w of writers) w.abort();
-    if (err instanceof SourceError) throw new CliError(`cannot read ${err.path}: ${err.reason}`, EXIT.mixErrors);
-    if (err instanceof CliError) throw err;
+    if (err instanceof SourceError) throw new SessionError('mix', `cannot read ${err.path}: ${err.reason}`);
+    if (err instanceof SessionError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code) throw new CliError(`cannot write: ${(err as Error).message}`);
+    if (code) throw new SessionError('io', `cannot write: ${(err as Error).message}`);
     throw err;
   } finally {
     void pool?.close();
@@ -252,7 +211,7 @@ export function guardOutputs(model: MixModel, a: RenderJob & { out: string }): v
   if (a.stems) for (const c of model.channels) if (c.kind !== 'master') outputs.push(resolve(a.stems, `${c.name}.wav`));
   for (const o of outputs) {
     const what = inputs.get(o);
-    if (what) throw new CliError(`render: writing ${o} would replace ${what}; choose another ${o === resolve(a.out) ? 'output name' : 'stems folder'}`);
+    if (what) throw new SessionError('usage', `render: writing ${o} would replace ${what}; choose another ${o === resolve(a.out) ? 'output name' : 'stems folder'}`);
   }
 }
 
@@ -298,7 +257,7 @@ function stemWriters(model: MixModel, dir: string, bits: WavBits, taps: StripTap
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new CliError(`cannot create the stems folder ${dir}: ${(err as Error).message}`);
+    throw new SessionError('io', `cannot create the stems folder ${dir}: ${(err as Error).message}`);
   }
   for (const c of model.channels) {
     if (c.kind === 'master') continue;
@@ -313,10 +272,10 @@ function timeSpan(model: MixModel, length: number, a: RenderJob): { start: numbe
   const start = a.from ? Math.round(parseTimeArg(a.from, model, '--from') * rate) : 0;
   const end = a.to ? Math.round(parseTimeArg(a.to, model, '--to') * rate) : length;
   if (end <= start) {
-    throw new CliError(a.to
+    throw new SessionError('usage', a.to
       ? `render: --to (${clock(end / rate)}) must come after --from (${clock(start / rate)})`
       : `render: --from ${clock(start / rate)} is at or past the end of the session (${clock(length / rate)})`);
   }
-  if (length === 0 && !a.to) throw new CliError('render: the session has no audio to render (no clips, and no length)');
+  if (length === 0 && !a.to) throw new SessionError('usage', 'render: the session has no audio to render (no clips, and no length)');
   return { start, frames: end - start, preroll: Math.round(PREROLL_S * rate) };
 }

@@ -1,16 +1,30 @@
 /** `mixdown fmt SONG.mix [--check|--write]` */
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { format, syntaxDiagnostic } from '../../grammar/src/index.js';
-import { readMixFile } from './load.js';
-import { CliError, EXIT, parseArgs, type Output } from './output.js';
-import { toText } from './report.js';
+import { format, syntaxDiagnostic } from '../../../grammar/src/index.js';
+import { readMixFile } from '../../../session/src/index.js';
+import type { Command, CommandSpec } from '../options.js';
+import { CliError, EXIT, type Output } from '../output.js';
+import { toText } from '../report.js';
 
-export async function runFmt(args: string[], out: Output): Promise<number> {
-  const { files, flags } = parseArgs(args, ['--check', '--write'], 'fmt');
-  if (files.length !== 1 || (flags.has('--check') && flags.has('--write'))) {
-    throw new CliError('usage: mixdown fmt SONG.mix [--check|--write]');
-  }
-  const file = files[0]!;
+const spec: CommandSpec = {
+  name: 'fmt',
+  usage: 'usage: mixdown fmt SONG.mix [--check|--write]',
+  summary: 'Prints the mix file canonically formatted.',
+  options: {
+    check: { type: 'boolean', help: 'say whether the file is formatted, and exit 1 if it is not' },
+    write: { type: 'boolean', help: 'rewrite the file in place' },
+  },
+};
+
+export const fmt: Command = {
+  spec,
+  run(files, values, out) {
+    if (files.length !== 1 || (values['check'] && values['write'])) throw new CliError(spec.usage);
+    return formatFile(files[0]!, values['check'] === true, values['write'] === true, out);
+  },
+};
+
+async function formatFile(file: string, check: boolean, write: boolean, out: Output): Promise<number> {
   const text = await readMixFile(file);
   const result = format(text);
   if (!result.ok) {
@@ -18,7 +32,7 @@ export async function runFmt(args: string[], out: Output): Promise<number> {
     out.stderr(`${file}: not formatted: fix the syntax errors first\n`);
     return EXIT.mixErrors;
   }
-  if (flags.has('--check')) {
+  if (check) {
     if (result.text === text) {
       out.stdout(`${file}: formatted\n`);
       return EXIT.ok;
@@ -26,7 +40,7 @@ export async function runFmt(args: string[], out: Output): Promise<number> {
     out.stdout(`${file}: not formatted (run: mixdown fmt ${file} --write)\n`);
     return EXIT.mixErrors;
   }
-  if (flags.has('--write')) {
+  if (write) {
     if (result.text !== text) await writeAtomically(file, result.text);
     out.stdout(`${file}: ${result.text === text ? 'already formatted' : 'formatted'}\n`);
     return EXIT.ok;

@@ -8,10 +8,10 @@
  * every channel before the first sample can play); the caller passes the
  * head gain in. The rendered channels are POSTed back to the caller.
  */
-import { check } from '../../grammar/src/index.js';
-import { measureAutoTrims, MixGraph } from '../../engine/src/index.js';
-import { PROCESSOR_NAME, transferList, type FromProcessor, type LoadMessage, type LoadedMessage } from '../worklet/protocol.js';
-import { decodeWav, DecodedProvider } from '../worklet/sources.js';
+import { check } from '../../../../grammar/src/index.js';
+import { measureAutoTrims, MixGraph } from '../../../../engine/src/index.js';
+import { PROCESSOR_NAME, transferList, type FromProcessor, type LoadMessage, type LoadedMessage } from '../../../../media/worklet/protocol.js';
+import { decodeWav, DecodedProvider } from '../../../../media/worklet/sources.js';
 
 export interface ParityOptions {
   /** URL of the .mix file; its audio files are fetched relative to it. */

@@ -1,6 +1,7 @@
 /**
- * What the language server needs from the machine it runs on. Node provides
- * it in node-host.ts; tests may pass their own.
+ * What reading a session's files needs from the machine it runs on (the
+ * language server, the preview and the CLI alike). Node provides it in
+ * node-host.ts; tests may pass their own.
  */
 export interface FileStat {
   readonly size: number;

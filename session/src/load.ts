@@ -1,10 +1,10 @@
-/** Reading a mix file and the facts about its audio files, for the CLI. */
+/** Reading a mix file and the facts about its audio files: the same check as the editor's, on disk. */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { check, type CheckedDocument } from '../../grammar/src/index.js';
-import { AudioFactStore } from '../../server/src/audio-facts.js';
-import { nodeFileHost } from '../../server/src/node-host.js';
-import { CliError } from './output.js';
+import { AudioFactStore } from './audio-facts.js';
+import { SessionError } from './errors.js';
+import { nodeFileHost } from './node-host.js';
 
 export async function readMixFile(path: string): Promise<string> {
   try {
@@ -12,7 +12,7 @@ export async function readMixFile(path: string): Promise<string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new CliError(`cannot read ${path}: ${why}`);
+    throw new SessionError('io', `cannot read ${path}: ${why}`);
   }
 }
 

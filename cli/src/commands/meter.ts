@@ -1,15 +1,29 @@
 /** `mixdown meter FILE.wav|SONG.mix [--json]`: loudness per ITU-R BS.1770-4 / EBU R128. */
-import { LoudnessMeter, type LoudnessReport, SourceError } from '../../engine/src/index.js';
-import { WavFileReader } from './audio/wav-source.js';
-import { checkWithFacts, readMixFile } from './load.js';
-import { CliError, EXIT, parseArgs, type Output } from './output.js';
-import { renderMix } from './render.js';
-import { summary, toText } from './report.js';
+import type { LoudnessReport } from '../../../engine/src/index.js';
+import { checkWithFacts, meterWav, readMixFile, renderMix } from '../../../session/src/index.js';
+import type { Command, CommandSpec } from '../options.js';
+import { CliError, EXIT, type Output } from '../output.js';
+import { Progress } from '../progress.js';
+import { summary, toText } from '../report.js';
 
-export async function runMeter(args: string[], out: Output): Promise<number> {
-  const { files, flags } = parseArgs(args, ['--json'], 'meter');
-  if (files.length !== 1) throw new CliError('usage: mixdown meter FILE.wav|SONG.mix [--json]');
-  const file = files[0]!;
+const spec: CommandSpec = {
+  name: 'meter',
+  usage: 'usage: mixdown meter FILE.wav|SONG.mix [--json]',
+  summary: 'Measures loudness (EBU R128 / BS.1770-4) of a WAV file, or of a mix rendered without writing it, with each track and bus.',
+  options: {
+    json: { type: 'boolean', help: 'print the measurements as JSON (silence is null)' },
+  },
+};
+
+export const meter: Command = {
+  spec,
+  run(files, values, out) {
+    if (files.length !== 1) throw new CliError(spec.usage);
+    return meterFile(files[0]!, values['json'] === true, out);
+  },
+};
+
+async function meterFile(file: string, asJson: boolean, out: Output): Promise<number> {
   let report: LoudnessReport;
   let tracks: Map<string, LoudnessReport> | null = null;
   if (/\.mix$/i.test(file)) {
@@ -21,13 +35,13 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
       out.stderr(`${file}: not measured: ${summary(errors)}\n`);
       return EXIT.mixErrors;
     }
-    const result = await renderMix(checked.model, { file, out: null, bits: 24, stems: null, from: null, to: null }, out, { channelMeters: true });
+    const result = await renderMix(checked.model, { file, out: null, bits: 24, stems: null, from: null, to: null, progress: new Progress(out) }, { channelMeters: true });
     report = result.report;
     tracks = result.channels;
   } else {
     report = meterWav(file);
   }
-  if (flags.has('--json')) {
+  if (asJson) {
     const json: Record<string, unknown> = { ...jsonReport(report) };
     if (tracks) json['tracks'] = Object.fromEntries([...tracks].map(([name, r]) => [name, jsonReport(r)]));
     out.stdout(JSON.stringify(json, null, 2) + '\n');
@@ -36,34 +50,6 @@ export async function runMeter(args: string[], out: Output): Promise<number> {
     if (tracks) for (const [name, r] of tracks) out.stdout(`  ${name.padEnd(16)} ${fmt(r.integratedLufs, 'LUFS')}  peak ${fmt(r.truePeakDbtp, 'dBTP')}\n`);
   }
   return EXIT.ok;
-}
-
-/** The loudness of a WAV file; a CliError naming it when it cannot be read. */
-export function meterWav(file: string): LoudnessReport {
-  let reader: WavFileReader;
-  try {
-    reader = new WavFileReader(file, file);
-  } catch (err) {
-    if (err instanceof SourceError) throw new CliError(`cannot meter ${file}: ${err.reason}`);
-    throw err;
-  }
-  try {
-    const f = reader.format;
-    const meter = new LoudnessMeter(f.sampleRate, f.channels);
-    const block = 8192;
-    const buf = Array.from({ length: f.channels }, () => new Float64Array(block));
-    for (let p = 0; p < f.frames; p += block) {
-      const n = Math.min(block, f.frames - p);
-      reader.read(p, n, buf, 0);
-      meter.process(buf, n);
-    }
-    return meter.report();
-  } catch (err) {
-    if (err instanceof SourceError) throw new CliError(`cannot meter ${file}: ${err.reason}`);
-    throw err;
-  } finally {
-    reader.close();
-  }
 }
 
 /** The design's JSON keys; silence is null (JSON has no -Infinity). */

@@ -1,0 +1,71 @@
+/**
+ * What the engine needs to know about a processor, declared once per
+ * processor in this folder (eq.ts, comp.ts, limit.ts, …) and read by the
+ * channel strip, the graph, the render's thread split, the preview's player
+ * and meters. The shape follows JUCE's dsp processors (prepare for a channel
+ * count and rate, reset, process; `getTailLengthSeconds`) and web-audio-api's
+ * parameter descriptors.
+ *
+ * The syntax side of each processor (keyword, parameters, units, ranges,
+ * defaults) is declared in grammar/src/processors/; the two meet at the
+ * processor's model type (`EqModel`, `CompModel`, …).
+ */
+import type { ProcessorModel } from '../../../grammar/src/model.js';
+
+/** What a processor is prepared for. */
+export interface ProcessorSpec {
+  /** 1 for a track of mono files, 2 otherwise. */
+  readonly channels: number;
+  readonly sampleRate: number;
+}
+
+/** A running processor: one per insert of a channel strip. */
+export interface ProcessorInstance {
+  /**
+   * Processes `frames` frames of `buffers` in place. `key` is the side-chain
+   * signal when the processor is keyed by another channel (see `sidechainOf`),
+   * otherwise null.
+   */
+  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
+  /** Back to the state of a new instance with the same settings (silence in, nothing remembered). */
+  reset(): void;
+  /** Frames of delay between input and output. */
+  readonly latency: number;
+  /** The latest gain reduction, dB (≥ 0); 0 for processors that do not report one. */
+  readonly gainReductionDb: number;
+  /**
+   * What must match for another instance's running state to carry over to
+   * this one on a live edit (filter sections, look-ahead length, detector):
+   * instances with equal structure keep their state in the same shapes.
+   */
+  readonly structure: string;
+  /** The DSP object whose fields are the running state (copied by render/state.ts). */
+  readonly state: object;
+  /** Applies this instance's settings again after its state was overwritten by a carry-over. */
+  reapply(): void;
+}
+
+export interface EngineProcessor<M extends ProcessorModel = ProcessorModel> {
+  /** The model type this declaration renders. */
+  readonly type: M['type'];
+  /** Whether meters show its gain reduction (compressors, limiters, gates; not filters). */
+  readonly reportsGainReduction: boolean;
+  /** Builds the processor for a channel count and sample rate. */
+  create(model: M, spec: ProcessorSpec): ProcessorInstance;
+  /** Frames of delay it adds when not bypassed; must equal `create(...).latency`. */
+  latency(model: M, sampleRate: number): number;
+  /**
+   * Seconds its output goes on after its input falls silent, to −90 dBFS
+   * (filter ringing, a look-ahead, later a reverb's decay). Renders and live
+   * edits use it to let tails ring out.
+   */
+  tailSeconds(model: M, sampleRate: number): number;
+  /** The channel whose signal keys it, or null (a bypassed processor needs no key). */
+  sidechainOf(model: M): string | null;
+  /**
+   * Relative cost per frame and channel, in units of about one biquad
+   * section, for sharing tracks between threads. Only the speed of a render
+   * depends on it, never its samples.
+   */
+  cost(model: M): number;
+}

@@ -1,0 +1,41 @@
+/** What analysis gives back: the model, where each part was written, diagnostics, and the names defined and used. */
+import type { Span } from '../ast.js';
+import type { Diagnostic, NameExpectation } from '../diagnostics.js';
+import type { AudioFacts } from '../facts.js';
+import type { MixModel, SourceMap } from '../model.js';
+
+export type SymbolKind = 'track' | 'bus' | 'master' | 'reference' | 'marker';
+
+/** A name defined in the file. */
+export interface MixSymbol {
+  readonly name: string;
+  readonly kind: SymbolKind;
+  /** The name as written (for `master`, the keyword). */
+  readonly nameSpan: Span;
+  /** The whole defining statement. */
+  readonly span: Span;
+  /** True for the `master` that exists without being written. */
+  readonly implicit?: boolean;
+}
+
+/** A use of a name: `to drums`, `send crush`, `sidechain kick`, `from chorus`. */
+export interface NameUse {
+  readonly name: string;
+  readonly span: Span;
+  readonly expects: NameExpectation;
+  readonly target: MixSymbol | null;
+}
+
+export interface Analysis {
+  readonly model: MixModel;
+  readonly sources: SourceMap;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly symbols: readonly MixSymbol[];
+  readonly uses: readonly NameUse[];
+}
+
+export interface AnalyzeOptions {
+  readonly facts?: AudioFacts;
+  /** Used as the title when the file sets none. */
+  readonly fileName?: string;
+}
