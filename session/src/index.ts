@@ -25,4 +25,5 @@ export { clock, parseTimeArg } from './times.js';
 export { meterWav } from './meter.js';
 
 // Other versions of a file.
-export { GitError, parseRevisionSpec, readAtRevision, type GitFailure, type RevisionSpec } from './git.js';
+export { GitError, parseRevisionSpec, readAtRevision, repositoryRoot, type GitFailure, type RevisionSpec } from './git.js';
+export { readMixVersion, type MixVersion } from './versions.js';
