@@ -101,7 +101,7 @@ describe('changes, each in its place in the hierarchy', () => {
       '+ track vox: eq highshelf 10 kHz: highshelf 10 kHz +2 dB',
     ]);
     expect(lines(BASE, BASE.replace('    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n', '    bell 300 Hz -3 dB q 1.4\n    highpass 90 Hz\n'))).toEqual([
-      '~ track vox: eq highpass 90 Hz: moved, first -> after bell 300 Hz',
+      '~ track vox: eq bell 300 Hz: moved, after highpass 90 Hz -> first',
     ]);
   });
 
@@ -121,7 +121,7 @@ describe('changes, each in its place in the hierarchy', () => {
     expect(lines(two, BASE)).toEqual(['- track vox: comp#2: { threshold -10 dB; ratio 2:1; knee +6 dB; attack 10 ms; release 100 ms; makeup 0 dB; mix 100% }']);
     expect(lines(BASE, BASE.replace('comp { threshold', 'comp { bypass; threshold'))).toEqual(['~ track vox: comp: bypass off -> on']);
     const swapped = BASE.replace(/  eq \{[\s\S]*?\n  \}\n  (comp \{[^}]*\})\n/, (_m, comp: string) => `  ${comp}\n  eq {\n    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n  }\n`);
-    expect(lines(BASE, swapped)).toEqual(['~ track vox: eq: moved, first -> after comp']);
+    expect(lines(BASE, swapped)).toEqual(['~ track vox: comp: moved, after eq -> first']);
   });
 
   it('channel settings, sends and routing', () => {
@@ -157,7 +157,7 @@ describe('changes, each in its place in the hierarchy', () => {
     const vox = rest.slice(0, rest.indexOf('track gtr'));
     const gtr = rest.slice(rest.indexOf('track gtr'), rest.indexOf('bus verb'));
     const tail = rest.slice(rest.indexOf('bus verb'));
-    expect(lines(BASE, head + gtr + vox + tail)).toEqual(['~ track vox: moved, first -> after gtr']);
+    expect(lines(BASE, head + gtr + vox + tail)).toEqual(['~ track gtr: moved, after vox -> first']);
   });
 
   it('clips and cuts, in bars when they fall on one', () => {
@@ -210,5 +210,17 @@ describe('the rich fixture', () => {
     const backward = diff(edited, rich);
     expect(forward.length).toBeGreaterThan(0);
     expect(backward.map((c) => [c.op, c.path, c.new, c.old])).toEqual(forward.map((c) => [c.op, c.path, c.old, c.new]));
+  });
+});
+
+describe('moves', () => {
+  it('are the fewest items taken out and put back (a longest common subsequence)', async () => {
+    const { movedItems } = await import('../../grammar/src/diff/match.js');
+    expect([...movedItems(['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'])]).toEqual([]);
+    expect([...movedItems(['a', 'b', 'c', 'd', 'e'], ['b', 'c', 'd', 'e', 'a'])]).toEqual(['a']);
+    expect([...movedItems(['a', 'b', 'c', 'd', 'e'], ['e', 'a', 'b', 'c', 'd'])]).toEqual(['e']);
+    // Items on one side only are additions and removals, not moves.
+    expect([...movedItems(['a', 'x', 'b', 'c'], ['a', 'b', 'y', 'c'])]).toEqual([]);
+    expect([...movedItems(['a', 'b', 'c', 'd', 'e', 'f'], ['f', 'e', 'd', 'c', 'b', 'a'])]).toHaveLength(5);
   });
 });

@@ -19,7 +19,7 @@ import { PROCESSORS } from '../processors/index.js';
 import type { ParamDecl } from '../processors/types.js';
 import { showValue } from '../units.js';
 import type { MixChange } from './changes.js';
-import { movedItems, pairByKey, placeOf } from './match.js';
+import { idsOf, movedItems, pairByKey, placeOf } from './match.js';
 import { showDb, showDuration, showFlag, showHz, showPercent, showRatio, showString, showTime } from './show.js';
 
 type Path = readonly string[];
@@ -58,10 +58,17 @@ class ChangeList {
   }
 }
 
-/** Structural equality of model values (plain data; infinities included). */
+/** Structural equality of model values (plain data: numbers, strings, booleans, null, arrays, objects). */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  return canonical(a) === canonical(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(y, k) && same(x[k], y[k]));
 }
 
 function canonical(value: unknown): string {
@@ -309,13 +316,9 @@ function processorLabel(id: string): string {
 
 function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: readonly ProcessorModel[]): void {
   const { pairs, removed, added } = pairByKey(o, n, (p) => p.type);
-  const ids = (side: readonly ProcessorModel[]) => {
-    const { pairs: self } = pairByKey(side, side, (p) => p.type);
-    return self.map((x) => x.id);
-  };
   for (const r of removed) list.remove([...path, processorLabel(r.id)], writtenProcessor(r.item));
-  const oldOrder = ids(o);
-  const newOrder = ids(n);
+  const oldOrder = idsOf(o, (p) => p.type);
+  const newOrder = idsOf(n, (p) => p.type);
   for (const id of movedItems(oldOrder, newOrder)) {
     const common = (order: string[], other: string[]) => order.filter((x) => other.includes(x));
     list.changes.push({
@@ -394,8 +397,8 @@ function bands(list: ChangeList, path: Path, o: readonly BandModel[], n: readonl
   const { pairs, removed, added } = pairByKey(o, n, (b) => b.type);
   // A band is named by its type and the frequency it had: `bell 300 Hz`.
   const label = (b: BandModel) => `${b.type} ${showHz(b.freq)}`;
-  const oldIds = pairByKey(o, o, (b) => b.type).pairs.map((x) => x.id);
-  const newIds = pairByKey(n, n, (b) => b.type).pairs.map((x) => x.id);
+  const oldIds = idsOf(o, (b) => b.type);
+  const newIds = idsOf(n, (b) => b.type);
   const byId = new Map(pairs.map((p) => [p.id, p]));
   for (const r of removed) list.remove([...path, label(r.item)], writtenBand(r.item));
   for (const id of movedItems(oldIds, newIds)) {

@@ -10,17 +10,12 @@ export function pairByKey<T>(old: readonly T[], neu: readonly T[], key: (x: T) =
   readonly removed: readonly { readonly item: T; readonly id: string }[];
   readonly added: readonly { readonly item: T; readonly id: string }[];
 } {
-  const ids = (list: readonly T[]) => {
-    const seen = new Map<string, number>();
-    return list.map((x) => {
-      const k = key(x);
-      const n = (seen.get(k) ?? 0) + 1;
-      seen.set(k, n);
-      return `${k}#${n}`;
-    });
-  };
-  const oldIds = ids(old);
-  const neuIds = ids(neu);
+  const oldIds = idsOf(old, key);
+  const neuIds = idsOf(neu, key);
+  // The common case, the same parts in the same order: pair them by position.
+  if (oldIds.length === neuIds.length && oldIds.every((id, i) => id === neuIds[i])) {
+    return { pairs: oldIds.map((id, i) => ({ old: old[i]!, neu: neu[i]!, id })), removed: [], added: [] };
+  }
   const neuById = new Map(neuIds.map((id, i) => [id, neu[i]!]));
   const oldById = new Map(oldIds.map((id, i) => [id, old[i]!]));
   return {
@@ -30,28 +25,50 @@ export function pairByKey<T>(old: readonly T[], neu: readonly T[], key: (x: T) =
   };
 }
 
+/** Each item's identity: its key and which occurrence of that key it is, `comp#2`. */
+export function idsOf<T>(list: readonly T[], key: (x: T) => string): string[] {
+  const seen = new Map<string, number>();
+  return list.map((x) => {
+    const k = key(x);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    return `${k}#${n}`;
+  });
+}
+
 /**
- * The items of `neu` (all present in `old` too) that moved: those outside a
- * longest common subsequence of the two orders. The fewest items that,
- * taken out and put back elsewhere, turn one order into the other.
+ * The items present in both orders that moved: those outside a longest
+ * common subsequence of the two orders. The fewest items that, taken out
+ * and put back elsewhere, turn one order into the other. Items are distinct
+ * within each order.
  */
 export function movedItems(old: readonly string[], neu: readonly string[]): Set<string> {
-  const inBoth = new Set(old.filter((x) => neu.includes(x)));
-  const a = old.filter((x) => inBoth.has(x));
-  const b = neu.filter((x) => inBoth.has(x));
-  // Classic O(n·m) LCS table: chains and channel lists are short.
-  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const inNew = new Set(neu);
+  const a = old.filter((x) => inNew.has(x));
+  const inA = new Set(a);
+  const b = neu.filter((x) => inA.has(x));
+  // Nothing moved (the common case): no table to build.
+  if (a.every((x, i) => x === b[i])) return new Set();
+  // The items are distinct, so the LCS of the two orders is the longest
+  // increasing run of old positions read in the new order: O(n log n)
+  // (patience sorting), where a table would be O(n·m) on 400 channels.
+  const position = new Map(a.map((x, i) => [x, i]));
+  const seq = b.map((x) => position.get(x)!);
+  const tails: number[] = []; // tails[k]: index in seq of the smallest end of a run of length k+1
+  const previous = new Int32Array(seq.length).fill(-1);
+  for (let i = 0; i < seq.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seq[tails[mid]!]! < seq[i]!) lo = mid + 1;
+      else hi = mid;
     }
+    if (lo > 0) previous[i] = tails[lo - 1]!;
+    tails[lo] = i;
   }
   const kept = new Set<string>();
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) { kept.add(a[i]!); i++; j++; }
-    else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
-    else j++;
-  }
+  for (let i = tails.length > 0 ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i]!) kept.add(b[i]!);
   return new Set(b.filter((x) => !kept.has(x)));
 }
 
