@@ -44,8 +44,22 @@ function assertNoImportMeta(result, outfile) {
 
 const options = (e) => ({ ...common, ...e, ...(e.format === 'cjs' ? cjs : {}) });
 
+/** While watching, the same check after each rebuild (a failed check is printed; the watch goes on). */
+const importMetaCheck = (e) => ({
+  name: 'no-import-meta',
+  setup(build) {
+    build.onEnd((result) => {
+      try {
+        if (result.metafile) assertNoImportMeta(result, e.outfile);
+      } catch (err) {
+        console.error(`build: ${err.message}`);
+      }
+    });
+  },
+});
+
 if (watch) {
-  for (const e of entries) (await esbuild.context(options(e))).watch();
+  for (const e of entries) (await esbuild.context({ ...options(e), plugins: e.format === 'cjs' ? [importMetaCheck(e)] : [] })).watch();
 } else {
   await Promise.all(entries.map(async (e) => {
     const result = await esbuild.build(options(e));

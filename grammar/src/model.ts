@@ -10,7 +10,6 @@
  * files compare equal.
  */
 import type { Span, BandType, ChannelKind } from './ast.js';
-import { BANDS, DEFAULT_SLOPE, defaultsOf } from './processors/index.js';
 
 export interface MixModel {
   readonly title: string;
@@ -166,11 +165,10 @@ export interface LimitModel {
  */
 export type SourceMap = Readonly<Record<string, Span>>;
 
-const bandQ = (type: BandType) => BANDS.find((b) => b.type === type)!.defaultQ;
-// Kept for code that reads defaults by name; the values are the processors' own (processors/).
-const { sidechain: _keyedBySelf, ...compDefaults } = defaultsOf('comp');
-
-/** Defaults of the language, in base units (design §3-5). */
+/**
+ * Defaults of the session and channel settings, in base units (design §3-4).
+ * A processor's defaults are declared with its parameters (processors/).
+ */
 export const DEFAULTS = {
   sampleRate: 48000,
   meter: { beats: 4, unit: 4 },
@@ -178,9 +176,6 @@ export const DEFAULTS = {
   gainDb: 0,
   pan: 0,
   editFade: 0.005,
-  band: { slope: DEFAULT_SLOPE, passQ: bandQ('highpass'), shelfQ: bandQ('lowshelf'), bellQ: bandQ('bell'), notchQ: bandQ('notch'), bandpassQ: bandQ('bandpass') },
-  comp: compDefaults,
-  limit: defaultsOf('limit'),
   trimAutoDetector: 'peak' as const,
 };
 

@@ -7,13 +7,12 @@
  * The demo is bundled here with esbuild into a temporary folder and served
  * through playwright's request routing (no server, no network).
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium, ROOT } from './prepare.js';
+import { buildMedia, CHROMIUM, HAVE_CHROMIUM, launchChromium, ROOT } from './prepare.js';
 
 const ORIGIN = 'http://widgets.test';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
@@ -66,20 +65,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview widgets (Chromium)', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'mixdown-widgets-'));
     await mkdir(tmp, { recursive: true });
-    const [, b] = await Promise.all([
-      esbuild.build({
-        entryPoints: [join(ROOT, 'test/browser/pages/widgets/main.ts')],
-        outfile: join(tmp, 'widgets-demo.js'),
-        bundle: true,
-        platform: 'browser',
-        format: 'esm',
-        target: 'chrome122',
-        logLevel: 'silent',
-      }),
-      launchChromium(),
-      copyFile(join(ROOT, 'test/browser/pages/widgets/index.html'), join(tmp, 'index.html')),
-      copyFile(join(ROOT, 'media/preview/widgets.css'), join(tmp, 'widgets.css')),
-    ]);
+    // The webview's bundles with the widgets page beside them (widgets/, next to preview/widgets.css).
+    const [, b] = await Promise.all([buildMedia(tmp, ['widgets']), launchChromium()]);
     browser = b;
     page = await browser.newPage({ viewport: { width: 720, height: 900 }, deviceScaleFactor: 2 });
     page.on('pageerror', (err) => problems.push(err.message));
@@ -93,12 +80,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview widgets (Chromium)', () => {
         problems.push(`request outside the page: ${url.href}`);
         return route.abort();
       }
-      const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+      const name = url.pathname.slice(1);
       const body = await readFile(join(tmp, name)).catch(() => null);
       if (!body) return route.fulfill({ status: 404 });
       return route.fulfill({ status: 200, body, contentType: TYPES[extname(name)] ?? 'application/octet-stream' });
     });
-    await page.goto(`${ORIGIN}/index.html`);
+    await page.goto(`${ORIGIN}/widgets/index.html`);
     await page.waitForFunction(() => 'widgetsDemo' in globalThis);
     // An expression string, evaluated by the devtools protocol (the page's own policy forbids eval).
     demo = (fn, arg) => page.evaluate(`(${fn.toString()})(globalThis.widgetsDemo, ${JSON.stringify(arg ?? null)})`) as never;

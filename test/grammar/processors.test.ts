@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  check, declarationsOf, DEFAULTS, KEYWORD_DOCS, KEYWORDS, PARAM_KEYWORDS, parse, PROCESSOR_LIST, PROCESSORS, sidechainOf, takesSidechain,
+  check, declarationsOf, KEYWORD_DOCS, KEYWORDS, PARAM_KEYWORDS, parse, PROCESSOR_LIST, sidechainOf, takesSidechain,
   UNIT_RULES, type CheckedDocument, type ParamDecl, type ProcessorDecl, type ProcessorModel,
 } from '../../grammar/src/index.js';
 
@@ -48,10 +48,19 @@ describe('every registered processor', () => {
     }
   });
 
-  it('DEFAULTS, kept for compatibility, are the declared defaults', () => {
-    for (const param of params(PROCESSORS.comp)) if (param.default !== null) expect((DEFAULTS.comp as Record<string, unknown>)[param.field]).toBe(param.default);
-    for (const param of params(PROCESSORS.limit)) expect((DEFAULTS.limit as Record<string, unknown>)[param.field]).toBe(param.default);
-    for (const band of PROCESSORS.eq.bands!.types) expect(insertOf(check(inBlock('eq', `${band.type} 1 kHz${band.type === 'bell' || band.type.endsWith('shelf') ? ' 1 dB' : ''}`)))).toMatchObject({ bands: [{ q: band.defaultQ }] });
+  it('has the defaults of the design (§5), in base units', () => {
+    expect(insertOf(check(inBlock('comp', '')))).toEqual({
+      type: 'comp', bypass: false, thresholdDb: -20, ratio: 4, kneeDb: 6, attack: 0.01, release: 0.1, makeupDb: 0, mix: 1, sidechain: null,
+    });
+    expect(insertOf(check(inBlock('limit', '')))).toEqual({ type: 'limit', bypass: false, ceilingDb: -1, ceilingMode: 'dBTP', release: 0.05, lookahead: 0.0015 });
+    const band = (text: string) => (insertOf(check(inBlock('eq', text))) as unknown as { bands: unknown[] }).bands[0];
+    expect(band('highpass 80 Hz')).toEqual({ type: 'highpass', freq: 80, gainDb: 0, q: Math.SQRT1_2, slope: 12 });
+    expect(band('lowpass 8 kHz')).toEqual({ type: 'lowpass', freq: 8000, gainDb: 0, q: Math.SQRT1_2, slope: 12 });
+    expect(band('lowshelf 100 Hz 1 dB')).toMatchObject({ q: Math.SQRT1_2 });
+    expect(band('highshelf 8 kHz 1 dB')).toMatchObject({ q: Math.SQRT1_2 });
+    expect(band('bell 1 kHz 1 dB')).toMatchObject({ q: 1 });
+    expect(band('notch 60 Hz')).toMatchObject({ q: 10 });
+    expect(band('bandpass 1 kHz')).toMatchObject({ q: 1 });
   });
 
   it('says which processors can be keyed by another channel, and the model keeps the key', () => {

@@ -24,6 +24,6 @@ export const compProcessor: EngineProcessor<CompModel> = {
   latency: () => 0,
   // Its output is its input times a gain: silence in, silence out at once.
   tailSeconds: () => 0,
-  sidechainOf: (model) => (model.bypass ? null : model.sidechain),
+  keyChannelOf: (model) => (model.bypass ? null : model.sidechain),
   cost: () => 6,
 };

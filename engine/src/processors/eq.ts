@@ -43,7 +43,7 @@ export const eqProcessor: EngineProcessor<EqModel> = {
   // A cascade rings for about the sum of its sections' tails (an upper bound).
   tailSeconds: (model, sampleRate) =>
     model.bands.flatMap((b) => bandSections(b, sampleRate)).reduce((sum, s) => sum + sectionTail(s, sampleRate), 0),
-  sidechainOf: () => null,
+  keyChannelOf: () => null,
   // Two units a band: kept as the thread split has always weighed an eq.
   cost: (model) => model.bands.length * 2,
 };

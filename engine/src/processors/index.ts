@@ -7,7 +7,7 @@ import type { ProcessorModel } from '../../../grammar/src/model.js';
 import { compProcessor } from './comp.js';
 import { eqProcessor } from './eq.js';
 import { limitProcessor } from './limit.js';
-import type { EngineProcessor, ProcessorInstance, ProcessorSpec } from './types.js';
+import type { EngineProcessor } from './types.js';
 
 export type { EngineProcessor, ProcessorInstance, ProcessorSpec } from './types.js';
 
@@ -25,17 +25,13 @@ export function engineProcessor<M extends ProcessorModel>(model: M): EngineProce
   return ENGINE_PROCESSORS[model.type] as unknown as EngineProcessor<M>;
 }
 
-export function createProcessor(model: ProcessorModel, spec: ProcessorSpec): ProcessorInstance {
-  return engineProcessor(model).create(model, spec);
-}
-
 /**
  * The channel whose signal this processor reads as its key while it runs, or
  * null (keyed by its own channel, or bypassed). grammar's `sidechainOf` says
  * what is written; this says what the engine must feed it.
  */
 export function keyChannelOf(model: ProcessorModel): string | null {
-  return engineProcessor(model).sidechainOf(model);
+  return engineProcessor(model).keyChannelOf(model);
 }
 
 /** Whether meters show this processor type's gain reduction. */
@@ -46,9 +42,4 @@ export function reportsGainReduction(type: ProcessorType): boolean {
 /** Relative cost per frame and channel of a processor (see EngineProcessor.cost). */
 export function processorCost(model: ProcessorModel): number {
   return engineProcessor(model).cost(model);
-}
-
-/** Seconds the output of this chain of processors goes on after its input stops. */
-export function chainTailSeconds(models: readonly ProcessorModel[], sampleRate: number): number {
-  return models.reduce((sum, m) => sum + (m.bypass ? 0 : engineProcessor(m).tailSeconds(m, sampleRate)), 0);
 }

@@ -24,6 +24,6 @@ export const limitProcessor: EngineProcessor<LimitModel> = {
   latency: (model, sampleRate) => Limiter.latencyFor(model, sampleRate),
   // The look-ahead delay still holds the last input when the input stops.
   tailSeconds: (model, sampleRate) => Limiter.latencyFor(model, sampleRate) / sampleRate,
-  sidechainOf: () => null,
+  keyChannelOf: () => null,
   cost: () => 10,
 };

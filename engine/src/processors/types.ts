@@ -23,7 +23,7 @@ export interface ProcessorSpec {
 export interface ProcessorInstance {
   /**
    * Processes `frames` frames of `buffers` in place. `key` is the side-chain
-   * signal when the processor is keyed by another channel (see `sidechainOf`),
+   * signal when the processor is keyed by another channel (see `keyChannelOf`),
    * otherwise null.
    */
   process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
@@ -56,12 +56,13 @@ export interface EngineProcessor<M extends ProcessorModel = ProcessorModel> {
   latency(model: M, sampleRate: number): number;
   /**
    * Seconds its output goes on after its input falls silent, to −90 dBFS
-   * (filter ringing, a look-ahead, later a reverb's decay). Renders and live
-   * edits use it to let tails ring out.
+   * (filter ringing, a look-ahead). Declared, and held to by the contract
+   * test, for the time-based processors to come: a render will last until
+   * the last tail has decayed (design §10.5).
    */
   tailSeconds(model: M, sampleRate: number): number;
   /** The channel whose signal keys it, or null (a bypassed processor needs no key). */
-  sidechainOf(model: M): string | null;
+  keyChannelOf(model: M): string | null;
   /**
    * Relative cost per frame and channel, in units of about one biquad
    * section, for sharing tracks between threads. Only the speed of a render

@@ -236,7 +236,7 @@ export class MixGraph {
       const inputs = inputsOf.get(s.name) ?? [];
       let lag = s.kind === 'track' ? 0 : Math.max(0, ...inputs.map((x) => outLag.get(x.name)!));
       s.inserts.forEach((insert, k) => {
-        if (insert.sidechain) lag = Math.max(lag, outLag.get(insert.sidechain)! - s.latencyBefore(k));
+        if (insert.keyChannel) lag = Math.max(lag, outLag.get(insert.keyChannel)! - s.latencyBefore(k));
       });
       s.inputLag = lag;
       outLag.set(s.name, lag + s.latency);
@@ -244,8 +244,8 @@ export class MixGraph {
     const delayFor = (frames: number, channels: number) => (frames > 0 ? new DelayLine(channels, frames) : null);
     for (const s of this.strips) {
       for (const [k, insert] of s.inserts.entries()) {
-        if (!insert.sidechain) continue;
-        const source = this.byName.get(insert.sidechain)!;
+        if (!insert.keyChannel) continue;
+        const source = this.byName.get(insert.keyChannel)!;
         const tap = source.tap!.slice(0, source.channels);
         const d = s.inputLag + s.latencyBefore(k) - outLag.get(source.name)!;
         if (d > 0) {

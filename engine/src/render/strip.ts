@@ -19,7 +19,7 @@ export interface Insert {
   /** Frames of delay this insert adds (a limiter's lookahead); 0 when bypassed. */
   readonly latency: number;
   /** Channel whose post-insert tap keys this insert, or null (none, or bypassed). */
-  readonly sidechain: string | null;
+  readonly keyChannel: string | null;
   /** Whether meters show this insert's gain reduction. */
   readonly reportsGainReduction: boolean;
   process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
@@ -47,7 +47,7 @@ export function createInsert(p: ProcessorModel, channels: number, sampleRate: nu
     type: p.type,
     bypass: p.bypass,
     latency: p.bypass ? 0 : dsp.latency,
-    sidechain: declared.sidechainOf(p),
+    keyChannel: declared.keyChannelOf(p),
     reportsGainReduction: declared.reportsGainReduction,
     get gainReductionDb() { return dsp.gainReductionDb; },
     process: (b, n, key) => dsp.process(b, n, key),
@@ -134,7 +134,7 @@ export class Strip {
     this.keys = this.inserts.map(() => null);
     // Running sums of the inserts' latencies; the last is the strip's total.
     this.latencies = [0];
-    for (const i of this.inserts) this.latencies.push(this.latencies.at(-1)! + (i.bypass ? 0 : i.latency));
+    for (const i of this.inserts) this.latencies.push(this.latencies.at(-1)! + i.latency);
     this.latency = this.latencies.at(-1)!;
     this.trimGain = options.trimGain * (model.polarityInvert ? -1 : 1);
     this.silent = options.silenced || model.mute;

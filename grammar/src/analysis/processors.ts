@@ -62,10 +62,11 @@ function setting(ctx: AnalysisContext, param: ParamDecl, item: ast.ParamStatemen
 
 /** "'ceiling' is a limit setting, not a comp setting": from which processor declares the word. */
 function misplaced(decl: ProcessorDecl, word: string): string {
-  const owner = ownersOf(word)[0] ?? 'another processor’s';
-  if (decl.bands) return `'${word}' is a ${owner} setting, not an ${decl.type} band`;
-  if (decl.misplaced === 'name-owner') return `'${word}' is a ${owner} setting, not a ${decl.type} setting`;
+  const owner = ownersOf(word)[0];
+  const whose = owner ? `is a ${owner} setting` : 'belongs to another processor';
+  if (decl.bands) return `'${word}' ${whose}, not an ${decl.type} band`;
+  if (decl.misplaced === 'name-owner') return `'${word}' ${whose}, not a ${decl.type} setting`;
   const own = decl.params.map((x) => x.keyword);
   const list = own.length > 1 ? `${own.slice(0, -1).join(', ')} and ${own.at(-1)}` : own.join('');
-  return `'${word}' is a ${owner} setting; a ${decl.type} takes ${list}`;
+  return `'${word}' ${whose}; a ${decl.type} takes ${list}`;
 }

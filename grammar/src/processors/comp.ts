@@ -10,6 +10,7 @@ import { settingsModel } from './settings.js';
 import type { ParamDecl, ProcessorDecl } from './types.js';
 
 const RATIO_DEFAULT = 4;
+const RATIO_RANGE = { min: 1, max: 100 };
 
 const params: readonly ParamDecl<CompModel>[] = [
   {
@@ -18,7 +19,7 @@ const params: readonly ParamDecl<CompModel>[] = [
     automatable: true, field: 'thresholdDb',
   },
   {
-    keyword: 'ratio', syntax: 'ratio', kind: 'plain', unit: null, range: { min: 1, max: 100 }, default: RATIO_DEFAULT,
+    keyword: 'ratio', syntax: 'ratio', kind: 'plain', unit: null, range: RATIO_RANGE, default: RATIO_DEFAULT,
     example: 'ratio 4:1', usage: 'ratio R[:1] | ratio inf', summary: 'Input dB above threshold per output dB.',
     automatable: true, field: 'ratio', docs: { range: '1 – 100, or inf', default: '4:1' },
     // `ratio 4:1`, `ratio 4`, `ratio inf`; a unit or a denominator other than 1 is an error.
@@ -33,7 +34,7 @@ const params: readonly ParamDecl<CompModel>[] = [
       const v = ctx.value({ ...q, unit: null }, 'plain');
       if (v === undefined) return {};
       if (v === Infinity) return { ratio: Infinity };
-      return ctx.inRange(q, v, 1, 100, 'ratio', null) ? { ratio: v } : {};
+      return ctx.inRange(q, v, RATIO_RANGE.min, RATIO_RANGE.max, 'ratio', null) ? { ratio: v } : {};
     },
   },
   {

@@ -7,8 +7,10 @@ export type CheckContext = Pick<AnalysisContext, 'report' | 'facts' | 'sources' 
 
 /**
  * A rule on the built model, in a file of its own (as SAP xml-tools'
- * constraints and Langium's registered validations are): it reports only
- * the codes it declares.
+ * constraints and Langium's registered validations are). A check reports
+ * only the codes it declares; a code may also be reported by a pass that
+ * finds the problem while reading the tree (routing reports a route to
+ * itself as a routing cycle).
  */
 export interface ModelCheck {
   /** A stable name: the file's name. */
