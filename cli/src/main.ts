@@ -3,13 +3,14 @@
  * I/O errors. Errors are one clear line naming the file; never a stack trace.
  */
 import { check } from './commands/check.js';
+import { diff } from './commands/diff.js';
 import { fmt } from './commands/fmt.js';
 import { meter } from './commands/meter.js';
 import { render } from './commands/render.js';
 import { helpText, parseCommandArgs, type Command } from './options.js';
 import { CliError, EXIT, failure, type Output } from './output.js';
 
-const COMMANDS: Readonly<Record<string, Command>> = { check, fmt, render, meter };
+const COMMANDS: Readonly<Record<string, Command>> = { check, fmt, render, meter, diff };
 
 const USAGE = `usage: mixdown <command> [options]
 
@@ -22,6 +23,9 @@ commands:
                   [--from TIME] [--to TIME] [--threads N]
                                      render the mix to a WAV file
   meter FILE.wav|SONG.mix [--json]   loudness (EBU R128 / BS.1770-4)
+  diff OLD NEW [--format text|markdown|json] [--exit-zero]
+                                     what changed in the mix between two versions
+                                     (files, or REV:path from git: HEAD~1:song.mix)
 
   mixdown --version | --help`;
 

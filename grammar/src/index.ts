@@ -59,3 +59,4 @@ export function check(text: string, options: AnalyzeOptions = {}): CheckedDocume
   };
 }
 export { format, type FormatResult } from './format.js';
+export * from './diff/index.js';

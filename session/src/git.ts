@@ -76,6 +76,13 @@ export async function readAtRevision(repoDir: string, spec: string | RevisionSpe
   return shown.stdout;
 }
 
+/** The top folder of the working tree that holds `dir`. */
+export async function repositoryRoot(dir: string): Promise<string> {
+  const top = await git(dir, ['rev-parse', '--show-toplevel']);
+  if (top.code !== 0) throw new GitError('not-a-repository', `${dir} is not in a git repository`);
+  return top.stdout.trim();
+}
+
 async function isFolder(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

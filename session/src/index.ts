@@ -19,10 +19,12 @@ export { unfinishedPath, WavFileWriter } from './audio/wav-writer.js';
 export { FrameSpool } from './audio/spool.js';
 
 // Rendering and measuring.
-export { guardOutputs, renderMix, renderSummary, type RenderJob, type RenderProgress, type RenderResult } from './render.js';
+export { guardOutputs, renderMix, renderSummary, type RenderJob, type RenderOptions, type RenderProgress, type RenderResult } from './render.js';
 export { prestartWorkers, stopSpareWorkers, threadCount } from './parallel.js';
 export { clock, parseTimeArg } from './times.js';
 export { meterWav } from './meter.js';
 
 // Other versions of a file.
-export { GitError, parseRevisionSpec, readAtRevision, type GitFailure, type RevisionSpec } from './git.js';
+export { GitError, parseRevisionSpec, readAtRevision, repositoryRoot, type GitFailure, type RevisionSpec } from './git.js';
+export { readMixVersion, type MixVersion } from './versions.js';
+export { audioDiff, changedChannels, type AudioDiff, type AudioSide, type ChannelLoudness, type NullTest } from './audio-diff.js';

@@ -84,7 +84,12 @@ async function drive(steps: Iterable<void>): Promise<void> {
   for (const _ of steps) if (++n % 32 === 0) await breathe();
 }
 
-export async function renderMix(model: MixModel, a: RenderJob, options: { channelMeters?: boolean } = {}): Promise<RenderResult> {
+export interface RenderOptions {
+  /** Meter each track and bus after its fader (true), or only those named. */
+  readonly channelMeters?: boolean | ReadonlySet<string>;
+}
+
+export async function renderMix(model: MixModel, a: RenderJob, options: RenderOptions = {}): Promise<RenderResult> {
   const folder = dirname(resolve(a.file));
   const rate = model.sampleRate;
   const provider = new WavFileProvider(folder, rate);
@@ -99,8 +104,9 @@ export async function renderMix(model: MixModel, a: RenderJob, options: { channe
     if (a.stems) stemWriters(model, a.stems, a.bits, taps, writers);
     const channelMeters = new Map<string, LoudnessMeter>();
     if (options.channelMeters) {
+      const metered = options.channelMeters === true ? null : options.channelMeters;
       for (const c of model.channels) {
-        if (c.kind === 'master') continue;
+        if (c.kind === 'master' || (metered && !metered.has(c.name))) continue;
         const m = new LoudnessMeter(rate, 2);
         channelMeters.set(c.name, m);
         taps.add(c.name, (b, n) => m.process(b, n));

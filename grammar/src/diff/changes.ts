@@ -1,0 +1,22 @@
+/** What the semantic diff reports: a list of changes, each with its place in the session's hierarchy. */
+
+export type ChangeOp = 'add' | 'remove' | 'change' | 'move' | 'rename';
+
+export interface MixChange {
+  readonly op: ChangeOp;
+  /**
+   * From the session down to the setting: `['track vox', 'eq', 'bell 300 Hz', 'gain']`,
+   * `['session', 'tempo']`, `['marker chorus']`. Parts of a processor are
+   * named as the language writes them; the nth unnamed processor of a type
+   * is `comp#2`.
+   */
+  readonly path: readonly string[];
+  /**
+   * Values as written, in their units (`-3 dB`, `3 kHz`, `bar 17`): for a
+   * change the old and new value; for an addition the new item written out
+   * (old is null), for a removal the old one (new is null); for a move the
+   * old and new place (`first`, `after bass`); for a rename the old and new name.
+   */
+  readonly old: string | null;
+  readonly new: string | null;
+}

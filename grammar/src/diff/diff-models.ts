@@ -1,0 +1,417 @@
+/**
+ * The semantic diff of two mixes: what a reviewer of a mix wants to read,
+ * computed from two semantic models, never from their text. So formatting,
+ * comments and the order of settings in a block are never a change, and
+ * writing a default value out is no change either (the model has every
+ * default filled in).
+ *
+ * Matching is by identity (alsdiff's approach for Ableton sets): channels,
+ * markers, references and sends by name; processors by type and position
+ * within the chain (the second `comp` to the second `comp`); EQ bands by
+ * type and position within their EQ; clips by file and occurrence. A
+ * channel whose content is unchanged under another name is a rename, and
+ * the routes and keys that followed it are no change. The result is
+ * hierarchical: session > channel > processor > band > setting.
+ */
+import type { BandModel, ChannelModel, ClipModel, CutModel, MixModel, ProcessorModel } from '../model.js';
+import { BANDS } from '../processors/eq.js';
+import { PROCESSORS } from '../processors/index.js';
+import type { ParamDecl } from '../processors/types.js';
+import { showValue } from '../units.js';
+import type { MixChange } from './changes.js';
+import { idsOf, movedItems, pairByKey, placeOf } from './match.js';
+import { showDb, showDuration, showFlag, showHz, showPercent, showRatio, showString, showTime } from './show.js';
+
+type Path = readonly string[];
+
+/** A setting of either side: what is compared, and how it reads. */
+interface Setting {
+  readonly name: string;
+  readonly old: unknown;
+  readonly neu: unknown;
+  readonly show: (value: never, side: 'old' | 'neu') => string;
+}
+
+class ChangeList {
+  readonly changes: MixChange[] = [];
+  constructor(readonly oldModel: MixModel, readonly newModel: MixModel) {}
+
+  add(path: Path, written: string | null = null): void {
+    this.changes.push({ op: 'add', path, old: null, new: written });
+  }
+  remove(path: Path, written: string | null = null): void {
+    this.changes.push({ op: 'remove', path, old: written, new: null });
+  }
+  /** Each setting whose value differs becomes a change under `path`. */
+  settings(path: Path, settings: readonly Setting[]): void {
+    for (const s of settings) {
+      if (same(s.old, s.neu)) continue;
+      const show = s.show as (v: unknown, side: 'old' | 'neu') => string;
+      const [was, is] = [show(s.old, 'old'), show(s.neu, 'neu')];
+      // What reads the same is the same: `bar 17` stays `bar 17` when only the tempo moved it.
+      if (was === is) continue;
+      this.changes.push({ op: 'change', path: [...path, s.name], old: was, new: is });
+    }
+  }
+  time(seconds: number, side: 'old' | 'neu'): string {
+    return showTime(seconds, side === 'old' ? this.oldModel : this.newModel);
+  }
+}
+
+/** Structural equality of model values (plain data: numbers, strings, booleans, null, arrays, objects). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(y, k) && same(x[k], y[k]));
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+export function diffModels(oldModel: MixModel, newModel: MixModel): MixChange[] {
+  const list = new ChangeList(oldModel, newModel);
+  sessionChanges(list, oldModel, newModel);
+  markerChanges(list, oldModel, newModel);
+  referenceChanges(list, oldModel, newModel);
+  channelChanges(list, oldModel, newModel);
+  return list.changes;
+}
+
+// ---- session ------------------------------------------------------------------------------
+
+function sessionChanges(list: ChangeList, o: MixModel, n: MixModel): void {
+  list.settings(['session'], [
+    { name: 'title', old: o.title, neu: n.title, show: (v: string) => JSON.stringify(v) },
+    { name: 'samplerate', old: o.sampleRate, neu: n.sampleRate, show: (v: number) => showValue(v, 'Hz') },
+    { name: 'tempo', old: o.tempo, neu: n.tempo, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'bpm')) },
+    { name: 'meter', old: o.meter, neu: n.meter, show: (v: MixModel['meter']) => `${v.beats}/${v.unit}` },
+    { name: 'output', old: o.output, neu: n.output, show: (v: string) => v },
+    { name: 'length', old: o.length, neu: n.length, show: (v: number | null, side) => (v === null ? 'end of the last clip' : list.time(v, side)) },
+  ]);
+}
+
+function markerChanges(list: ChangeList, o: MixModel, n: MixModel): void {
+  const { pairs, removed, added } = pairByKey(o.markers, n.markers, (m) => m.name);
+  // A marker renamed in place: one removed and one added at the same time.
+  const renamed = new Set<string>();
+  for (const r of removed) {
+    const a = added.find((x) => x.item.time === r.item.time && !renamed.has(x.item.name));
+    if (!a) continue;
+    renamed.add(a.item.name).add(r.item.name);
+    list.changes.push({ op: 'rename', path: [`marker ${r.item.name}`], old: r.item.name, new: a.item.name });
+  }
+  for (const r of removed) if (!renamed.has(r.item.name)) list.remove([`marker ${r.item.name}`], list.time(r.item.time, 'old'));
+  for (const p of pairs) list.settings([`marker ${p.old.name}`], [{ name: 'time', old: p.old.time, neu: p.neu.time, show: (v: number, side) => list.time(v, side) }]);
+  for (const a of added) if (!renamed.has(a.item.name)) list.add([`marker ${a.item.name}`], list.time(a.item.time, 'neu'));
+}
+
+function referenceChanges(list: ChangeList, o: MixModel, n: MixModel): void {
+  const { pairs, removed, added } = pairByKey(o.references, n.references, (r) => r.name);
+  for (const r of removed) list.remove([`reference ${r.item.name}`], JSON.stringify(r.item.path));
+  for (const p of pairs) {
+    list.settings([`reference ${p.old.name}`], [
+      { name: 'file', old: p.old.path, neu: p.neu.path, show: (v: string) => JSON.stringify(v) },
+      { name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) },
+    ]);
+  }
+  for (const a of added) list.add([`reference ${a.item.name}`], JSON.stringify(a.item.path));
+}
+
+// ---- channels -----------------------------------------------------------------------------
+
+const channelLabel = (c: Pick<ChannelModel, 'kind' | 'name'>) => (c.kind === 'master' ? 'master' : `${c.kind} ${c.name}`);
+
+/** The channels a channel names: its output, its sends' buses, its keys. */
+function withNamesMapped(c: ChannelModel, map: ReadonlyMap<string, string>): ChannelModel {
+  const m = (name: string) => map.get(name) ?? name;
+  return {
+    ...c,
+    name: m(c.name),
+    output: c.output === null ? null : m(c.output),
+    sends: c.sends.map((s) => ({ ...s, bus: m(s.bus) })),
+    inserts: c.inserts.map((p) => ('sidechain' in p && p.sidechain ? { ...p, sidechain: m(p.sidechain) } : p)),
+  };
+}
+
+/**
+ * Renames: a channel gone and a channel new, of the same kind, alike in
+ * everything but the name (and the names of other renamed channels they
+ * refer to); or, for tracks, playing the same files when no other track
+ * does. Returns new name → old name.
+ */
+function findRenames(o: MixModel, n: MixModel): Map<string, string> {
+  const oldNames = new Set(o.channels.map((c) => c.name));
+  const newNames = new Set(n.channels.map((c) => c.name));
+  const gone = o.channels.filter((c) => !newNames.has(c.name));
+  const fresh = n.channels.filter((c) => !oldNames.has(c.name));
+  const renames = new Map<string, string>();
+  // Each round may let channels that refer to a renamed one match too.
+  for (let grew = true; grew; ) {
+    grew = false;
+    const content = (c: ChannelModel, map: ReadonlyMap<string, string>) => canonical({ ...withNamesMapped(c, map), name: '' });
+    const taken = new Set(renames.values());
+    for (const f of fresh) {
+      if (renames.has(f.name)) continue;
+      const key = content(f, renames);
+      const match = gone.find((g) => !taken.has(g.name) && g.kind === f.kind && content(g, new Map()) === key);
+      if (!match) continue;
+      renames.set(f.name, match.name);
+      taken.add(match.name);
+      grew = true;
+    }
+  }
+  // Then a track that plays the same files under a new name is that track renamed, with whatever else changed.
+  const sources = (c: ChannelModel) => canonical(c.clips.map((k) => k.path));
+  for (const f of fresh) {
+    if (renames.has(f.name) || f.kind !== 'track' || f.clips.length === 0) continue;
+    const taken = new Set(renames.values());
+    const candidates = gone.filter((g) => g.kind === 'track' && !taken.has(g.name) && sources(g) === sources(f));
+    const rivals = fresh.filter((x) => x.kind === 'track' && !renames.has(x.name) && sources(x) === sources(f));
+    if (candidates.length === 1 && rivals.length === 1) renames.set(f.name, candidates[0]!.name);
+  }
+  return renames;
+}
+
+function channelChanges(list: ChangeList, o: MixModel, n: MixModel): void {
+  const renames = findRenames(o, n);
+  const oldByName = new Map(o.channels.map((c) => [c.name, c]));
+  // The new side's names as the old side knew them, so a route to a renamed bus is no change.
+  const asOld = n.channels.map((c) => withNamesMapped(c, renames));
+
+  for (const c of o.channels) if (!asOld.some((x) => x.name === c.name)) list.remove([channelLabel(c)]);
+  for (const [neu, old] of renames) {
+    const kind = oldByName.get(old)!.kind;
+    list.changes.push({ op: 'rename', path: [channelLabel({ kind, name: old })], old, new: neu });
+  }
+  moves(list, o, asOld, renames);
+  for (const [i, c] of asOld.entries()) {
+    const before = oldByName.get(c.name);
+    const shownName = n.channels[i]!;
+    if (!before) {
+      list.add([channelLabel(shownName)]);
+      continue;
+    }
+    // Changes are reported under the new name: that is the one the reviewer now reads in the file.
+    channel(list, [channelLabel(shownName)], before, c, n.channels[i]!);
+  }
+}
+
+/**
+ * Tracks written in another order. Only tracks without side-chains: their
+ * place in the model's processing order is their written order, while a
+ * bus's place follows from what feeds it.
+ */
+function moves(list: ChangeList, o: MixModel, asOld: readonly ChannelModel[], renames: ReadonlyMap<string, string>): void {
+  const free = (c: ChannelModel) => c.kind === 'track' && !c.inserts.some((p) => 'sidechain' in p && p.sidechain);
+  const oldOrder = o.channels.filter(free).map((c) => c.name);
+  const newOrder = asOld.filter(free).map((c) => c.name);
+  const back = new Map([...renames].map(([neu, old]) => [old, neu]));
+  for (const name of movedItems(oldOrder, newOrder)) {
+    const shown = (x: string) => back.get(x) ?? x;
+    list.changes.push({
+      op: 'move', path: [`track ${shown(name)}`],
+      old: placeOf(name, oldOrder.filter((x) => newOrder.includes(x))),
+      new: placeOf(name, newOrder.filter((x) => oldOrder.includes(x)), shown),
+    });
+  }
+}
+
+function channel(list: ChangeList, path: Path, o: ChannelModel, n: ChannelModel, shown: ChannelModel): void {
+  list.settings(path, [
+    { name: 'label', old: o.label, neu: n.label, show: showString },
+    { name: 'color', old: o.color, neu: n.color, show: showString },
+    { name: 'hidden', old: o.hidden, neu: n.hidden, show: showFlag },
+    { name: 'mute', old: o.mute, neu: n.mute, show: showFlag },
+    { name: 'solo', old: o.solo, neu: n.solo, show: showFlag },
+  ]);
+  clips(list, path, o.clips, n.clips);
+  cuts(list, path, o.cuts, n.cuts);
+  list.settings(path, [{ name: 'trim', old: o.trim, neu: n.trim, show: (t: ChannelModel['trim']) => (t.mode === 'fixed' ? showDb(t.gainDb) : `auto ${showValue(t.levelDbfs, 'dBFS')} ${t.detector}`) }]);
+  inserts(list, path, o.inserts, n.inserts);
+  list.settings(path, [
+    { name: 'gain', old: o.gainDb, neu: n.gainDb, show: (v: number) => showDb(v) },
+    { name: 'pan', old: o.pan, neu: n.pan, show: (v: number) => showPercent(v, true) },
+    { name: 'polarity', old: o.polarityInvert, neu: n.polarityInvert, show: (v: boolean) => (v ? 'invert' : 'normal') },
+    // Compared by the old names; shown by the names in each file.
+    { name: 'to', old: o.output, neu: n.output, show: (v: string | null, side) => (side === 'neu' ? shown.output : v) ?? 'none' },
+  ]);
+  sends(list, path, o, n, shown);
+  list.settings(path, [{ name: 'target', old: o.targetLufs, neu: n.targetLufs, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'LUFS')) }]);
+}
+
+function sends(list: ChangeList, path: Path, o: ChannelModel, n: ChannelModel, shown: ChannelModel): void {
+  const { pairs, removed, added } = pairByKey(o.sends, n.sends, (s) => s.bus);
+  const written = (s: ChannelModel['sends'][number]) => `${showDb(s.gainDb)}${s.pre ? ' pre' : ''}`;
+  const shownBus = (s: ChannelModel['sends'][number]) => shown.sends[n.sends.indexOf(s)]!.bus;
+  for (const r of removed) list.remove([...path, `send ${r.item.bus}`], written(r.item));
+  for (const p of pairs) {
+    list.settings([...path, `send ${shownBus(p.neu)}`], [
+      { name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) },
+      { name: 'pre', old: p.old.pre, neu: p.neu.pre, show: (v: boolean) => (v ? 'pre-fader' : 'post-fader') },
+    ]);
+  }
+  for (const a of added) list.add([...path, `send ${shownBus(a.item)}`], written(a.item));
+}
+
+// ---- clips and cuts ---------------------------------------------------------------------------
+
+function clipSettings(list: ChangeList, c: ClipModel, side: 'old' | 'neu'): string {
+  // As it would be written: only what differs from the defaults.
+  const parts: string[] = [];
+  if (c.at !== 0) parts.push(`at ${list.time(c.at, side)}`);
+  if (c.from !== c.at) parts.push(`from ${list.time(c.from, side)}`);
+  if (c.to !== null) parts.push(`to ${list.time(c.to, side)}`);
+  if (c.fadeInWritten) parts.push(`fadein ${showDuration(c.fadeIn)}`);
+  if (c.fadeOutWritten) parts.push(`fadeout ${showDuration(c.fadeOut)}`);
+  if (c.gainDb !== 0) parts.push(`gain ${showDb(c.gainDb)}`);
+  return parts.length > 0 ? parts.join(' ') : 'the whole file';
+}
+
+function clips(list: ChangeList, path: Path, o: readonly ClipModel[], n: readonly ClipModel[]): void {
+  const { pairs, removed, added } = pairByKey(o, n, (c) => c.path);
+  const label = (id: string, c: ClipModel) => `clip ${JSON.stringify(c.path)}${id.endsWith('#1') ? '' : `#${id.slice(id.lastIndexOf('#') + 1)}`}`;
+  for (const r of removed) list.remove([...path, label(r.id, r.item)], clipSettings(list, r.item, 'old'));
+  for (const p of pairs) {
+    const fade = (written: boolean) => (v: number) => `${showDuration(v)}${written ? '' : ' (default)'}`;
+    list.settings([...path, label(p.id, p.neu)], [
+      { name: 'at', old: p.old.at, neu: p.neu.at, show: (v: number, side) => list.time(v, side) },
+      { name: 'from', old: p.old.from, neu: p.neu.from, show: (v: number, side) => list.time(v, side) },
+      { name: 'to', old: p.old.to, neu: p.neu.to, show: (v: number | null, side) => (v === null ? 'end of file' : list.time(v, side)) },
+      {
+        name: 'fadein', old: [p.old.fadeIn, p.old.fadeInWritten], neu: [p.neu.fadeIn, p.neu.fadeInWritten],
+        show: ([v, w]: [number, boolean]) => fade(w)(v),
+      },
+      {
+        name: 'fadeout', old: [p.old.fadeOut, p.old.fadeOutWritten], neu: [p.neu.fadeOut, p.neu.fadeOutWritten],
+        show: ([v, w]: [number, boolean]) => fade(w)(v),
+      },
+      { name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) },
+    ]);
+  }
+  for (const a of added) list.add([...path, label(a.id, a.item)], clipSettings(list, a.item, 'neu'));
+}
+
+function cuts(list: ChangeList, path: Path, o: readonly CutModel[], n: readonly CutModel[]): void {
+  // A cut is its span: one moved is one removed and one added.
+  const { removed, added } = pairByKey(o, n, canonical);
+  const written = (c: CutModel, side: 'old' | 'neu') => `${list.time(c.from, side)} to ${list.time(c.to, side)}`;
+  for (const r of removed) list.remove([...path, 'cut'], written(r.item, 'old'));
+  for (const a of added) list.add([...path, 'cut'], written(a.item, 'neu'));
+}
+
+// ---- processors --------------------------------------------------------------------------------
+
+/** `comp`, or `comp#2` for the second compressor of a channel. */
+function processorLabel(id: string): string {
+  const [type, n] = id.split('#');
+  return n === '1' ? type! : `${type}#${n}`;
+}
+
+function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: readonly ProcessorModel[]): void {
+  const { pairs, removed, added } = pairByKey(o, n, (p) => p.type);
+  for (const r of removed) list.remove([...path, processorLabel(r.id)], writtenProcessor(r.item));
+  const oldOrder = idsOf(o, (p) => p.type);
+  const newOrder = idsOf(n, (p) => p.type);
+  for (const id of movedItems(oldOrder, newOrder)) {
+    const common = (order: string[], other: string[]) => order.filter((x) => other.includes(x));
+    list.changes.push({
+      op: 'move', path: [...path, processorLabel(id)],
+      old: placeOf(id, common(oldOrder, newOrder), processorLabel),
+      new: placeOf(id, common(newOrder, oldOrder), processorLabel),
+    });
+  }
+  for (const p of pairs) processor(list, [...path, processorLabel(p.id)], p.old, p.neu);
+  for (const a of added) list.add([...path, processorLabel(a.id)], writtenProcessor(a.item));
+}
+
+/** How a parameter's value reads, from its declaration. */
+function showParam(decl: ParamDecl, model: ProcessorModel): string {
+  const m = model as unknown as Record<string, unknown>;
+  const v = m[decl.field];
+  if (decl.syntax === 'channel') return v === null ? 'none' : String(v);
+  if (decl.syntax === 'ratio') return showRatio(v as number);
+  const x = v as number;
+  switch (decl.kind) {
+    case 'gain': return showDb(x);
+    case 'ceiling': return showDb(x, String(m['ceilingMode'] ?? decl.unit));
+    case 'duration': return showDuration(x);
+    case 'percent': return showPercent(x);
+    case 'frequency': return showHz(x);
+    default: return showValue(x, decl.unit);
+  }
+}
+
+/** The fields a parameter sets: its own and those it sets along (a ceiling's mode). */
+function paramFields(decl: ParamDecl, model: ProcessorModel): unknown[] {
+  const m = model as unknown as Record<string, unknown>;
+  return [m[decl.field], ...Object.keys(decl.alsoSets ?? {}).map((k) => m[k])];
+}
+
+function writtenProcessor(p: ProcessorModel): string {
+  const decl = PROCESSORS[p.type];
+  const parts: string[] = [];
+  if (p.bypass) parts.push('bypass');
+  for (const param of decl.params as readonly ParamDecl[]) {
+    const shown = showParam(param, p);
+    if (param.syntax === 'channel' && shown === 'none') continue;
+    parts.push(`${param.keyword} ${shown}`);
+  }
+  if (p.type === 'eq') for (const b of p.bands) parts.push(writtenBand(b));
+  return `{ ${parts.join('; ')} }`;
+}
+
+function processor(list: ChangeList, path: Path, o: ProcessorModel, n: ProcessorModel): void {
+  list.settings(path, [{ name: 'bypass', old: o.bypass, neu: n.bypass, show: showFlag }]);
+  const decl = PROCESSORS[o.type];
+  list.settings(path, (decl.params as readonly ParamDecl[]).map((param) => ({
+    name: param.keyword,
+    old: paramFields(param, o),
+    neu: paramFields(param, n),
+    show: (_v: unknown, side: 'old' | 'neu') => showParam(param, side === 'old' ? o : n),
+  })));
+  if (o.type === 'eq' && n.type === 'eq') bands(list, path, o.bands, n.bands);
+}
+
+// ---- EQ bands ------------------------------------------------------------------------------------
+
+const hasGain = (b: BandModel) => b.type === 'bell' || b.type === 'lowshelf' || b.type === 'highshelf';
+const isPass = (b: BandModel) => b.type === 'highpass' || b.type === 'lowpass';
+
+function writtenBand(b: BandModel): string {
+  const parts = [b.type, showHz(b.freq)];
+  if (hasGain(b)) parts.push(showDb(b.gainDb));
+  if (isPass(b) && b.slope !== null) parts.push(`slope ${showValue(b.slope, 'dB/oct')}`);
+  const defaultQ = BANDS.find((d) => d.type === b.type)?.defaultQ;
+  if (b.q !== defaultQ && !(isPass(b) && b.slope !== 12)) parts.push(`q ${showValue(b.q, null)}`);
+  return parts.join(' ');
+}
+
+function bands(list: ChangeList, path: Path, o: readonly BandModel[], n: readonly BandModel[]): void {
+  const { pairs, removed, added } = pairByKey(o, n, (b) => b.type);
+  // A band is named by its type and the frequency it had: `bell 300 Hz`.
+  const label = (b: BandModel) => `${b.type} ${showHz(b.freq)}`;
+  const oldIds = idsOf(o, (b) => b.type);
+  const newIds = idsOf(n, (b) => b.type);
+  const byId = new Map(pairs.map((p) => [p.id, p]));
+  for (const r of removed) list.remove([...path, label(r.item)], writtenBand(r.item));
+  for (const id of movedItems(oldIds, newIds)) {
+    const shown = (x: string) => { const p = byId.get(x); return p ? label(p.old) : x; };
+    const common = (order: string[], other: string[]) => order.filter((x) => other.includes(x));
+    list.changes.push({ op: 'move', path: [...path, shown(id)], old: placeOf(id, common(oldIds, newIds), shown), new: placeOf(id, common(newIds, oldIds), shown) });
+  }
+  for (const p of pairs) {
+    const settings: Setting[] = [{ name: 'freq', old: p.old.freq, neu: p.neu.freq, show: showHz }];
+    if (hasGain(p.old)) settings.push({ name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) });
+    if (isPass(p.old)) settings.push({ name: 'slope', old: p.old.slope, neu: p.neu.slope, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'dB/oct')) });
+    settings.push({ name: 'q', old: p.old.q, neu: p.neu.q, show: (v: number) => showValue(v, null) });
+    list.settings([...path, label(p.old)], settings);
+  }
+  for (const a of added) list.add([...path, label(a.item)], writtenBand(a.item));
+}

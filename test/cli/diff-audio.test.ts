@@ -1,0 +1,130 @@
+/**
+ * `mixdown diff --audio` against outside measurements of the same renders:
+ * `mixdown meter` of each version (the master and each channel) and of the
+ * WAV that `mixdown render` writes, and a null test recomputed from those
+ * WAV files decoded by node-wav. Only the changed channels are metered.
+ */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleSession } from '../browser/prepare.js';
+
+const CLI = resolve('dist/cli.js');
+const wav = createRequire(import.meta.url)('node-wav') as { decode(buffer: Buffer): { sampleRate: number; channelData: Float32Array[] } };
+
+function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface Report { integratedLufs: number | null; loudnessRangeLu: number | null; truePeakDbtp: number | null }
+interface MeterJson extends Report { tracks: Record<string, Report> }
+interface AudioJson {
+  master: { old: Report; new: Report };
+  channels: { name: string; kind: string; old: Report | null; new: Report | null }[];
+  nullTest: { belowMixDb: number | null; largest: { where: string; rmsDbfs: number } | null };
+  metered: { count: number; of: number };
+}
+
+let tmp: string;
+let folder: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mixdown-diff-audio-'));
+  const example = await exampleSession(tmp);
+  folder = dirname(example);
+  const text = await readFile(example, 'utf8');
+  // Two mix moves: a deeper cut on the kick's box, the loop further left.
+  const edited = text.replace('bell 350 Hz -4 dB q 2', 'bell 350 Hz -8 dB q 2').replace('pan -10%', 'pan -40%');
+  expect(edited).not.toBe(text);
+  await copyFile(example, join(tmp, 'old.mix'));
+  await writeFile(join(tmp, 'new.mix'), edited);
+  // Beside the example's audio, so both versions find it.
+  await copyFile(join(tmp, 'old.mix'), join(folder, 'diff-old.mix'));
+  await copyFile(join(tmp, 'new.mix'), join(folder, 'diff-new.mix'));
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(['diff-old.mix', 'diff-new.mix', 'diff-old.wav', 'diff-new.wav'].map((f) => rm(join(folder, f), { force: true })));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Planar float samples of a WAV file, decoded by node-wav. */
+async function decoded(path: string): Promise<Float32Array[]> {
+  return wav.decode(await readFile(path)).channelData;
+}
+
+/** The diff, the meters and the renders, run once for the tests below. */
+let runs: { diff: Awaited<ReturnType<typeof run>>; oldMeter: Awaited<ReturnType<typeof run>>; newMeter: Awaited<ReturnType<typeof run>> };
+
+describe('mixdown diff --audio', () => {
+  beforeAll(async () => {
+    const [diff, oldMeter, newMeter] = await Promise.all([
+      run(['diff', 'diff-old.mix', 'diff-new.mix', '--audio', '--format', 'json'], folder),
+      run(['meter', 'diff-old.mix', '--json'], folder),
+      run(['meter', 'diff-new.mix', '--json'], folder),
+      run(['render', 'diff-old.mix', '-o', 'diff-old.wav', '--bits', '32f'], folder),
+      run(['render', 'diff-new.mix', '-o', 'diff-new.wav', '--bits', '32f'], folder),
+    ]);
+    runs = { diff, oldMeter, newMeter };
+  }, 180_000);
+
+  it('reports the same loudness as mixdown meter, and meters only the changed channels', () => {
+    const { diff, oldMeter, newMeter } = runs;
+    expect(diff.code, diff.stderr).toBe(1);
+    const { changes, audio } = JSON.parse(diff.stdout) as { changes: unknown[]; audio: AudioJson };
+    expect(changes).toHaveLength(2);
+    const [o, n] = [JSON.parse(oldMeter.stdout) as MeterJson, JSON.parse(newMeter.stdout) as MeterJson];
+    // meter prints two decimals.
+    const near = (a: number | null, b: number | null) => {
+      expect(a).not.toBeNull();
+      expect(Math.abs(a! - b!)).toBeLessThanOrEqual(0.005 + 1e-9);
+    };
+    for (const key of ['integratedLufs', 'loudnessRangeLu', 'truePeakDbtp'] as const) {
+      near(audio.master.old[key], o[key]);
+      near(audio.master.new[key], n[key]);
+      for (const c of audio.channels) {
+        near(c.old![key], o.tracks[c.name]![key]);
+        near(c.new![key], n.tracks[c.name]![key]);
+      }
+    }
+    expect(audio.channels.map((c) => `${c.kind} ${c.name}`).sort()).toEqual(['track kick', 'track loop']);
+    expect(audio.metered).toEqual({ count: 2, of: 8 });
+    // The loop went from -10% to -40%: its level changed.
+    const loop = audio.channels.find((c) => c.name === 'loop')!;
+    expect(loop.new!.integratedLufs).not.toBe(loop.old!.integratedLufs);
+  });
+
+  it('has a null test that matches the difference of the two WAV files mixdown render writes', async () => {
+    const { audio } = JSON.parse(runs.diff.stdout) as { audio: AudioJson };
+    const [a, b] = [await decoded(join(folder, 'diff-old.wav')), await decoded(join(folder, 'diff-new.wav'))];
+    let d2 = 0;
+    let m2 = 0;
+    for (let c = 0; c < b.length; c++) {
+      for (let i = 0; i < b[c]!.length; i++) {
+        const d = b[c]![i]! - (a[c]![i] ?? 0);
+        d2 += d * d;
+        m2 += b[c]![i]! * b[c]![i]!;
+      }
+    }
+    const belowMix = 10 * Math.log10(d2 / m2);
+    expect(Math.abs(audio.nullTest.belowMixDb! - belowMix)).toBeLessThan(0.05);
+    expect(audio.nullTest.belowMixDb!).toBeLessThan(-6);
+    expect(audio.nullTest.largest!.where).toMatch(/^bar \d+( \(\w+\))?$/);
+  });
+
+  it('says the renders are identical when only the formatting changed', async () => {
+    await writeFile(join(folder, 'diff-new.mix'), (await readFile(join(folder, 'diff-old.mix'), 'utf8')).replace(/#[^\n"]*$/gm, ''));
+    const r = await run(['diff', 'diff-old.mix', 'diff-new.mix', '--audio'], folder);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no mix changes');
+    expect(r.stdout).toContain('0 of 8 channels metered');
+    expect(r.stdout).toContain('null test: the two renders are identical');
+  }, 180_000);
+});

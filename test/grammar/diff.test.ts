@@ -1,0 +1,226 @@
+/**
+ * The semantic diff (grammar/src/diff): each kind of change a reviewer
+ * reads, and edits that are no mix change at all.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { check, diffModels, format, formatChangesMarkdown, formatChangesText, type MixChange } from '../../grammar/src/index.js';
+import { fixture } from './helpers.js';
+
+const EXAMPLE = readFileSync(fileURLToPath(new URL('../../examples/night-drive/night-drive.mix', import.meta.url)), 'utf8');
+
+function modelOf(text: string) {
+  const checked = check(text);
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'));
+  return checked.model;
+}
+
+function diff(a: string, b: string): MixChange[] {
+  return diffModels(modelOf(a), modelOf(b));
+}
+
+/** The canonical formatting of a file that parses. */
+function formatted(text: string): string {
+  const result = format(text);
+  if (!result.ok) throw new Error('the text does not parse');
+  return result.text;
+}
+
+/** The text lines of the diff of `a` and `b`. */
+function lines(a: string, b: string): string[] {
+  return formatChangesText(diff(a, b)).trimEnd().split('\n');
+}
+
+const BASE = `tempo 120 bpm
+marker verse bar 5
+marker chorus bar 9
+track vox {
+  file "vox.wav"
+  eq {
+    highpass 90 Hz
+    bell 300 Hz -3 dB q 1.4
+  }
+  comp { threshold -18 dB; ratio 3:1 }
+  pan -10%
+  send verb -12 dB
+}
+track gtr {
+  clip "gtr.wav" from verse to chorus
+  gain -2 dB
+}
+bus verb {
+  gain -6 dB
+}
+master {
+  limit { ceiling -1 dBTP }
+}
+`;
+
+describe('no mix change', () => {
+  it('between a file and itself, formatted, or stripped of comments', () => {
+    expect(diff(EXAMPLE, EXAMPLE)).toEqual([]);
+    expect(diff(EXAMPLE, formatted(EXAMPLE))).toEqual([]);
+    expect(diff(EXAMPLE, EXAMPLE.replace(/#[^\n"]*$/gm, ''))).toEqual([]);
+    expect(formatChangesText([])).toBe('no mix changes\n');
+  });
+
+  it('when only the order of settings in a block, the units or written defaults differ', () => {
+    const same = BASE
+      .replace('comp { threshold -18 dB; ratio 3:1 }', 'comp { ratio 3:1; threshold -18 dB; knee 6 dB; attack 10 ms; release 0.1 s; mix 100% }')
+      .replace('bell 300 Hz -3 dB q 1.4', 'bell 0.3 kHz -3 dB q 1.4')
+      .replace('highpass 90 Hz', 'highpass 90 Hz slope 12 dB/oct')
+      .replace('  gain -2 dB\n', '  gain -2 dB\n  pan 0%\n  to master\n');
+    expect(diff(BASE, same)).toEqual([]);
+  });
+
+  it('when a tempo change moves times written in bars (only the tempo is reported)', () => {
+    expect(lines(BASE, BASE.replace('tempo 120 bpm', 'tempo 96 bpm'))).toEqual(['~ session: tempo 120 bpm -> 96 bpm']);
+  });
+});
+
+describe('changes, each in its place in the hierarchy', () => {
+  it('an EQ band setting, as the design writes it', () => {
+    const changes = diff(BASE, BASE.replace('bell 300 Hz -3 dB q 1.4', 'bell 300 Hz -4.5 dB q 1.4'));
+    expect(changes).toEqual([{ op: 'change', path: ['track vox', 'eq', 'bell 300 Hz', 'gain'], old: '-3 dB', new: '-4.5 dB' }]);
+    expect(formatChangesText(changes)).toBe('~ track vox: eq bell 300 Hz: gain -3 dB -> -4.5 dB\n');
+  });
+
+  it('a band frequency, q and slope in their units', () => {
+    expect(lines(BASE, BASE.replace('bell 300 Hz -3 dB q 1.4', 'bell 3.5 kHz -3 dB q 2').replace('highpass 90 Hz', 'highpass 90 Hz slope 24 dB/oct'))).toEqual([
+      '~ track vox: eq highpass 90 Hz: slope 12 dB/oct -> 24 dB/oct',
+      '~ track vox: eq bell 300 Hz: freq 300 Hz -> 3.5 kHz',
+      '~ track vox: eq bell 300 Hz: q 1.4 -> 2',
+    ]);
+  });
+
+  it('bands added, removed and reordered', () => {
+    expect(lines(BASE, BASE.replace('    bell 300 Hz -3 dB q 1.4\n', '    highshelf 10 kHz +2 dB\n'))).toEqual([
+      '- track vox: eq bell 300 Hz: bell 300 Hz -3 dB q 1.4',
+      '+ track vox: eq highshelf 10 kHz: highshelf 10 kHz +2 dB',
+    ]);
+    expect(lines(BASE, BASE.replace('    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n', '    bell 300 Hz -3 dB q 1.4\n    highpass 90 Hz\n'))).toEqual([
+      '~ track vox: eq bell 300 Hz: moved, after highpass 90 Hz -> first',
+    ]);
+  });
+
+  it('processor settings, with units from the processor registry', () => {
+    expect(lines(BASE, BASE.replace('comp { threshold -18 dB; ratio 3:1 }', 'comp { threshold -20 dB; ratio inf; attack 3 ms; mix 60% }').replace('ceiling -1 dBTP', 'ceiling -0.5 dBFS'))).toEqual([
+      '~ track vox: comp: threshold -18 dB -> -20 dB',
+      '~ track vox: comp: ratio 3:1 -> inf',
+      '~ track vox: comp: attack 10 ms -> 3 ms',
+      '~ track vox: comp: mix 100% -> 60%',
+      '~ master: limit: ceiling -1 dBTP -> -0.5 dBFS',
+    ]);
+  });
+
+  it('processors added, removed, bypassed, numbered and reordered', () => {
+    const two = BASE.replace('comp { threshold -18 dB; ratio 3:1 }', 'comp { threshold -18 dB; ratio 3:1 }\n  comp { threshold -10 dB; ratio 2:1 }');
+    expect(lines(BASE, two)).toEqual(['+ track vox: comp#2: { threshold -10 dB; ratio 2:1; knee +6 dB; attack 10 ms; release 100 ms; makeup 0 dB; mix 100% }']);
+    expect(lines(two, BASE)).toEqual(['- track vox: comp#2: { threshold -10 dB; ratio 2:1; knee +6 dB; attack 10 ms; release 100 ms; makeup 0 dB; mix 100% }']);
+    expect(lines(BASE, BASE.replace('comp { threshold', 'comp { bypass; threshold'))).toEqual(['~ track vox: comp: bypass off -> on']);
+    const swapped = BASE.replace(/  eq \{[\s\S]*?\n  \}\n  (comp \{[^}]*\})\n/, (_m, comp: string) => `  ${comp}\n  eq {\n    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n  }\n`);
+    expect(lines(BASE, swapped)).toEqual(['~ track vox: comp: moved, after eq -> first']);
+  });
+
+  it('channel settings, sends and routing', () => {
+    const edited = BASE.replace('  pan -10%\n  send verb -12 dB\n', '  pan +20%\n  mute\n  send verb -9 dB pre\n  to verb\n');
+    expect(lines(BASE, edited)).toEqual([
+      '~ track vox: mute off -> on',
+      '~ track vox: pan -10% -> +20%',
+      '~ track vox: to master -> verb',
+      '~ track vox: send verb: gain -12 dB -> -9 dB',
+      '~ track vox: send verb: pre post-fader -> pre-fader',
+    ]);
+  });
+
+  it('channels added and removed', () => {
+    const edited = BASE.replace('bus verb {\n  gain -6 dB\n}\n', '').replace('  send verb -12 dB\n', '') + 'track shaker {\n  file "shaker.wav"\n}\n';
+    expect(lines(BASE, edited)).toEqual(['- bus verb', '- track vox: send verb: -12 dB', '+ track shaker']);
+  });
+
+  it('a bus renamed with the routes that follow it is one rename', () => {
+    const renamed = BASE.replace('send verb -12 dB', 'send hall -12 dB').replace('bus verb {', 'bus hall {');
+    const changes = diff(BASE, renamed);
+    expect(changes).toEqual([{ op: 'rename', path: ['bus verb'], old: 'verb', new: 'hall' }]);
+    expect(formatChangesText(changes)).toBe('~ bus verb: renamed to hall\n');
+  });
+
+  it('a track renamed and changed: the same files under a new name', () => {
+    const edited = BASE.replace('track gtr {', 'track guitar {').replace('gain -2 dB', 'gain -3 dB');
+    expect(lines(BASE, edited)).toEqual(['~ track gtr: renamed to guitar', '~ track guitar: gain -2 dB -> -3 dB']);
+  });
+
+  it('tracks written in another order', () => {
+    const [head, rest] = [BASE.slice(0, BASE.indexOf('track vox')), BASE.slice(BASE.indexOf('track vox'))];
+    const vox = rest.slice(0, rest.indexOf('track gtr'));
+    const gtr = rest.slice(rest.indexOf('track gtr'), rest.indexOf('bus verb'));
+    const tail = rest.slice(rest.indexOf('bus verb'));
+    expect(lines(BASE, head + gtr + vox + tail)).toEqual(['~ track gtr: moved, after vox -> first']);
+  });
+
+  it('clips and cuts, in bars when they fall on one', () => {
+    const edited = BASE.replace('clip "gtr.wav" from verse to chorus', 'clip "gtr.wav" from verse to bar 11 fadeout 20 ms\n  clip "gtr2.wav" from bar 11\n  cut 0:20 to 0:21');
+    expect(lines(BASE, edited)).toEqual([
+      '~ track gtr: clip "gtr.wav": to bar 9 -> bar 11',
+      '~ track gtr: clip "gtr.wav": fadeout 5 ms (default) -> 20 ms',
+      '+ track gtr: clip "gtr2.wav": from bar 11',
+      '+ track gtr: cut: bar 11 to bar 11 beat 3',
+    ]);
+  });
+
+  it('markers moved, renamed, added; the session settings', () => {
+    const edited = BASE.replace(/chorus/g, 'hook').replace('marker verse bar 5', 'marker verse bar 3\nmarker outro bar 33').replace('tempo 120 bpm', 'tempo 120 bpm\nsamplerate 44100 Hz');
+    expect(lines(BASE, edited)).toEqual([
+      '~ session: samplerate 48000 Hz -> 44100 Hz',
+      '~ marker chorus: renamed to hook',
+      '~ marker verse: time bar 5 -> bar 3',
+      '+ marker outro: bar 33',
+      // What a moved marker moves is part of the change.
+      '~ track gtr: clip "gtr.wav": from bar 5 -> bar 3',
+    ]);
+  });
+});
+
+describe('output forms', () => {
+  const changes = diff(BASE, BASE.replace('bell 300 Hz -3 dB q 1.4', 'bell 300 Hz -4.5 dB q 1.4').replace('track gtr {', 'track gtr {\n  label "Gtr | DI"'));
+
+  it('JSON is the change list: op, path, old, new', () => {
+    const parsed = JSON.parse(JSON.stringify(changes)) as MixChange[];
+    expect(parsed[0]).toEqual({ op: 'change', path: ['track vox', 'eq', 'bell 300 Hz', 'gain'], old: '-3 dB', new: '-4.5 dB' });
+    for (const c of parsed) expect(Object.keys(c).sort()).toEqual(['new', 'old', 'op', 'path']);
+  });
+
+  it('markdown is one table grouped by channel, with cells escaped', () => {
+    const md = formatChangesMarkdown(changes);
+    expect(md).toContain('| **track vox** | eq › bell 300 Hz › gain | changed | -3 dB | -4.5 dB |');
+    expect(md).toContain('| **track gtr** | label | changed | none | "Gtr \\| DI" |');
+    expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(4);
+    expect(formatChangesMarkdown([])).toContain('no mix changes');
+  });
+});
+
+describe('the rich fixture', () => {
+  it('has no changes against itself reformatted, and as many adds as removes when swapped', () => {
+    const rich = fixture('rich.mix');
+    expect(diff(rich, formatted(rich))).toEqual([]);
+    const edited = rich.replace(/gain -?\d+(\.\d+)? dB/, 'gain -7 dB');
+    const forward = diff(rich, edited);
+    const backward = diff(edited, rich);
+    expect(forward.length).toBeGreaterThan(0);
+    expect(backward.map((c) => [c.op, c.path, c.new, c.old])).toEqual(forward.map((c) => [c.op, c.path, c.old, c.new]));
+  });
+});
+
+describe('moves', () => {
+  it('are the fewest items taken out and put back (a longest common subsequence)', async () => {
+    const { movedItems } = await import('../../grammar/src/diff/match.js');
+    expect([...movedItems(['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'])]).toEqual([]);
+    expect([...movedItems(['a', 'b', 'c', 'd', 'e'], ['b', 'c', 'd', 'e', 'a'])]).toEqual(['a']);
+    expect([...movedItems(['a', 'b', 'c', 'd', 'e'], ['e', 'a', 'b', 'c', 'd'])]).toEqual(['e']);
+    // Items on one side only are additions and removals, not moves.
+    expect([...movedItems(['a', 'x', 'b', 'c'], ['a', 'b', 'y', 'c'])]).toEqual([]);
+    expect([...movedItems(['a', 'b', 'c', 'd', 'e', 'f'], ['f', 'e', 'd', 'c', 'b', 'a'])]).toHaveLength(5);
+  });
+});
