@@ -2,9 +2,10 @@
 // VS Code (CI jobs that diff and render mixes):
 //   node scripts/pack-cli.mjs [--out DIR]     ->  DIR/mixdown-cli-VERSION.tgz
 // The package holds the bundled CLI and its render worker (the worker must
-// sit beside cli.js), a README and the licence, and depends on nothing, so
-// `npm install -g mixdown-cli-VERSION.tgz` works offline. The extension's
-// own package (`npm run package`) is separate.
+// sit beside cli.js), a README and the licence. Its only dependencies are
+// the optional chart libraries of `diff --plots`, so
+// `npm install -g --omit=optional mixdown-cli-VERSION.tgz` works offline.
+// The extension's own package (`npm run package`) is separate.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +19,9 @@ const stage = join(root, 'build', 'cli-package');
 const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 
 const esmRequireBanner = "import { createRequire as __mixdownCreateRequire } from 'node:module'; const require = __mixdownCreateRequire(import.meta.url);";
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', minify: true, logLevel: 'warning', absWorkingDir: root };
+// The chart libraries of `diff --plots` are optional dependencies, loaded only for plots.
+const plotPackages = { vega: manifest.devDependencies.vega, 'vega-lite': manifest.devDependencies['vega-lite'], '@resvg/resvg-js': manifest.devDependencies['@resvg/resvg-js'] };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', minify: true, logLevel: 'warning', absWorkingDir: root, external: Object.keys(plotPackages) };
 
 await rm(stage, { recursive: true, force: true });
 await mkdir(stage, { recursive: true });
@@ -34,6 +37,7 @@ await writeFile(join(stage, 'package.json'), JSON.stringify({
   type: 'module',
   bin: { mixdown: 'cli.js' },
   files: ['cli.js', 'render-worker.js'],
+  optionalDependencies: plotPackages,
   engines: { node: '>=20' },
 }, null, 2) + '\n');
 await writeFile(join(stage, 'README.md'), `# mixdown-cli
@@ -47,7 +51,9 @@ mixdown --help
 mixdown diff HEAD~1:song.mix song.mix --format markdown
 \`\`\`
 
-Node 20 or later; no other dependencies. The commands are described in the
+Node 20 or later. \`mixdown diff --plots\` uses the optional dependencies
+vega, vega-lite and @resvg/resvg-js; everything else needs nothing more
+(\`npm install -g --omit=optional\` leaves them out). The commands are described in the
 project's docs/cli.md, mix reviews in git in docs/git.md.
 `);
 await copyFile(join(root, 'LICENSE'), join(stage, 'LICENSE'));

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { MixChange, MixModel } from '../../grammar/src/index.js';
 import { barSeconds, showClock } from '../../grammar/src/index.js';
-import type { LoudnessReport } from '../../engine/src/index.js';
+import { LoudnessMeter, type LoudnessReport } from '../../engine/src/index.js';
 import { renderMix, type RenderProgress } from './render.js';
 
 export interface AudioSide {
@@ -48,6 +48,41 @@ export interface AudioDiff {
   readonly nullTest: NullTest;
   /** How many tracks and buses were metered, of how many in the new version. */
   readonly metered: { readonly count: number; readonly of: number };
+  /** The master's short-term loudness (3 s window, EBU R128) every `stepS` seconds, when asked for (the loudness plot). */
+  readonly shortTerm: { readonly stepS: number; readonly old: readonly number[]; readonly new: readonly number[] } | null;
+}
+
+/** Short-term loudness of a stream, read every 100 ms (BS.1770 / EBU Tech 3341 hop). */
+class ShortTermSeries {
+  readonly values: number[] = [];
+  private readonly meter: LoudnessMeter;
+  private readonly hop: number;
+  private inHop = 0;
+
+  constructor(sampleRate: number, channels: number) {
+    this.meter = new LoudnessMeter(sampleRate, channels);
+    this.hop = Math.round(sampleRate / 10);
+  }
+
+  process(b: readonly Float64Array[], n: number): void {
+    for (let done = 0; done < n; ) {
+      const take = Math.min(n - done, this.hop - this.inHop);
+      this.meter.process(b.map((c) => c.subarray(done, done + take)), take);
+      done += take;
+      this.inHop += take;
+      if (this.inHop === this.hop) {
+        this.values.push(this.meter.shortTermLufs());
+        this.inHop = 0;
+      }
+    }
+  }
+}
+
+export interface AudioDiffOptions {
+  /** Told how far each render is (a terminal's progress bar). */
+  readonly progress?: RenderProgress;
+  /** Also follow the master's short-term loudness over time, for a plot. */
+  readonly shortTerm?: boolean;
 }
 
 /** The channels a change list touches, by their name in each version. */
@@ -133,7 +168,8 @@ class NullMeter {
  * Renders both versions (one after the other, with the render's worker
  * threads) and compares them. `changes` says which channels to meter.
  */
-export async function audioDiff(older: AudioSide, newer: AudioSide, changes: readonly MixChange[], progress?: RenderProgress): Promise<AudioDiff> {
+export async function audioDiff(older: AudioSide, newer: AudioSide, changes: readonly MixChange[], options: AudioDiffOptions = {}): Promise<AudioDiff> {
+  const { progress } = options;
   const { old: oldNames, neu: newNames, shown } = changedChannels(changes);
   const rate = newer.model.sampleRate;
   // Bars of the new version where it has a tempo, else seconds.
@@ -144,8 +180,12 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
 
   const render = (side: AudioSide, names: ReadonlySet<string>, onOutput: (b: readonly Float64Array[], n: number) => void) =>
     renderMix(side.model, { file: join(side.folder, side.fileName), out: null, bits: '32f', stems: null, from: null, to: null, onOutput, ...(progress ? { progress } : {}) }, { channelMeters: names });
-  const oldResult = await render(older, oldNames, (b, n) => nullMeter.keepOld(b, n));
-  const newResult = await render(newer, newNames, (b, n) => nullMeter.compare(b, n));
+  const outChannels = (m: MixModel) => (m.output === 'mono' ? 1 : 2);
+  const series = options.shortTerm
+    ? { old: new ShortTermSeries(older.model.sampleRate, outChannels(older.model)), new: new ShortTermSeries(rate, outChannels(newer.model)) }
+    : null;
+  const oldResult = await render(older, oldNames, (b, n) => { nullMeter.keepOld(b, n); series?.old.process(b, n); });
+  const newResult = await render(newer, newNames, (b, n) => { nullMeter.compare(b, n); series?.new.process(b, n); });
   nullMeter.finish(older.model.output === 'mono' ? 1 : 2);
 
   const kindOf = (name: string, model: MixModel) => model.channels.find((c) => c.name === name)?.kind as 'track' | 'bus' | undefined;
@@ -180,6 +220,7 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
     channels,
     nullTest: { belowMixDb: totalDiff === 0 ? -Infinity : 10 * Math.log10(totalDiff / Math.max(totalMix, Number.MIN_VALUE)), largest },
     metered: { count: channels.length, of: newer.model.channels.filter((c) => c.kind !== 'master').length },
+    shortTerm: series ? { stepS: 0.1, old: series.old.values, new: series.new.values } : null,
   };
 }
 

@@ -27,4 +27,5 @@ export { meterWav } from './meter.js';
 // Other versions of a file.
 export { GitError, parseRevisionSpec, readAtRevision, repositoryRoot, type GitFailure, type RevisionSpec } from './git.js';
 export { readMixVersion, type MixVersion } from './versions.js';
-export { audioDiff, changedChannels, type AudioDiff, type AudioSide, type ChannelLoudness, type NullTest } from './audio-diff.js';
+export { audioDiff, changedChannels, type AudioDiff, type AudioDiffOptions, type AudioSide, type ChannelLoudness, type NullTest } from './audio-diff.js';
+export { makePlotFolder, PLOT_WIDTH, writeDiffPlots } from './plots.js';

@@ -23,7 +23,7 @@ const OPTIONS: Record<string, string[]> = {
   fmt: ['--check', '--write'],
   render: ['-o, --out', '--bits', '--stems', '--from', '--to', '--threads'],
   meter: ['--json'],
-  diff: ['--format', '--exit-zero', '--git'],
+  diff: ['--format', '--audio', '--plots', '--exit-zero', '--git'],
 };
 
 describe('mixdown COMMAND --help', () => {

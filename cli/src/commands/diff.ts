@@ -6,7 +6,7 @@
  */
 import { check, diffModels, formatChangesMarkdown, formatChangesText, type CheckedDocument } from '../../../grammar/src/index.js';
 import type { LoudnessReport } from '../../../engine/src/index.js';
-import { audioDiff, readMixVersion, type AudioDiff, type MixVersion } from '../../../session/src/index.js';
+import { audioDiff, makePlotFolder, readMixVersion, writeDiffPlots, type AudioDiff, type MixVersion } from '../../../session/src/index.js';
 import type { Command, CommandSpec } from '../options.js';
 import { CliError, EXIT, type Output } from '../output.js';
 import { Progress } from '../progress.js';
@@ -17,12 +17,13 @@ type Format = (typeof FORMATS)[number];
 
 const spec: CommandSpec = {
   name: 'diff',
-  usage: 'usage: mixdown diff OLD NEW [--format text|markdown|json] [--audio] [--exit-zero]',
+  usage: 'usage: mixdown diff OLD NEW [--format text|markdown|json] [--audio] [--plots DIR] [--exit-zero]',
   summary: 'Shows what changed in the mix between two versions (files, or REV:path from git, as in HEAD~1:song.mix): '
     + 'channels, processors, bands and settings, never formatting. Exits 0 with no mix changes, 1 with changes, 2 on trouble.',
   options: {
     format: { type: 'string', value: 'text|markdown|json', help: 'text (the default), a markdown table for a pull request, or JSON' },
     audio: { type: 'boolean', help: 'render both versions: loudness, range and true peak of the master and of each changed channel, and a null test' },
+    plots: { type: 'string', value: 'DIR', help: 'write PNG charts into DIR: the EQ of each channel whose EQ changed, and the master\'s loudness over time (renders both versions)' },
     'exit-zero': { type: 'boolean', help: 'exit 0 whether or not the mix changed (2 still means trouble)' },
     git: { type: 'boolean', help: "as git's external diff driver: takes git's arguments (PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE), see docs/git.md" },
   },
@@ -42,12 +43,21 @@ export const diff: Command = {
     // A version with errors still gives what it can: its model is complete, with defaults where it is wrong.
     const troubled = [reportErrors(older!, a, out), reportErrors(newer!, b, out)].some(Boolean);
     const changes = diffModels(a.model, b.model);
+    const plots = typeof values['plots'] === 'string' ? values['plots'] : null;
+    const rendering = values['audio'] === true || plots !== null;
     // A version that does not check cannot be rendered: its audio would not be the mix as written.
-    if (values['audio'] === true && troubled) throw new CliError('diff --audio: a version has errors (above), so it is not rendered');
-    const audio = values['audio'] === true
-      ? await audioDiff({ model: a.model, folder: older!.folder, fileName: older!.fileName }, { model: b.model, folder: newer!.folder, fileName: newer!.fileName }, changes, new Progress(out))
-      : null;
-    out.stdout(render(format as Format, changes, older!, newer!, audio));
+    if (rendering && troubled) throw new CliError(`diff ${plots !== null ? '--plots' : '--audio'}: a version has errors (above), so it is not rendered`);
+    const [oldSide, newSide] = [
+      { model: a.model, folder: older!.folder, fileName: older!.fileName },
+      { model: b.model, folder: newer!.folder, fileName: newer!.fileName },
+    ];
+    if (plots !== null) await makePlotFolder(plots);
+    const audio = rendering ? await audioDiff(oldSide, newSide, changes, { progress: new Progress(out), shortTerm: plots !== null }) : null;
+    out.stdout(render(format as Format, changes, older!, newer!, values['audio'] === true ? audio : null));
+    if (plots !== null) {
+      const written = await writeDiffPlots(plots, oldSide, newSide, changes, audio);
+      out.stderr(`plots: ${written.length === 0 ? 'nothing to draw' : written.join(', ')}\n`);
+    }
     if (troubled) return EXIT.usage;
     return changes.length > 0 && values['exit-zero'] !== true ? EXIT.mixErrors : EXIT.ok;
   },
@@ -94,7 +104,8 @@ function render(format: Format, changes: ReturnType<typeof diffModels>, older: M
     case 'text': return formatChangesText(changes) + (audio ? audioText(audio) : '');
     case 'markdown': return formatChangesMarkdown(changes, `Mix changes, ${older.label} → ${newer.label}`) + (audio ? audioMarkdown(audio) : '');
     // With --audio: {changes, audio}; silence and identical renders are null (JSON has no infinities).
-    case 'json': return JSON.stringify(audio ? { changes, audio } : changes, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+    // The loudness series behind the plot is left out: the plot shows it.
+    case 'json': return JSON.stringify(audio ? { changes, audio: { ...audio, shortTerm: undefined } } : changes, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
   }
 }
 

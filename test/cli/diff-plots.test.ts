@@ -1,0 +1,124 @@
+/**
+ * `mixdown diff --plots DIR`: the charts are real PNG files 1200 pixels
+ * wide, one EQ chart for each channel whose EQ changed, drawn in the
+ * channel's colour, and the master's loudness over time; a folder that
+ * cannot be made is named, with exit 2.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleSession } from '../browser/prepare.js';
+
+const CLI = resolve('dist/cli.js');
+
+function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { cwd }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A PNG decoded by the book (PNG spec, 8-bit RGB or RGBA, not interlaced): size and pixels. */
+function decodePng(file: Buffer): { width: number; height: number; pixel: (x: number, y: number) => [number, number, number] } {
+  expect(file.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  const idat: Buffer[] = [];
+  for (let at = 8; at < file.length; ) {
+    const length = file.readUInt32BE(at);
+    const type = file.toString('latin1', at + 4, at + 8);
+    const data = file.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      expect(data[8]).toBe(8); // bit depth
+      channels = data[9] === 6 ? 4 : data[9] === 2 ? 3 : 0;
+      expect(channels).toBeGreaterThan(0);
+      expect(data[12]).toBe(0); // not interlaced
+    }
+    if (type === 'IDAT') idat.push(data);
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i]!;
+      const a = i >= channels ? pixels[y * stride + i - channels]! : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + i]! : 0;
+      const c = i >= channels && y > 0 ? pixels[(y - 1) * stride + i - channels]! : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const value = [x, x + a, x + b, x + ((a + b) >> 1), x + paeth][filter]!;
+      pixels[y * stride + i] = value & 0xff;
+    }
+  }
+  return { width, height, pixel: (x, y) => [pixels[y * stride + x * channels]!, pixels[y * stride + x * channels + 1]!, pixels[y * stride + x * channels + 2]!] };
+}
+
+/** How many pixels are within `tolerance` of an RGB colour. */
+function count(png: ReturnType<typeof decodePng>, rgb: [number, number, number], tolerance = 24): number {
+  let n = 0;
+  for (let y = 0; y < png.height; y++) {
+    for (let x = 0; x < png.width; x++) {
+      const [r, g, b] = png.pixel(x, y);
+      if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) <= tolerance) n++;
+    }
+  }
+  return n;
+}
+
+let tmp: string;
+let folder: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mixdown-diff-plots-'));
+  const example = await exampleSession(tmp);
+  folder = dirname(example);
+  const text = await readFile(example, 'utf8');
+  // The kick's box cut deeper (an EQ change), the loop moved left (no EQ change).
+  await copyFile(example, join(folder, 'plots-old.mix'));
+  await writeFile(join(folder, 'plots-new.mix'), text.replace('bell 350 Hz -4 dB q 2', 'bell 350 Hz -8 dB q 2').replace('pan -10%', 'pan -40%'));
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(['plots-old.mix', 'plots-new.mix'].map((f) => rm(join(folder, f), { force: true })));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('mixdown diff --plots', () => {
+  it('writes an EQ chart for each channel whose EQ changed, in its colour, and the loudness over time', async () => {
+    const dir = join(tmp, 'plots');
+    const r = await run(['diff', 'plots-old.mix', 'plots-new.mix', '--plots', dir], folder);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`plots: ${join(dir, 'eq-track-kick.png')}, ${join(dir, 'loudness.png')}`);
+    expect((await readdir(dir)).sort()).toEqual(['eq-track-kick.png', 'loudness.png']);
+    for (const name of ['eq-track-kick.png', 'loudness.png']) {
+      const png = decodePng(await readFile(join(dir, name)));
+      expect(png.width).toBe(1200);
+      expect(png.height).toBeGreaterThan(400);
+      expect(png.height).toBeLessThan(800);
+    }
+    const eq = decodePng(await readFile(join(dir, 'eq-track-kick.png')));
+    // The new curve in the kick's colour (#e06c75), the old one dashed in grey (#8c8c8c).
+    expect(count(eq, [0xe0, 0x6c, 0x75])).toBeGreaterThan(1500);
+    expect(count(eq, [0x8c, 0x8c, 0x8c])).toBeGreaterThan(500);
+  }, 180_000);
+
+  it('names a folder it cannot make, with exit 2, and writes nothing', async () => {
+    const blocker = join(tmp, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const r = await run(['diff', 'plots-old.mix', 'plots-new.mix', '--plots', join(blocker, 'plots')], folder);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^mixdown: cannot make the plot folder .*a-file\/plots/m);
+    expect(existsSync(join(blocker, 'plots'))).toBe(false);
+  }, 180_000);
+});
