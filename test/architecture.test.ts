@@ -40,7 +40,7 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
 const PACKAGES: Record<Room, readonly string[]> = {
   grammar: ['chevrotain'],
   engine: [],
-  session: ['node:', 'vscode-uri'],
+  session: ['node:', 'vscode-uri', 'vega', 'vega-lite', '@resvg/resvg-js'],
   server: ['node:', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'],
   client: ['node:', 'vscode', 'vscode-languageclient'],
   cli: ['node:'],

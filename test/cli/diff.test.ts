@@ -120,6 +120,8 @@ describe('mixdown diff OLD NEW', () => {
       [['diff', 'HEAD:song.mix', 'v2.mix'], root, /^mixdown: .* is not in a git repository/],
       [['diff', 'v1.mix', 'v2.mix', '--format', 'html'], root, /^mixdown: diff: --format is text, markdown or json, not 'html'/],
       [['diff', 'v1.mix'], root, /^mixdown: usage: mixdown diff OLD NEW/],
+      // --audio renders: a missing audio file is named.
+      [['diff', 'v1.mix', 'v2.mix', '--audio'], root, /^mixdown: diff: cannot read vox\.wav: /],
     ];
     for (const [args, cwd, message] of cases) {
       const r = await run(args, cwd);

@@ -6,7 +6,7 @@
  */
 import { check, diffModels, formatChangesMarkdown, formatChangesText, type CheckedDocument } from '../../../grammar/src/index.js';
 import type { LoudnessReport } from '../../../engine/src/index.js';
-import { audioDiff, makePlotFolder, readMixVersion, writeDiffPlots, type AudioDiff, type MixVersion } from '../../../session/src/index.js';
+import { audioDiff, makePlotFolder, readMixVersion, SessionError, writeDiffPlots, type AudioDiff, type AudioDiffOptions, type AudioSide, type MixVersion } from '../../../session/src/index.js';
 import type { Command, CommandSpec } from '../options.js';
 import { CliError, EXIT, type Output } from '../output.js';
 import { Progress } from '../progress.js';
@@ -52,7 +52,7 @@ export const diff: Command = {
       { model: b.model, folder: newer!.folder, fileName: newer!.fileName },
     ];
     if (plots !== null) await makePlotFolder(plots);
-    const audio = rendering ? await audioDiff(oldSide, newSide, changes, { progress: new Progress(out), shortTerm: plots !== null }) : null;
+    const audio = rendering ? await renderBoth(oldSide, newSide, changes, { progress: new Progress(out), shortTerm: plots !== null }) : null;
     out.stdout(render(format as Format, changes, older!, newer!, values['audio'] === true ? audio : null));
     if (plots !== null) {
       const written = await writeDiffPlots(plots, oldSide, newSide, changes, audio);
@@ -84,6 +84,16 @@ async function gitDriver(args: readonly string[], out: Output): Promise<number> 
   reportErrors(newer, b, out);
   out.stdout(`mix diff ${older.label} ${newer.label}\n${formatChangesText(diffModels(a.model, b.model))}`);
   return EXIT.ok;
+}
+
+/** Both versions rendered; an audio file that cannot be read is trouble for diff (exit 2), as any unreadable input is. */
+async function renderBoth(older: AudioSide, newer: AudioSide, changes: ReturnType<typeof diffModels>, options: AudioDiffOptions): Promise<AudioDiff> {
+  try {
+    return await audioDiff(older, newer, changes, options);
+  } catch (err) {
+    if (err instanceof SessionError && err.kind === 'mix') throw new CliError(`diff: ${err.message}`, EXIT.usage);
+    throw err;
+  }
 }
 
 function checked(v: MixVersion, fileName: string): CheckedDocument {
