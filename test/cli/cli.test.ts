@@ -2,22 +2,12 @@
  * The `mixdown` command as users run it: the built bundle in a child
  * process, real files in a temporary folder, exit codes and output checked.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavHeader } from '../lsp/wav.js';
-
-const CLI = resolve('dist/cli.js');
-
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as run } from './run-cli.js';
 
 /** A minimal valid PCM WAV: 16-bit, `channels`, `rate`, `frames` of a quiet sine. */
 function wav(rate: number, channels: number, frames: number): Buffer {

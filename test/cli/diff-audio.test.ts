@@ -4,24 +4,15 @@
  * WAV that `mixdown render` writes, and a null test recomputed from those
  * WAV files decoded by node-wav. Only the changed channels are metered.
  */
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSession } from '../browser/prepare.js';
+import { runCli as run } from './run-cli.js';
 
-const CLI = resolve('dist/cli.js');
 const wav = createRequire(import.meta.url)('node-wav') as { decode(buffer: Buffer): { sampleRate: number; channelData: Float32Array[] } };
-
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 interface Report { integratedLufs: number | null; loudnessRangeLu: number | null; truePeakDbtp: number | null }
 interface MeterJson extends Report { tracks: Record<string, Report> }

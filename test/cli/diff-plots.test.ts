@@ -4,24 +4,14 @@
  * channel's colour, and the master's loudness over time; a folder that
  * cannot be made is named, with exit 2.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSession } from '../browser/prepare.js';
-
-const CLI = resolve('dist/cli.js');
-
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as run } from './run-cli.js';
 
 /** A PNG decoded by the book (PNG spec, 8-bit RGB or RGBA, not interlaced): size and pixels. */
 function decodePng(file: Buffer): { width: number; height: number; pixel: (x: number, y: number) => [number, number, number] } {
