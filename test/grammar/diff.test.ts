@@ -100,8 +100,16 @@ describe('changes, each in its place in the hierarchy', () => {
       '- track vox: eq bell 300 Hz: bell 300 Hz -3 dB q 1.4',
       '+ track vox: eq highshelf 10 kHz: highshelf 10 kHz +2 dB',
     ]);
-    expect(lines(BASE, BASE.replace('    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n', '    bell 300 Hz -3 dB q 1.4\n    highpass 90 Hz\n'))).toEqual([
-      '~ track vox: eq bell 300 Hz: moved, after highpass 90 Hz -> first',
+    // Bands in series commute: their order is no change.
+    expect(lines(BASE, BASE.replace('    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n', '    bell 300 Hz -3 dB q 1.4\n    highpass 90 Hz\n'))).toEqual(['no mix changes']);
+    // A band inserted before another of its type is the only change.
+    expect(lines(BASE, BASE.replace('    bell 300 Hz -3 dB q 1.4\n', '    bell 150 Hz +1 dB\n    bell 300 Hz -3 dB q 1.4\n'))).toEqual([
+      '+ track vox: eq bell 150 Hz: bell 150 Hz +1 dB',
+    ]);
+    // A changed band is matched to the nearest of its type, whichever place it takes.
+    expect(lines(BASE, BASE.replace('    bell 300 Hz -3 dB q 1.4\n', '    bell 4 kHz +2 dB\n    bell 320 Hz -3 dB q 1.4\n'))).toEqual([
+      '~ track vox: eq bell 300 Hz: freq 300 Hz -> 320 Hz',
+      '+ track vox: eq bell 4 kHz: bell 4 kHz +2 dB',
     ]);
   });
 
@@ -122,6 +130,35 @@ describe('changes, each in its place in the hierarchy', () => {
     expect(lines(BASE, BASE.replace('comp { threshold', 'comp { bypass; threshold'))).toEqual(['~ track vox: comp: bypass off -> on']);
     const swapped = BASE.replace(/  eq \{[\s\S]*?\n  \}\n  (comp \{[^}]*\})\n/, (_m, comp: string) => `  ${comp}\n  eq {\n    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n  }\n`);
     expect(lines(BASE, swapped)).toEqual(['~ track vox: comp: moved, after eq -> first']);
+  });
+
+  it('a processor inserted before another of its type is the only change, numbered in the new chain', () => {
+    const edited = BASE.replace('  comp { threshold -18 dB; ratio 3:1 }', '  comp { threshold -30 dB; ratio 2:1 }\n  comp { threshold -18 dB; ratio 3:1 }');
+    expect(lines(BASE, edited)).toEqual(['+ track vox: comp: { threshold -30 dB; ratio 2:1; knee +6 dB; attack 10 ms; release 100 ms; makeup 0 dB; mix 100% }']);
+    const changed = edited.replace('comp { threshold -18 dB; ratio 3:1 }', 'comp { threshold -18 dB; ratio 4:1 }');
+    expect(lines(BASE, changed)).toContain('~ track vox: comp#2: ratio 3:1 -> 4:1');
+  });
+
+  it('clips in another order, and a default fade written out, are no change', () => {
+    const two = BASE.replace('clip "gtr.wav" from verse to chorus', 'clip "gtr.wav" to verse\n  clip "gtr.wav" from verse to chorus');
+    const reversed = BASE.replace('clip "gtr.wav" from verse to chorus', 'clip "gtr.wav" from verse to chorus\n  clip "gtr.wav" to verse');
+    expect(lines(two, reversed)).toEqual(['no mix changes']);
+    expect(lines(BASE, BASE.replace('from verse to chorus', 'from verse to chorus fadein 5 ms fadeout 5 ms'))).toEqual(['no mix changes']);
+  });
+
+  it('a timing change too small for the written units is shown in full', () => {
+    const a = 'track t {\n  clip "a.wav" at 2 s\n}\n';
+    expect(lines(a, a.replace('at 2 s', 'at 2.0004 s'))).toEqual([
+      '~ track t: clip "a.wav": at 0:02 (2 s) -> 0:02 (2.0004 s)',
+      // A clip plays from where it is placed unless told otherwise.
+      '~ track t: clip "a.wav": from 0:02 (2 s) -> 0:02 (2.0004 s)',
+    ]);
+  });
+
+  it('a side-chain keyed by a renamed channel reads by its new name', () => {
+    const keyed = BASE.replace('bus verb {', 'track kick {\n  file "kick.wav"\n}\nbus verb {');
+    const renamed = keyed.replace('track kick {', 'track kick_in {').replace('comp { threshold -18 dB; ratio 3:1 }', 'comp { threshold -18 dB; ratio 3:1; sidechain kick_in }');
+    expect(lines(keyed, renamed)).toEqual(['~ track kick: renamed to kick_in', '~ track vox: comp: sidechain none -> kick_in']);
   });
 
   it('channel settings, sends and routing', () => {
@@ -164,7 +201,7 @@ describe('changes, each in its place in the hierarchy', () => {
     const edited = BASE.replace('clip "gtr.wav" from verse to chorus', 'clip "gtr.wav" from verse to bar 11 fadeout 20 ms\n  clip "gtr2.wav" from bar 11\n  cut 0:20 to 0:21');
     expect(lines(BASE, edited)).toEqual([
       '~ track gtr: clip "gtr.wav": to bar 9 -> bar 11',
-      '~ track gtr: clip "gtr.wav": fadeout 5 ms (default) -> 20 ms',
+      '~ track gtr: clip "gtr.wav": fadeout 5 ms -> 20 ms',
       '+ track gtr: clip "gtr2.wav": from bar 11',
       '+ track gtr: cut: bar 11 to bar 11 beat 3',
     ]);

@@ -19,7 +19,7 @@ import { PROCESSORS } from '../processors/index.js';
 import type { ParamDecl } from '../processors/types.js';
 import { showValue } from '../units.js';
 import type { MixChange } from './changes.js';
-import { idsOf, movedItems, pairByKey, placeOf } from './match.js';
+import { alignItems, movedItems, occurrence, pairByKey, placeOf } from './match.js';
 import { showDb, showDuration, showFlag, showHz, showPercent, showRatio, showString, showTime } from './show.js';
 
 type Path = readonly string[];
@@ -30,6 +30,14 @@ interface Setting {
   readonly old: unknown;
   readonly neu: unknown;
   readonly show: (value: never, side: 'old' | 'neu') => string;
+  /** A position in the song: reads the same in bars after a tempo change that moved it. */
+  readonly time?: boolean;
+}
+
+/** A value in full, for two values that read the same in their written units. */
+function precise(v: unknown, time: boolean): string {
+  if (typeof v === 'number') return time ? `${Number(v.toFixed(6))} s` : String(v);
+  return canonical(v);
 }
 
 class ChangeList {
@@ -48,8 +56,13 @@ class ChangeList {
       if (same(s.old, s.neu)) continue;
       const show = s.show as (v: unknown, side: 'old' | 'neu') => string;
       const [was, is] = [show(s.old, 'old'), show(s.neu, 'neu')];
-      // What reads the same is the same: `bar 17` stays `bar 17` when only the tempo moved it.
-      if (was === is) continue;
+      if (was === is) {
+        // `bar 17` stays `bar 17` when only the tempo moved it: the tempo is the change.
+        if (s.time && this.oldModel.tempo !== this.newModel.tempo) continue;
+        // Otherwise a real change too small for the written units (a clip moved by 0.4 ms) is shown in full.
+        this.changes.push({ op: 'change', path: [...path, s.name], old: `${was} (${precise(s.old, !!s.time)})`, new: `${is} (${precise(s.neu, !!s.time)})` });
+        continue;
+      }
       this.changes.push({ op: 'change', path: [...path, s.name], old: was, new: is });
     }
   }
@@ -93,7 +106,7 @@ function sessionChanges(list: ChangeList, o: MixModel, n: MixModel): void {
     { name: 'tempo', old: o.tempo, neu: n.tempo, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'bpm')) },
     { name: 'meter', old: o.meter, neu: n.meter, show: (v: MixModel['meter']) => `${v.beats}/${v.unit}` },
     { name: 'output', old: o.output, neu: n.output, show: (v: string) => v },
-    { name: 'length', old: o.length, neu: n.length, show: (v: number | null, side) => (v === null ? 'end of the last clip' : list.time(v, side)) },
+    { name: 'length', old: o.length, neu: n.length, show: (v: number | null, side) => (v === null ? 'end of the last clip' : list.time(v, side)), time: true },
   ]);
 }
 
@@ -108,7 +121,7 @@ function markerChanges(list: ChangeList, o: MixModel, n: MixModel): void {
     list.changes.push({ op: 'rename', path: [`marker ${r.item.name}`], old: r.item.name, new: a.item.name });
   }
   for (const r of removed) if (!renamed.has(r.item.name)) list.remove([`marker ${r.item.name}`], list.time(r.item.time, 'old'));
-  for (const p of pairs) list.settings([`marker ${p.old.name}`], [{ name: 'time', old: p.old.time, neu: p.neu.time, show: (v: number, side) => list.time(v, side) }]);
+  for (const p of pairs) list.settings([`marker ${p.old.name}`], [{ name: 'time', old: p.old.time, neu: p.neu.time, show: (v: number, side) => list.time(v, side), time: true }]);
   for (const a of added) if (!renamed.has(a.item.name)) list.add([`marker ${a.item.name}`], list.time(a.item.time, 'neu'));
 }
 
@@ -213,13 +226,13 @@ function moves(list: ChangeList, o: MixModel, asOld: readonly ChannelModel[], re
   const oldOrder = o.channels.filter(free).map((c) => c.name);
   const newOrder = asOld.filter(free).map((c) => c.name);
   const back = new Map([...renames].map(([neu, old]) => [old, neu]));
+  // The place reads among all the tracks both versions have, as the file lists them.
+  const tracks = (cs: readonly ChannelModel[]) => cs.filter((c) => c.kind === 'track').map((c) => c.name);
+  const [oldTracks, newTracks] = [tracks(o.channels), tracks(asOld)];
+  const [oldPlaces, newPlaces] = [oldTracks.filter((x) => newTracks.includes(x)), newTracks.filter((x) => oldTracks.includes(x))];
   for (const name of movedItems(oldOrder, newOrder)) {
     const shown = (x: string) => back.get(x) ?? x;
-    list.changes.push({
-      op: 'move', path: [`track ${shown(name)}`],
-      old: placeOf(name, oldOrder.filter((x) => newOrder.includes(x))),
-      new: placeOf(name, newOrder.filter((x) => oldOrder.includes(x)), shown),
-    });
+    list.changes.push({ op: 'move', path: [`track ${shown(name)}`], old: placeOf(name, oldPlaces), new: placeOf(name, newPlaces, shown) });
   }
 }
 
@@ -234,7 +247,7 @@ function channel(list: ChangeList, path: Path, o: ChannelModel, n: ChannelModel,
   clips(list, path, o.clips, n.clips);
   cuts(list, path, o.cuts, n.cuts);
   list.settings(path, [{ name: 'trim', old: o.trim, neu: n.trim, show: (t: ChannelModel['trim']) => (t.mode === 'fixed' ? showDb(t.gainDb) : `auto ${showValue(t.levelDbfs, 'dBFS')} ${t.detector}`) }]);
-  inserts(list, path, o.inserts, n.inserts);
+  inserts(list, path, o.inserts, n.inserts, shown.inserts);
   list.settings(path, [
     { name: 'gain', old: o.gainDb, neu: n.gainDb, show: (v: number) => showDb(v) },
     { name: 'pan', old: o.pan, neu: n.pan, show: (v: number) => showPercent(v, true) },
@@ -275,27 +288,26 @@ function clipSettings(list: ChangeList, c: ClipModel, side: 'old' | 'neu'): stri
 }
 
 function clips(list: ChangeList, path: Path, o: readonly ClipModel[], n: readonly ClipModel[]): void {
-  const { pairs, removed, added } = pairByKey(o, n, (c) => c.path);
-  const label = (id: string, c: ClipModel) => `clip ${JSON.stringify(c.path)}${id.endsWith('#1') ? '' : `#${id.slice(id.lastIndexOf('#') + 1)}`}`;
-  for (const r of removed) list.remove([...path, label(r.id, r.item)], clipSettings(list, r.item, 'old'));
+  // Clips sum, so their order is no change; a clip is matched by its file, then by what it is, then by nearest time.
+  const byPath = (c: ClipModel) => c.path;
+  const { pairs, removed, added } = alignItems(o, n, byPath, same, (a, b) => Math.abs(a.at - b.at) + Math.abs(a.from - b.from));
+  const label = (list_: readonly ClipModel[], index: number) => {
+    const k = occurrence(list_, index, byPath);
+    return `clip ${JSON.stringify(list_[index]!.path)}${k === 1 ? '' : `#${k}`}`;
+  };
+  for (const r of removed) list.remove([...path, label(o, r.index)], clipSettings(list, r.item, 'old'));
   for (const p of pairs) {
-    const fade = (written: boolean) => (v: number) => `${showDuration(v)}${written ? '' : ' (default)'}`;
-    list.settings([...path, label(p.id, p.neu)], [
-      { name: 'at', old: p.old.at, neu: p.neu.at, show: (v: number, side) => list.time(v, side) },
-      { name: 'from', old: p.old.from, neu: p.neu.from, show: (v: number, side) => list.time(v, side) },
-      { name: 'to', old: p.old.to, neu: p.neu.to, show: (v: number | null, side) => (v === null ? 'end of file' : list.time(v, side)) },
-      {
-        name: 'fadein', old: [p.old.fadeIn, p.old.fadeInWritten], neu: [p.neu.fadeIn, p.neu.fadeInWritten],
-        show: ([v, w]: [number, boolean]) => fade(w)(v),
-      },
-      {
-        name: 'fadeout', old: [p.old.fadeOut, p.old.fadeOutWritten], neu: [p.neu.fadeOut, p.neu.fadeOutWritten],
-        show: ([v, w]: [number, boolean]) => fade(w)(v),
-      },
+    list.settings([...path, label(n, p.newIndex)], [
+      { name: 'at', old: p.old.at, neu: p.neu.at, show: (v: number, side) => list.time(v, side), time: true },
+      { name: 'from', old: p.old.from, neu: p.neu.from, show: (v: number, side) => list.time(v, side), time: true },
+      { name: 'to', old: p.old.to, neu: p.neu.to, show: (v: number | null, side) => (v === null ? 'end of file' : list.time(v, side)), time: true },
+      // Writing out a default fade is no change: the length is what is heard.
+      { name: 'fadein', old: p.old.fadeIn, neu: p.neu.fadeIn, show: (v: number) => showDuration(v) },
+      { name: 'fadeout', old: p.old.fadeOut, neu: p.neu.fadeOut, show: (v: number) => showDuration(v) },
       { name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) },
     ]);
   }
-  for (const a of added) list.add([...path, label(a.id, a.item)], clipSettings(list, a.item, 'neu'));
+  for (const a of added) list.add([...path, label(n, a.index)], clipSettings(list, a.item, 'neu'));
 }
 
 function cuts(list: ChangeList, path: Path, o: readonly CutModel[], n: readonly CutModel[]): void {
@@ -308,27 +320,42 @@ function cuts(list: ChangeList, path: Path, o: readonly CutModel[], n: readonly 
 
 // ---- processors --------------------------------------------------------------------------------
 
-/** `comp`, or `comp#2` for the second compressor of a channel. */
-function processorLabel(id: string): string {
-  const [type, n] = id.split('#');
-  return n === '1' ? type! : `${type}#${n}`;
+/** How many settings two processors of one type differ in (a changed one is matched to its nearest). */
+function settingsApart(a: ProcessorModel, b: ProcessorModel): number {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  return Object.keys(x).reduce((n, k) => n + (same(x[k], y[k]) ? 0 : 1), 0);
 }
 
-function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: readonly ProcessorModel[]): void {
-  const { pairs, removed, added } = pairByKey(o, n, (p) => p.type);
-  for (const r of removed) list.remove([...path, processorLabel(r.id)], writtenProcessor(r.item));
-  const oldOrder = idsOf(o, (p) => p.type);
-  const newOrder = idsOf(n, (p) => p.type);
-  for (const id of movedItems(oldOrder, newOrder)) {
-    const common = (order: string[], other: string[]) => order.filter((x) => other.includes(x));
+/** `comp`, or `comp#2` for the second compressor of a chain. */
+function processorLabel(chain: readonly ProcessorModel[], index: number): string {
+  const k = occurrence(chain, index, (p) => p.type);
+  return k === 1 ? chain[index]!.type : `${chain[index]!.type}#${k}`;
+}
+
+/**
+ * `shown` is the new chain as written (its side-chain keys under their new
+ * names); `n` is the same chain with renamed channels under their old names,
+ * which is what is compared.
+ */
+function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: readonly ProcessorModel[], shown: readonly ProcessorModel[]): void {
+  // The same processor is found where it went: a block inserted before another of its type changes nothing else.
+  const { pairs, removed, added } = alignItems(o, n, (p) => p.type, same, settingsApart);
+  for (const r of removed) list.remove([...path, processorLabel(o, r.index)], writtenProcessor(r.item));
+  // The order of a chain is heard: moves are reported, by the processors' labels in the new chain.
+  const id = (x: { oldIndex: number }) => String(x.oldIndex);
+  const oldOrder = [...pairs].sort((x, y) => x.oldIndex - y.oldIndex).map(id);
+  const newOrder = pairs.map(id);
+  const labelOf = new Map(pairs.map((x) => [id(x), processorLabel(n, x.newIndex)]));
+  for (const moved of movedItems(oldOrder, newOrder)) {
     list.changes.push({
-      op: 'move', path: [...path, processorLabel(id)],
-      old: placeOf(id, common(oldOrder, newOrder), processorLabel),
-      new: placeOf(id, common(newOrder, oldOrder), processorLabel),
+      op: 'move', path: [...path, labelOf.get(moved)!],
+      old: placeOf(moved, oldOrder, (x) => labelOf.get(x)!),
+      new: placeOf(moved, newOrder, (x) => labelOf.get(x)!),
     });
   }
-  for (const p of pairs) processor(list, [...path, processorLabel(p.id)], p.old, p.neu);
-  for (const a of added) list.add([...path, processorLabel(a.id)], writtenProcessor(a.item));
+  for (const p of pairs) processor(list, [...path, processorLabel(n, p.newIndex)], p.old, p.neu, shown[p.newIndex]!);
+  for (const a of added) list.add([...path, processorLabel(n, a.index)], writtenProcessor(shown[a.index]!));
 }
 
 /** How a parameter's value reads, from its declaration. */
@@ -367,14 +394,14 @@ function writtenProcessor(p: ProcessorModel): string {
   return `{ ${parts.join('; ')} }`;
 }
 
-function processor(list: ChangeList, path: Path, o: ProcessorModel, n: ProcessorModel): void {
+function processor(list: ChangeList, path: Path, o: ProcessorModel, n: ProcessorModel, shown: ProcessorModel): void {
   list.settings(path, [{ name: 'bypass', old: o.bypass, neu: n.bypass, show: showFlag }]);
   const decl = PROCESSORS[o.type];
   list.settings(path, (decl.params as readonly ParamDecl[]).map((param) => ({
     name: param.keyword,
     old: paramFields(param, o),
     neu: paramFields(param, n),
-    show: (_v: unknown, side: 'old' | 'neu') => showParam(param, side === 'old' ? o : n),
+    show: (_v: unknown, side: 'old' | 'neu') => showParam(param, side === 'old' ? o : shown),
   })));
   if (o.type === 'eq' && n.type === 'eq') bands(list, path, o.bands, n.bands);
 }
@@ -394,18 +421,11 @@ function writtenBand(b: BandModel): string {
 }
 
 function bands(list: ChangeList, path: Path, o: readonly BandModel[], n: readonly BandModel[]): void {
-  const { pairs, removed, added } = pairByKey(o, n, (b) => b.type);
+  // Bands in series commute, so their order is no change; a band is matched by what it is, then by the nearest frequency.
+  const { pairs, removed, added } = alignItems(o, n, (b) => b.type, same, (a, b) => Math.abs(Math.log(a.freq / b.freq)));
   // A band is named by its type and the frequency it had: `bell 300 Hz`.
   const label = (b: BandModel) => `${b.type} ${showHz(b.freq)}`;
-  const oldIds = idsOf(o, (b) => b.type);
-  const newIds = idsOf(n, (b) => b.type);
-  const byId = new Map(pairs.map((p) => [p.id, p]));
   for (const r of removed) list.remove([...path, label(r.item)], writtenBand(r.item));
-  for (const id of movedItems(oldIds, newIds)) {
-    const shown = (x: string) => { const p = byId.get(x); return p ? label(p.old) : x; };
-    const common = (order: string[], other: string[]) => order.filter((x) => other.includes(x));
-    list.changes.push({ op: 'move', path: [...path, shown(id)], old: placeOf(id, common(oldIds, newIds), shown), new: placeOf(id, common(newIds, oldIds), shown) });
-  }
   for (const p of pairs) {
     const settings: Setting[] = [{ name: 'freq', old: p.old.freq, neu: p.neu.freq, show: showHz }];
     if (hasGain(p.old)) settings.push({ name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) });

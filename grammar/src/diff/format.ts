@@ -48,7 +48,7 @@ const VERB: Record<ChangeOp, string> = { add: 'added', remove: 'removed', change
  * for a pull request: one row a change, the channel named on its first row.
  */
 export function formatChangesMarkdown(changes: readonly MixChange[], title = 'Mix changes'): string {
-  if (changes.length === 0) return `**${title}:** no mix changes\n`;
+  if (changes.length === 0) return `**${cell(title).replace(/[~*_`]/g, '\\$&')}:** no mix changes\n`;
   const groups = new Map<string, MixChange[]>();
   for (const c of changes) {
     const key = c.path[0]!;
@@ -62,5 +62,5 @@ export function formatChangesMarkdown(changes: readonly MixChange[], title = 'Mi
     });
   }
   const count = `${changes.length} change${changes.length === 1 ? '' : 's'}`;
-  return `**${title}** (${count})\n\n| channel | setting | | old | new |\n|---|---|---|---|---|\n${rows.join('\n')}\n`;
+  return `**${cell(title).replace(/[~*_`]/g, '\\$&')}** (${count})\n\n| channel | setting | | old | new |\n|---|---|---|---|---|\n${rows.join('\n')}\n`;
 }

@@ -77,3 +77,63 @@ export function placeOf(item: string, order: readonly string[], label: (x: strin
   const i = order.indexOf(item);
   return i <= 0 ? 'first' : `after ${label(order[i - 1]!)}`;
 }
+
+export interface Aligned<T> {
+  readonly pairs: readonly { readonly old: T; readonly neu: T; readonly oldIndex: number; readonly newIndex: number }[];
+  readonly removed: readonly { readonly item: T; readonly index: number }[];
+  readonly added: readonly { readonly item: T; readonly index: number }[];
+}
+
+/**
+ * Pairs items of the same key by what they are, not where they stand: first
+ * the items that are equal on both sides (so reordering or inserting one
+ * changes nothing else), then, of what is left, the nearest by `distance`
+ * (a band by its frequency, a clip by its time), else in written order.
+ * Pairs come in the new order.
+ */
+export function alignItems<T>(
+  old: readonly T[],
+  neu: readonly T[],
+  key: (x: T) => string,
+  equal: (a: T, b: T) => boolean,
+  distance?: (a: T, b: T) => number,
+): Aligned<T> {
+  const oldTaken = new Array<boolean>(old.length).fill(false);
+  const newTaken = new Array<boolean>(neu.length).fill(false);
+  const pairs: { old: T; neu: T; oldIndex: number; newIndex: number }[] = [];
+  const pair = (i: number, j: number) => {
+    oldTaken[i] = true;
+    newTaken[j] = true;
+    pairs.push({ old: old[i]!, neu: neu[j]!, oldIndex: i, newIndex: j });
+  };
+  for (let i = 0; i < old.length; i++) {
+    const j = neu.findIndex((n, k) => !newTaken[k] && key(n) === key(old[i]!) && equal(old[i]!, n));
+    if (j >= 0) pair(i, j);
+  }
+  if (distance) {
+    const candidates: [number, number, number][] = [];
+    old.forEach((o, i) => neu.forEach((n, j) => { if (!oldTaken[i] && !newTaken[j] && key(o) === key(n)) candidates.push([distance(o, n), i, j]); }));
+    candidates.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    for (const [, i, j] of candidates) if (!oldTaken[i] && !newTaken[j]) pair(i, j);
+  } else {
+    for (let i = 0; i < old.length; i++) {
+      if (oldTaken[i]) continue;
+      const j = neu.findIndex((n, k) => !newTaken[k] && key(n) === key(old[i]!));
+      if (j >= 0) pair(i, j);
+    }
+  }
+  pairs.sort((a, b) => a.newIndex - b.newIndex);
+  return {
+    pairs,
+    removed: old.flatMap((item, index) => (oldTaken[index] ? [] : [{ item, index }])),
+    added: neu.flatMap((item, index) => (newTaken[index] ? [] : [{ item, index }])),
+  };
+}
+
+/** Which occurrence of its key the item at `index` is, from 1. */
+export function occurrence<T>(list: readonly T[], index: number, key: (x: T) => string): number {
+  const k = key(list[index]!);
+  let n = 0;
+  for (let i = 0; i <= index; i++) if (key(list[i]!) === k) n++;
+  return n;
+}
