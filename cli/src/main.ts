@@ -23,7 +23,7 @@ commands:
                   [--from TIME] [--to TIME] [--threads N]
                                      render the mix to a WAV file
   meter FILE.wav|SONG.mix [--json]   loudness (EBU R128 / BS.1770-4)
-  diff OLD NEW [--format text|markdown|json] [--exit-zero]
+  diff OLD NEW [--format text|markdown|json] [--audio] [--plots DIR] [--exit-zero]
                                      what changed in the mix between two versions
                                      (files, or REV:path from git: HEAD~1:song.mix)
 

@@ -13,25 +13,32 @@ since="$(git merge-base "$base" HEAD)"
 audio=()
 [ "${MIXDOWN_AUDIO:-0}" = 1 ] && audio=(--audio)
 
-mapfile -t files < <(git diff --name-only --diff-filter=ACDMR "$since" HEAD -- '*.mix')
+# One line a file: its status, and its path (a renamed file: the old path, then the new).
+mapfile -t entries < <(git diff --name-status -M --diff-filter=ACDMR "$since" HEAD -- '*.mix')
 echo "## Mix review"
-if [ "${#files[@]}" -eq 0 ]; then
+if [ "${#entries[@]}" -eq 0 ]; then
   echo
   echo "No \`.mix\` file changed."
   exit 0
 fi
 
-for f in "${files[@]}"; do
+for entry in "${entries[@]}"; do
+  IFS=$'\t' read -r status path renamed <<<"$entry"
+  f="${renamed:-$path}"
   echo
   echo "### \`$f\`"
   echo
-  if ! git cat-file -e "HEAD:$f" 2>/dev/null; then
+  if [ "${status:0:1}" = D ]; then
     echo "Removed."
     continue
   fi
-  # A new file is compared with an empty mix: everything in it is added.
+  # A renamed file is compared with what it was; a new file with an empty mix (everything in it is added).
   old=/dev/null
-  git cat-file -e "$since:$f" 2>/dev/null && old="$since:$f"
+  git cat-file -e "$since:$path" 2>/dev/null && old="$since:$path"
+  if [ -n "$renamed" ]; then
+    echo "Renamed from \`$path\`."
+    echo
+  fi
   # Exit 2 is trouble (a version that does not read or has errors): show it, go on with the next file.
   if ! mixdown diff "$old" "$f" --format markdown --exit-zero "${audio[@]}" 2>errors.txt; then
     echo '```'

@@ -29,8 +29,16 @@ export interface ChannelLoudness {
 }
 
 export interface NullTest {
-  /** The difference's energy against the new render's, dB (-Infinity: the renders are identical). */
-  readonly belowMixDb: number;
+  /**
+   * The difference's energy against the new render's, dB: -Infinity when the
+   * renders are identical, +Infinity when the new render is silent, null
+   * when they cannot be compared sample by sample (see `note`).
+   */
+  readonly belowMixDb: number | null;
+  /** Why there is no null test (the sample rates differ), or null. */
+  readonly note: string | null;
+  /** True when the difference is below NULL_FLOOR_DB: rounding (a new summing order), not a change. */
+  readonly nulls: boolean;
   /** The bar (or second, without a tempo) where the difference is largest, or null when there is none. */
   readonly largest: {
     readonly from: number;
@@ -85,6 +93,9 @@ export interface AudioDiffOptions {
   readonly shortTerm?: boolean;
 }
 
+/** A difference this far below the mix is rounding, not a change anyone can hear. */
+export const NULL_FLOOR_DB = -120;
+
 /** The channels a change list touches, by their name in each version. */
 export function changedChannels(changes: readonly MixChange[]): { old: Set<string>; neu: Set<string>; shown: Map<string, string> } {
   const old = new Set<string>();
@@ -96,7 +107,8 @@ export function changedChannels(changes: readonly MixChange[]): { old: Set<strin
     const m = /^(track|bus) (.+)$/.exec(c.path[0]!);
     if (!m) continue;
     const name = m[2]!;
-    if (c.op === 'rename') { old.add(c.old!); neu.add(c.new!); continue; }
+    // A name or a place in the file is no change to the sound: only settings and sources are metered.
+    if (c.op === 'rename' || c.op === 'move') continue;
     if (c.path.length === 1 && c.op === 'remove') { old.add(name); continue; }
     if (c.path.length === 1 && c.op === 'add') { neu.add(name); continue; }
     neu.add(name);
@@ -130,6 +142,19 @@ class NullMeter {
     this.oldFrames += n;
   }
 
+  /**
+   * The old render's sample for channel `c` of a render of `channels`: the
+   * same channel, a mono render on both sides, or the mono fold (L+R)/2 of a
+   * stereo one (design §4), so a layout change compares what is heard.
+   */
+  private old(c: number, t: number, channels: number): number {
+    const had = this.olds.length;
+    if (t >= this.oldFrames || had === 0) return 0;
+    if (had === channels) return this.olds[c]![t]!;
+    if (had === 1) return this.olds[0]![t]!;
+    return Math.fround((this.olds[0]![t]! + this.olds[1]![t]!) * 0.5);
+  }
+
   compare(b: readonly Float64Array[], n: number): void {
     for (let i = 0; i < n; i++) {
       const t = this.newFrames + i;
@@ -139,7 +164,7 @@ class NullMeter {
       for (let c = 0; c < b.length; c++) {
         // Both at float32 resolution, as a 32-bit float render holds them: identical mixes null exactly.
         const x = Math.fround(b[c]![i]!);
-        const o = t < this.oldFrames ? this.olds[c]![t]! : 0;
+        const o = this.old(c, t, b.length);
         d2 += (x - o) * (x - o);
         m2 += x * x;
       }
@@ -150,11 +175,11 @@ class NullMeter {
   }
 
   /** What the old render had beyond the end of the new one is difference too. */
-  finish(channels: number): void {
+  finish(): void {
     for (let t = this.newFrames; t < this.oldFrames; t++) {
       const k = this.bucketOf(t);
       let d2 = 0;
-      for (let c = 0; c < channels; c++) d2 += this.olds[c]![t]! ** 2;
+      for (const old of this.olds) d2 += old[t]! ** 2;
       this.diffEnergy[k] = (this.diffEnergy[k] ?? 0) + d2;
     }
   }
@@ -178,15 +203,20 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
   const barFrames = tempo !== null ? barSeconds(2, 1, tempo, beats) * rate : rate;
   const nullMeter = new NullMeter((frame) => Math.floor(frame / barFrames));
 
-  const render = (side: AudioSide, names: ReadonlySet<string>, onOutput: (b: readonly Float64Array[], n: number) => void) =>
-    renderMix(side.model, { file: join(side.folder, side.fileName), out: null, bits: '32f', stems: null, from: null, to: null, onOutput, ...(progress ? { progress } : {}) }, { channelMeters: names });
   const outChannels = (m: MixModel) => (m.output === 'mono' ? 1 : 2);
+  const render = async (side: AudioSide, names: ReadonlySet<string>, onOutput: (b: readonly Float64Array[], n: number) => void) => {
+    // A version with nothing to play (an empty mix: a file new in this change, or deleted) is silence, not an error.
+    if (side.model.length === null && side.model.channels.every((c) => c.clips.length === 0)) {
+      return { report: new LoudnessMeter(side.model.sampleRate, outChannels(side.model)).report(), channels: new Map<string, LoudnessReport>() };
+    }
+    return renderMix(side.model, { file: join(side.folder, side.fileName), out: null, bits: '32f', stems: null, from: null, to: null, onOutput, ...(progress ? { progress } : {}) }, { channelMeters: names });
+  };
   const series = options.shortTerm
     ? { old: new ShortTermSeries(older.model.sampleRate, outChannels(older.model)), new: new ShortTermSeries(rate, outChannels(newer.model)) }
     : null;
   const oldResult = await render(older, oldNames, (b, n) => { nullMeter.keepOld(b, n); series?.old.process(b, n); });
   const newResult = await render(newer, newNames, (b, n) => { nullMeter.compare(b, n); series?.new.process(b, n); });
-  nullMeter.finish(older.model.output === 'mono' ? 1 : 2);
+  nullMeter.finish();
 
   const kindOf = (name: string, model: MixModel) => model.channels.find((c) => c.name === name)?.kind as 'track' | 'bus' | undefined;
   const channels: ChannelLoudness[] = [];
@@ -206,8 +236,12 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
   const { diff, mix } = nullMeter.buckets();
   const totalDiff = diff.reduce((s, x) => s + x, 0);
   const totalMix = mix.reduce((s, x) => s + x, 0);
+  const belowMixDb = totalDiff === 0 ? -Infinity : totalMix === 0 ? Infinity : 10 * Math.log10(totalDiff / totalMix);
+  const nulls = belowMixDb < NULL_FLOOR_DB;
+  // Renders at two rates cannot be subtracted sample by sample.
+  const ratesDiffer = older.model.sampleRate !== newer.model.sampleRate;
   let largest: NullTest['largest'] = null;
-  if (totalDiff > 0) {
+  if (totalDiff > 0 && !nulls && !ratesDiffer) {
     const k = diff.indexOf(Math.max(...diff));
     const from = (k * barFrames) / rate;
     const to = ((k + 1) * barFrames) / rate;
@@ -218,8 +252,11 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
   return {
     master: { old: oldResult.report, new: newResult.report },
     channels,
-    nullTest: { belowMixDb: totalDiff === 0 ? -Infinity : 10 * Math.log10(totalDiff / Math.max(totalMix, Number.MIN_VALUE)), largest },
-    metered: { count: channels.length, of: newer.model.channels.filter((c) => c.kind !== 'master').length },
+    nullTest: ratesDiffer
+      ? { belowMixDb: null, note: `not made: the sample rates differ (${older.model.sampleRate} Hz -> ${newer.model.sampleRate} Hz)`, nulls: false, largest: null }
+      : { belowMixDb, note: null, nulls, largest },
+    // Of every track and bus of either version.
+    metered: { count: channels.length, of: new Set([...older.model.channels, ...newer.model.channels].filter((c) => c.kind !== 'master').map((c) => shown.get(c.name) ?? c.name)).size },
     shortTerm: series ? { stepS: 0.1, old: series.old.values, new: series.new.values } : null,
   };
 }

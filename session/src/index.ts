@@ -28,4 +28,4 @@ export { meterWav } from './meter.js';
 export { GitError, parseRevisionSpec, readAtRevision, repositoryRoot, type GitFailure, type RevisionSpec } from './git.js';
 export { readMixVersion, type MixVersion } from './versions.js';
 export { audioDiff, changedChannels, type AudioDiff, type AudioDiffOptions, type AudioSide, type ChannelLoudness, type NullTest } from './audio-diff.js';
-export { makePlotFolder, PLOT_WIDTH, writeDiffPlots } from './plots.js';
+export { loadPlotLibraries, makePlotFolder, PLOT_WIDTH, writeDiffPlots } from './plots.js';

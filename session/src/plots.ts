@@ -8,7 +8,7 @@
  * then to PNG by resvg, 1200 pixels wide. The libraries are loaded only when
  * plots are asked for.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChannelModel, EqModel, MixChange, MixModel } from '../../grammar/src/index.js';
 import { eqCurveDb, logFrequencies } from '../../engine/src/index.js';
@@ -34,7 +34,7 @@ function eqChanges(changes: readonly MixChange[]): Map<string, string | null> {
     const name = m[2] ?? 'master';
     const touchesEq = c.path.length > 1 && /^eq(#\d+)?$/.test(c.path[1]!);
     if (!touchesEq) continue;
-    out.set(name, c.op === 'add' && c.path.length === 1 ? null : renamedFrom.get(name) ?? name);
+    out.set(name, renamedFrom.get(name) ?? name);
   }
   return out;
 }
@@ -43,9 +43,10 @@ function eqsOf(c: ChannelModel | undefined): EqModel[] {
   return (c?.inserts ?? []).filter((p): p is EqModel => p.type === 'eq');
 }
 
-function eqSpec(title: string, colour: string, freqs: Float64Array, old: Float64Array | null, neu: Float64Array | null): Spec {
+function eqSpec(title: string, colour: string, freqs: Float64Array, top: number, old: Float64Array | null, neu: Float64Array | null): Spec {
   const rows: { f: number; db: number; version: string }[] = [];
-  const add = (curve: Float64Array | null, version: string) => curve?.forEach((db, i) => rows.push({ f: freqs[i]!, db, version }));
+  // Nothing is drawn at or above Nyquist, where a curve has no value.
+  const add = (curve: Float64Array | null, version: string) => curve?.forEach((db, i) => { if (Number.isFinite(db) && freqs[i]! <= top) rows.push({ f: freqs[i]!, db, version }); });
   add(old, 'old');
   add(neu, 'new');
   const dbs = rows.map((r) => r.db);
@@ -61,7 +62,7 @@ function eqSpec(title: string, colour: string, freqs: Float64Array, old: Float64
     encoding: {
       x: {
         field: 'f', type: 'quantitative', title: 'frequency (Hz)',
-        scale: { type: 'log', domain: [20, 20000] },
+        scale: { type: 'log', domain: [20, top] },
         axis: { values: [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000], format: '~s', labelFontSize: 14, titleFontSize: 15 },
       },
       y: { field: 'db', type: 'quantitative', title: 'gain (dB)', scale: { domain: [lo, hi] }, axis: { labelFontSize: 14, titleFontSize: 15 } },
@@ -108,15 +109,21 @@ function loudnessSpec(audio: NonNullable<AudioDiff['shortTerm']>, model: MixMode
   };
 }
 
+type Libraries = [typeof import('vega'), typeof import('vega-lite'), typeof import('@resvg/resvg-js')];
+let libraries: Promise<Libraries> | null = null;
+
+/** The chart libraries, loaded once; a missing one is a clear error (they are optional dependencies). */
+export function loadPlotLibraries(): Promise<Libraries> {
+  libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).catch((err: unknown) => {
+    libraries = null;
+    throw new SessionError('io', `plots need the packages vega, vega-lite and @resvg/resvg-js: ${(err as Error).message}`);
+  });
+  return libraries;
+}
+
 /** A vega-lite specification as a PNG of PLOT_WIDTH pixels. */
 async function png(spec: Spec): Promise<Buffer> {
-  let libraries;
-  try {
-    libraries = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
-  } catch (err) {
-    throw new SessionError('io', `plots need the packages vega, vega-lite and @resvg/resvg-js: ${(err as Error).message}`);
-  }
-  const [vega, vegaLite, { Resvg }] = libraries;
+  const [vega, vegaLite, { Resvg }] = await loadPlotLibraries();
   const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
@@ -136,8 +143,13 @@ export async function makePlotFolder(dir: string): Promise<void> {
 /** Writes a file whole or not at all: to a temporary name, then renamed. */
 async function writeWhole(path: string, data: Buffer): Promise<void> {
   const part = `${path}.part`;
-  await writeFile(part, data);
-  await rename(part, path);
+  try {
+    await writeFile(part, data);
+    await rename(part, path);
+  } catch (err) {
+    await rm(part, { force: true });
+    throw err;
+  }
 }
 
 /**
@@ -147,23 +159,24 @@ async function writeWhole(path: string, data: Buffer): Promise<void> {
  */
 export async function writeDiffPlots(dir: string, older: AudioSide, newer: AudioSide, changes: readonly MixChange[], audio: AudioDiff | null): Promise<string[]> {
   await makePlotFolder(dir);
-  const written: string[] = [];
-  const freqs = logFrequencies(400, 20, 20000);
+  // Every chart is drawn before any is written, so a failure leaves no half set behind.
+  const charts: { path: string; png: Buffer }[] = [];
+  const top = Math.min(20000, 0.49 * Math.min(older.model.sampleRate, newer.model.sampleRate));
+  const freqs = logFrequencies(400, 20, top);
   for (const [name, oldName] of eqChanges(changes)) {
     const neu = newer.model.channels.find((c) => c.name === name);
     const old = oldName === null ? undefined : older.model.channels.find((c) => c.name === oldName);
     const curve = (c: ChannelModel | undefined, m: MixModel) => (c ? eqCurveDb(eqsOf(c), m.sampleRate, freqs) : null);
     const kind = neu?.kind ?? old?.kind ?? 'track';
     const label = kind === 'master' ? 'master' : `${kind} ${name}`;
-    const spec = eqSpec(`${label}: EQ, old and new`, neu?.color ?? old?.color ?? NEW_COLOUR, freqs, curve(old, older.model), curve(neu, newer.model));
-    const path = join(dir, kind === 'master' ? 'eq-master.png' : `eq-${kind}-${name}.png`);
-    await writeWhole(path, await png(spec));
-    written.push(path);
+    const spec = eqSpec(`${label}: EQ, old and new`, neu?.color ?? old?.color ?? NEW_COLOUR, freqs, top, curve(old, older.model), curve(neu, newer.model));
+    charts.push({ path: join(dir, kind === 'master' ? 'eq-master.png' : `eq-${kind}-${name}.png`), png: await png(spec) });
   }
-  if (audio?.shortTerm) {
-    const path = join(dir, 'loudness.png');
-    await writeWhole(path, await png(loudnessSpec(audio.shortTerm, newer.model)));
-    written.push(path);
+  if (audio?.shortTerm) charts.push({ path: join(dir, 'loudness.png'), png: await png(loudnessSpec(audio.shortTerm, newer.model)) });
+  try {
+    for (const c of charts) await writeWhole(c.path, c.png);
+  } catch (err) {
+    throw new SessionError('io', `cannot write the plots into ${dir}: ${(err as Error).message}`);
   }
-  return written;
+  return charts.map((c) => c.path);
 }

@@ -68,6 +68,7 @@ describe('examples/ci/mix-review.sh', () => {
     git('init', '-q', '-b', 'main');
     await writeFile(join(repo, 'mixes', 'song.mix'), 'track vox {\n  file "vox.wav"\n  pan -10%\n}\n');
     await writeFile(join(repo, 'mixes', 'old.mix'), 'track a {\n  file "a.wav"\n}\n');
+    await writeFile(join(repo, 'mixes', 'first-name.mix'), 'track guitar {\n  file "gtr.wav"\n  gain -2 dB\n}\n');
     git('add', '.');
     git('commit', '-q', '-m', 'mixes');
     git('checkout', '-q', '-b', 'feature');
@@ -75,6 +76,8 @@ describe('examples/ci/mix-review.sh', () => {
     await writeFile(join(repo, 'mixes', 'new.mix'), 'track kick {\n  file "kick.wav"\n}\n');
     await writeFile(join(repo, 'mixes', 'broken.mix'), 'track x {\n');
     git('rm', '-q', 'mixes/old.mix');
+    git('mv', 'mixes/first-name.mix', 'mixes/second-name.mix');
+    await writeFile(join(repo, 'mixes', 'second-name.mix'), 'track guitar {\n  file "gtr.wav"\n  gain -4 dB\n}\n');
     git('add', '.');
     git('commit', '-q', '-m', 'edits');
     const review = sh('bash', [join(ROOT, 'examples/ci/mix-review.sh'), 'main'], repo, { PATH: `${join(prefix, 'bin')}:${process.env['PATH']}` });
@@ -84,6 +87,8 @@ describe('examples/ci/mix-review.sh', () => {
     expect(review).toContain('### `mixes/new.mix`');
     expect(review).toContain('| **track kick** |  | added |  |  |');
     expect(review).toMatch(/### `mixes\/old\.mix`\n\nRemoved\./);
+    // A renamed mix is compared with what it was.
+    expect(review).toMatch(/### `mixes\/second-name\.mix`\n\nRenamed from `mixes\/first-name\.mix`\.\n[\s\S]*\| \*\*track guitar\*\* \| gain \| changed \| -2 dB \| -4 dB \|/);
     // A file with errors: its errors are shown, and the review goes on.
     expect(review).toMatch(/### `mixes\/broken\.mix`[\s\S]*```[\s\S]*mixes\/broken\.mix:1:9: error/);
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSession } from '../browser/prepare.js';
+import { writeWav } from '../lsp/wav.js';
 import { runCli as run } from './run-cli.js';
 
 const wav = createRequire(import.meta.url)('node-wav') as { decode(buffer: Buffer): { sampleRate: number; channelData: Float32Array[] } };
@@ -118,4 +119,60 @@ describe('mixdown diff --audio', () => {
     expect(r.stdout).toContain('0 of 8 channels metered');
     expect(r.stdout).toContain('null test: the two renders are identical');
   }, 180_000);
+});
+
+describe('mixdown diff --audio at the edges', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mixdown-diff-edges-'));
+    writeWav(join(dir, 'a.wav'), { sampleRate: 48000, channels: 2, bits: 16, frames: 48000, amplitude: 0.5, frequency: 220 });
+    writeWav(join(dir, 'b.wav'), { sampleRate: 48000, channels: 1, bits: 16, frames: 48000, amplitude: 0.3, frequency: 330 });
+    const song = 'track a {\n  file "a.wav"\n}\ntrack b {\n  file "b.wav"\n  gain -3 dB\n}\n';
+    await writeFile(join(dir, 'stereo.mix'), song);
+    await writeFile(join(dir, 'mono.mix'), `output mono\n${song}`);
+    await writeFile(join(dir, 'at44.mix'), `samplerate 44100 Hz\n${song}`);
+    await writeFile(join(dir, 'swapped.mix'), 'track b {\n  file "b.wav"\n  gain -3 dB\n}\ntrack a {\n  file "a.wav"\n}\n');
+    await writeFile(join(dir, 'broken.mix'), `${song}track c {\n`);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('compares a mono render with a stereo one as heard (the mono fold), without failing', async () => {
+    const r = await run(['diff', 'mono.mix', 'stereo.mix', '--audio', '--format', 'json'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const { audio } = JSON.parse(r.stdout) as { audio: AudioJson & { nullTest: { nulls: boolean; note: string | null } } };
+    // A dual-mono file and a centred mono one: each side of the stereo render is what the mono render plays.
+    expect(audio.nullTest).toMatchObject({ belowMixDb: null, note: null, nulls: true, largest: null });
+    expect(audio.master.old.integratedLufs).not.toBe(audio.master.new.integratedLufs);
+  });
+
+  it('takes an empty version as silence: a new mix against /dev/null', async () => {
+    const r = await run(['diff', '/dev/null', 'stereo.mix', '--audio'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('+ track a');
+    expect(r.stdout).toMatch(/master: -inf -> -\d+\.\d LUFS/);
+    expect(r.stdout).toMatch(/track a: added, -\d+\.\d LUFS/);
+    expect(r.stdout).toContain('null test: the old render is silent, so the difference is the new mix');
+  });
+
+  it('makes no null test across sample rates, and says why', async () => {
+    const r = await run(['diff', 'stereo.mix', 'at44.mix', '--audio'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('null test: not made: the sample rates differ (48000 Hz -> 44100 Hz)');
+  });
+
+  it('calls a difference from a new summing order rounding, and meters no channel for a move', async () => {
+    const r = await run(['diff', 'stereo.mix', 'swapped.mix', '--audio'], dir);
+    expect(r.stdout).toContain('~ track b: moved, after a -> first');
+    expect(r.stdout).toContain('0 of 2 channels metered');
+    expect(r.stdout).toMatch(/null test: (the two renders are identical|the renders null \(the difference, \d+\.\d dB below the mix, is rounding\))/);
+  });
+
+  it('still prints the diff of a version with errors, then refuses to render it', async () => {
+    const r = await run(['diff', 'stereo.mix', 'broken.mix', '--audio'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('+ track c');
+    expect(r.stderr).toContain('mixdown: diff --audio: a version has errors (above), so neither is rendered');
+  });
 });

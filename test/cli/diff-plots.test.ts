@@ -4,13 +4,13 @@
  * channel's colour, and the master's loudness over time; a folder that
  * cannot be made is named, with exit 2.
  */
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSession } from '../browser/prepare.js';
+import { writeWav } from '../lsp/wav.js';
 import { runCli as run } from './run-cli.js';
 
 /** A PNG decoded by the book (PNG spec, 8-bit RGB or RGBA, not interlaced): size and pixels. */
@@ -103,12 +103,26 @@ describe('mixdown diff --plots', () => {
     expect(count(eq, [0x8c, 0x8c, 0x8c])).toBeGreaterThan(500);
   }, 180_000);
 
-  it('names a folder it cannot make, with exit 2, and writes nothing', async () => {
+  it('names a folder it cannot make, with exit 2, before rendering or printing anything', async () => {
     const blocker = join(tmp, 'a-file');
     await writeFile(blocker, 'not a folder');
     const r = await run(['diff', 'plots-old.mix', 'plots-new.mix', '--plots', join(blocker, 'plots')], folder);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^mixdown: cannot make the plot folder .*a-file\/plots/m);
-    expect(existsSync(join(blocker, 'plots'))).toBe(false);
+    expect(r.stdout).toBe('');
+  }, 180_000);
+
+  it('draws the EQ up to the session\'s Nyquist frequency (a 32 kHz session)', async () => {
+    const dir = join(tmp, 'at32');
+    await mkdir(dir);
+    writeWav(join(dir, 'a.wav'), { sampleRate: 32000, channels: 1, bits: 16, frames: 32000, amplitude: 0.3 });
+    const song = 'samplerate 32000 Hz\ntrack a {\n  file "a.wav"\n  color "#e06c75"\n  eq { bell 1 kHz -3 dB }\n}\n';
+    await writeFile(join(dir, 'old.mix'), song);
+    await writeFile(join(dir, 'new.mix'), song.replace('-3 dB', '+6 dB'));
+    const r = await run(['diff', 'old.mix', 'new.mix', '--plots', join(dir, 'plots')], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const eq = decodePng(await readFile(join(dir, 'plots', 'eq-track-a.png')));
+    expect(eq.width).toBe(1200);
+    expect(count(eq, [0xe0, 0x6c, 0x75])).toBeGreaterThan(1500);
   }, 180_000);
 });

@@ -6,7 +6,7 @@
  */
 import { check, diffModels, formatChangesMarkdown, formatChangesText, type CheckedDocument } from '../../../grammar/src/index.js';
 import type { LoudnessReport } from '../../../engine/src/index.js';
-import { audioDiff, makePlotFolder, readMixVersion, SessionError, writeDiffPlots, type AudioDiff, type AudioDiffOptions, type AudioSide, type MixVersion } from '../../../session/src/index.js';
+import { audioDiff, loadPlotLibraries, makePlotFolder, readMixVersion, SessionError, writeDiffPlots, type AudioDiff, type AudioDiffOptions, type AudioSide, type MixVersion } from '../../../session/src/index.js';
 import type { Command, CommandSpec } from '../options.js';
 import { CliError, EXIT, type Output } from '../output.js';
 import { Progress } from '../progress.js';
@@ -45,13 +45,17 @@ export const diff: Command = {
     const changes = diffModels(a.model, b.model);
     const plots = typeof values['plots'] === 'string' ? values['plots'] : null;
     const rendering = values['audio'] === true || plots !== null;
-    // A version that does not check cannot be rendered: its audio would not be the mix as written.
-    if (rendering && troubled) throw new CliError(`diff ${plots !== null ? '--plots' : '--audio'}: a version has errors (above), so it is not rendered`);
+    // A version that does not check cannot be rendered (its audio would not be the mix as written): the diff still shows what it can.
+    if (rendering && troubled) {
+      out.stdout(render(format as Format, changes, older!, newer!, null));
+      throw new CliError(`diff ${plots !== null ? '--plots' : '--audio'}: a version has errors (above), so neither is rendered`);
+    }
+    // The chart libraries and the folder first: a missing one is told before minutes of rendering.
+    if (plots !== null) await Promise.all([loadPlotLibraries(), makePlotFolder(plots)]);
     const [oldSide, newSide] = [
       { model: a.model, folder: older!.folder, fileName: older!.fileName },
       { model: b.model, folder: newer!.folder, fileName: newer!.fileName },
     ];
-    if (plots !== null) await makePlotFolder(plots);
     const audio = rendering ? await renderBoth(oldSide, newSide, changes, { progress: new Progress(out), shortTerm: plots !== null }) : null;
     out.stdout(render(format as Format, changes, older!, newer!, values['audio'] === true ? audio : null));
     if (plots !== null) {
@@ -120,10 +124,10 @@ function render(format: Format, changes: ReturnType<typeof diffModels>, older: M
 }
 
 const db = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : x > 0 ? 'inf' : '-inf');
-/** `+0.8`, `-1.1`, `0.0`: the change as it rounds, so -0.04 does not read as a move. */
+/** `+0.8`, `-1.1`, `0.0`: the change between the two values as they are shown (to 0.1), so the line adds up. */
 function delta(a: number, b: number): string {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return 'n/a';
-  const d = Math.round((b - a) * 10) / 10;
+  const d = Math.round(Math.round(b * 10) - Math.round(a * 10)) / 10;
   return d === 0 ? '0.0' : `${d > 0 ? '+' : ''}${d.toFixed(1)}`;
 }
 
@@ -139,8 +143,13 @@ function loudnessLine(o: LoudnessReport | null, n: LoudnessReport | null): strin
 
 function nullTestLine(a: AudioDiff): string {
   const t = a.nullTest;
-  if (!t.largest) return 'null test: the two renders are identical';
-  return `null test: the difference is ${db(-t.belowMixDb)} dB below the mix; largest at ${t.largest.where}, ${db(t.largest.rmsDbfs)} dBFS RMS`;
+  if (t.belowMixDb === null) return `null test: ${t.note}`;
+  if (t.belowMixDb === -Infinity) return 'null test: the two renders are identical';
+  if (a.master.old.samplePeakDbfs === -Infinity) return 'null test: the old render is silent, so the difference is the new mix';
+  if (t.nulls) return `null test: the renders null (the difference, ${db(-t.belowMixDb)} dB below the mix, is rounding)`;
+  if (t.belowMixDb === Infinity) return `null test: the new render is silent${t.largest ? `; the old one was loudest against it at ${t.largest.where}` : ''}`;
+  const level = t.belowMixDb < 0 ? `${db(-t.belowMixDb)} dB below the mix` : `${db(t.belowMixDb)} dB louder than the mix`;
+  return `null test: the difference is ${level}${t.largest ? `; largest at ${t.largest.where}, ${db(t.largest.rmsDbfs)} dBFS RMS` : ''}`;
 }
 
 function audioText(a: AudioDiff): string {
