@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { MixChange, MixModel } from '../../grammar/src/index.js';
-import { barSeconds, showClock } from '../../grammar/src/index.js';
+import { barSeconds, channelOfChange, renamedChannels, showClock } from '../../grammar/src/index.js';
 import { LoudnessMeter, type LoudnessReport } from '../../engine/src/index.js';
 import { renderMix, type RenderProgress } from './render.js';
 
@@ -96,17 +96,18 @@ export interface AudioDiffOptions {
 /** A difference this far below the mix is rounding, not a change anyone can hear. */
 export const NULL_FLOOR_DB = -120;
 
-/** The channels a change list touches, by their name in each version. */
-export function changedChannels(changes: readonly MixChange[]): { old: Set<string>; neu: Set<string>; shown: Map<string, string> } {
+/**
+ * The tracks and buses whose settings or sources a change list touches, by
+ * their name in each version, and the renames (new name → old name).
+ */
+export function changedChannels(changes: readonly MixChange[]): { old: Set<string>; neu: Set<string>; renamed: Map<string, string> } {
   const old = new Set<string>();
   const neu = new Set<string>();
-  /** New name → old name. */
-  const renamed = new Map<string, string>();
-  for (const c of changes) if (c.op === 'rename' && /^(track|bus) /.test(c.path[0]!)) renamed.set(c.new!, c.old!);
+  const renamed = renamedChannels(changes);
   for (const c of changes) {
-    const m = /^(track|bus) (.+)$/.exec(c.path[0]!);
-    if (!m) continue;
-    const name = m[2]!;
+    const channel = channelOfChange(c);
+    if (!channel || channel.kind === 'master') continue;
+    const { name } = channel;
     // A name or a place in the file is no change to the sound: only settings and sources are metered.
     if (c.op === 'rename' || c.op === 'move') continue;
     if (c.path.length === 1 && c.op === 'remove') { old.add(name); continue; }
@@ -114,8 +115,7 @@ export function changedChannels(changes: readonly MixChange[]): { old: Set<strin
     neu.add(name);
     old.add(renamed.get(name) ?? name);
   }
-  const shown = new Map([...renamed].map(([n, o]) => [o, n]));
-  return { old, neu, shown };
+  return { old, neu, renamed };
 }
 
 /** Per time bucket (a bar, or a second without a tempo): sums of squares of the new render and of the difference. */
@@ -195,7 +195,8 @@ class NullMeter {
  */
 export async function audioDiff(older: AudioSide, newer: AudioSide, changes: readonly MixChange[], options: AudioDiffOptions = {}): Promise<AudioDiff> {
   const { progress } = options;
-  const { old: oldNames, neu: newNames, shown } = changedChannels(changes);
+  const { old: oldNames, neu: newNames, renamed } = changedChannels(changes);
+  const newNameOf = new Map([...renamed].map(([neu, old]) => [old, neu]));
   const rate = newer.model.sampleRate;
   // Bars of the new version where it has a tempo, else seconds.
   const tempo = newer.model.tempo;
@@ -221,13 +222,13 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
   const kindOf = (name: string, model: MixModel) => model.channels.find((c) => c.name === name)?.kind as 'track' | 'bus' | undefined;
   const channels: ChannelLoudness[] = [];
   for (const name of newNames) {
-    const oldName = [...shown].find(([, n]) => n === name)?.[0] ?? name;
+    const oldName = renamed.get(name) ?? name;
     const kind = kindOf(name, newer.model);
     if (!kind) continue;
     channels.push({ name, kind, old: oldResult.channels.get(oldName) ?? null, new: newResult.channels.get(name) ?? null });
   }
   for (const name of oldNames) {
-    if (newNames.has(shown.get(name) ?? name)) continue;
+    if (newNames.has(newNameOf.get(name) ?? name)) continue;
     const kind = kindOf(name, older.model);
     if (!kind) continue;
     channels.push({ name, kind, old: oldResult.channels.get(name) ?? null, new: null });
@@ -256,7 +257,7 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
       ? { belowMixDb: null, note: `not made: the sample rates differ (${older.model.sampleRate} Hz -> ${newer.model.sampleRate} Hz)`, nulls: false, largest: null }
       : { belowMixDb, note: null, nulls, largest },
     // Of every track and bus of either version.
-    metered: { count: channels.length, of: new Set([...older.model.channels, ...newer.model.channels].filter((c) => c.kind !== 'master').map((c) => shown.get(c.name) ?? c.name)).size },
+    metered: { count: channels.length, of: new Set([...older.model.channels, ...newer.model.channels].filter((c) => c.kind !== 'master').map((c) => newNameOf.get(c.name) ?? c.name)).size },
     shortTerm: series ? { stepS: 0.1, old: series.old.values, new: series.new.values } : null,
   };
 }

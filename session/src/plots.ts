@@ -10,7 +10,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChannelModel, EqModel, MixChange, MixModel } from '../../grammar/src/index.js';
+import { channelOfChange, renamedChannels, type ChannelModel, type EqModel, type MixChange, type MixModel } from '../../grammar/src/index.js';
 import { eqCurveDb, logFrequencies } from '../../engine/src/index.js';
 import type { AudioDiff, AudioSide } from './audio-diff.js';
 import { SessionError } from './errors.js';
@@ -23,18 +23,13 @@ const FONT = 'DejaVu Sans';
 
 type Spec = Record<string, unknown>;
 
-/** Channels whose EQ changed: new name → old name (null when the channel is new). */
-function eqChanges(changes: readonly MixChange[]): Map<string, string | null> {
-  const renamedFrom = new Map<string, string>();
-  for (const c of changes) if (c.op === 'rename' && /^(track|bus) /.test(c.path[0]!)) renamedFrom.set(c.new!, c.old!);
-  const out = new Map<string, string | null>();
+/** Channels whose EQ changed: new name → old name. */
+function eqChanges(changes: readonly MixChange[]): Map<string, string> {
+  const renamed = renamedChannels(changes);
+  const out = new Map<string, string>();
   for (const c of changes) {
-    const m = /^(track|bus|master)(?: (.+))?$/.exec(c.path[0]!);
-    if (!m) continue;
-    const name = m[2] ?? 'master';
-    const touchesEq = c.path.length > 1 && /^eq(#\d+)?$/.test(c.path[1]!);
-    if (!touchesEq) continue;
-    out.set(name, renamedFrom.get(name) ?? name);
+    const channel = channelOfChange(c);
+    if (channel && c.path.length > 1 && /^eq(#\d+)?$/.test(c.path[1]!)) out.set(channel.name, renamed.get(channel.name) ?? channel.name);
   }
   return out;
 }
@@ -165,7 +160,7 @@ export async function writeDiffPlots(dir: string, older: AudioSide, newer: Audio
   const freqs = logFrequencies(400, 20, top);
   for (const [name, oldName] of eqChanges(changes)) {
     const neu = newer.model.channels.find((c) => c.name === name);
-    const old = oldName === null ? undefined : older.model.channels.find((c) => c.name === oldName);
+    const old = older.model.channels.find((c) => c.name === oldName);
     const curve = (c: ChannelModel | undefined, m: MixModel) => (c ? eqCurveDb(eqsOf(c), m.sampleRate, freqs) : null);
     const kind = neu?.kind ?? old?.kind ?? 'track';
     const label = kind === 'master' ? 'master' : `${kind} ${name}`;

@@ -4,7 +4,7 @@
  * NEW are files or `REV:path` from git. Exit codes follow `diff`: 0 no mix
  * changes, 1 changes, 2 trouble (a version that cannot be read, or has errors).
  */
-import { check, diffModels, formatChangesMarkdown, formatChangesText, type CheckedDocument } from '../../../grammar/src/index.js';
+import { check, diffModels, formatChangesMarkdown, formatChangesText, type CheckedDocument, type MixChange } from '../../../grammar/src/index.js';
 import type { LoudnessReport } from '../../../engine/src/index.js';
 import { audioDiff, loadPlotLibraries, makePlotFolder, readMixVersion, SessionError, writeDiffPlots, type AudioDiff, type AudioDiffOptions, type AudioSide, type MixVersion } from '../../../session/src/index.js';
 import type { Command, CommandSpec } from '../options.js';
@@ -38,11 +38,7 @@ export const diff: Command = {
     if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`diff: --format is text, markdown or json, not '${format}'`);
     const cwd = process.cwd();
     const [older, newer] = await Promise.all(args.map((a) => readMixVersion(a, cwd)));
-    // Both as the new file: a title left to default is the file's name, and versions of one mix may be named otherwise.
-    const [a, b] = [checked(older!, newer!.fileName), checked(newer!, newer!.fileName)];
-    // A version with errors still gives what it can: its model is complete, with defaults where it is wrong.
-    const troubled = [reportErrors(older!, a, out), reportErrors(newer!, b, out)].some(Boolean);
-    const changes = diffModels(a.model, b.model);
+    const { a, b, changes, troubled } = compare(older!, newer!, out);
     const plots = typeof values['plots'] === 'string' ? values['plots'] : null;
     const rendering = values['audio'] === true || plots !== null;
     // A version that does not check cannot be rendered (its audio would not be the mix as written): the diff still shows what it can.
@@ -77,21 +73,27 @@ async function gitDriver(args: readonly string[], out: Output): Promise<number> 
   if (args.length < 7) throw new CliError(`diff --git: git's diff driver passes 7 arguments (PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE), got ${args.length}`);
   const [path, oldFile, , , newFile] = args as [string, string, string, string, string];
   const newPath = args.length >= 9 ? args[7]! : path;
-  const side = async (file: string, label: string): Promise<MixVersion> => {
-    const fileName = label.split('/').pop()!;
-    if (file === '/dev/null') return { label, text: '', folder: '.', fileName };
-    return { ...(await readMixVersion(file, process.cwd())), label, fileName };
-  };
+  // /dev/null reads as an empty mix, like any empty file.
+  const side = async (file: string, label: string): Promise<MixVersion> => ({ ...(await readMixVersion(file, process.cwd())), label, fileName: label.split('/').pop()! });
   const [older, newer] = [await side(oldFile, `a/${path}`), await side(newFile, `b/${newPath}`)];
-  const [a, b] = [checked(older, newer.fileName), checked(newer, newer.fileName)];
-  reportErrors(older, a, out);
-  reportErrors(newer, b, out);
-  out.stdout(`mix diff ${older.label} ${newer.label}\n${formatChangesText(diffModels(a.model, b.model))}`);
+  out.stdout(`mix diff ${older.label} ${newer.label}\n${formatChangesText(compare(older, newer, out).changes)}`);
   return EXIT.ok;
 }
 
+/**
+ * Both versions checked and compared; the errors of each are reported,
+ * naming it. A version with errors still gives what it can: its model is
+ * complete, with defaults where it is wrong.
+ */
+function compare(older: MixVersion, newer: MixVersion, out: Output): { a: CheckedDocument; b: CheckedDocument; changes: MixChange[]; troubled: boolean } {
+  // Both as the new file: a title left to default is the file's name, and versions of one mix may be named otherwise.
+  const [a, b] = [checked(older, newer.fileName), checked(newer, newer.fileName)];
+  const troubled = [reportErrors(older, a, out), reportErrors(newer, b, out)].some(Boolean);
+  return { a, b, changes: diffModels(a.model, b.model), troubled };
+}
+
 /** Both versions rendered; an audio file that cannot be read is trouble for diff (exit 2), as any unreadable input is. */
-async function renderBoth(older: AudioSide, newer: AudioSide, changes: ReturnType<typeof diffModels>, options: AudioDiffOptions): Promise<AudioDiff> {
+async function renderBoth(older: AudioSide, newer: AudioSide, changes: readonly MixChange[], options: AudioDiffOptions): Promise<AudioDiff> {
   try {
     return await audioDiff(older, newer, changes, options);
   } catch (err) {
@@ -113,7 +115,7 @@ function reportErrors(v: MixVersion, doc: CheckedDocument, out: Output): boolean
   return true;
 }
 
-function render(format: Format, changes: ReturnType<typeof diffModels>, older: MixVersion, newer: MixVersion, audio: AudioDiff | null): string {
+function render(format: Format, changes: readonly MixChange[], older: MixVersion, newer: MixVersion, audio: AudioDiff | null): string {
   switch (format) {
     case 'text': return formatChangesText(changes) + (audio ? audioText(audio) : '');
     case 'markdown': return formatChangesMarkdown(changes, `Mix changes, ${older.label} → ${newer.label}`) + (audio ? audioMarkdown(audio) : '');

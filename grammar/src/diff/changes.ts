@@ -20,3 +20,17 @@ export interface MixChange {
   readonly old: string | null;
   readonly new: string | null;
 }
+
+/** The channel a change is about (`track vox`, `bus verb`, `master`), or null for the session, a marker or a reference. */
+export function channelOfChange(c: MixChange): { readonly kind: 'track' | 'bus' | 'master'; readonly name: string } | null {
+  const m = /^(track|bus) (.+)$/.exec(c.path[0]!);
+  if (m) return { kind: m[1] as 'track' | 'bus', name: m[2]! };
+  return c.path[0] === 'master' ? { kind: 'master', name: 'master' } : null;
+}
+
+/** The channels a change list renames: new name → old name. */
+export function renamedChannels(changes: readonly MixChange[]): Map<string, string> {
+  const renamed = new Map<string, string>();
+  for (const c of changes) if (c.op === 'rename' && channelOfChange(c)) renamed.set(c.new!, c.old!);
+  return renamed;
+}
