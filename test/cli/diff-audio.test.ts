@@ -5,12 +5,12 @@
  * WAV files decoded by node-wav. Only the changed channels are metered.
  */
 import { createRequire } from 'node:module';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSession } from '../browser/prepare.js';
 import { writeWav } from '../lsp/wav.js';
+import { exampleVersions, type ExampleVersions } from './example-versions.js';
 import { runCli as run } from './run-cli.js';
 
 const wav = createRequire(import.meta.url)('node-wav') as { decode(buffer: Buffer): { sampleRate: number; channelData: Float32Array[] } };
@@ -24,28 +24,15 @@ interface AudioJson {
   metered: { count: number; of: number };
 }
 
-let tmp: string;
+let versions: ExampleVersions;
 let folder: string;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'mixdown-diff-audio-'));
-  const example = await exampleSession(tmp);
-  folder = dirname(example);
-  const text = await readFile(example, 'utf8');
-  // Two mix moves: a deeper cut on the kick's box, the loop further left.
-  const edited = text.replace('bell 350 Hz -4 dB q 2', 'bell 350 Hz -8 dB q 2').replace('pan -10%', 'pan -40%');
-  expect(edited).not.toBe(text);
-  await copyFile(example, join(tmp, 'old.mix'));
-  await writeFile(join(tmp, 'new.mix'), edited);
-  // Beside the example's audio, so both versions find it.
-  await copyFile(join(tmp, 'old.mix'), join(folder, 'diff-old.mix'));
-  await copyFile(join(tmp, 'new.mix'), join(folder, 'diff-new.mix'));
+  versions = await exampleVersions('diff');
+  folder = versions.folder;
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all(['diff-old.mix', 'diff-new.mix', 'diff-old.wav', 'diff-new.wav'].map((f) => rm(join(folder, f), { force: true })));
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(() => versions.dispose(['diff-old.wav', 'diff-new.wav']));
 
 /** Planar float samples of a WAV file, decoded by node-wav. */
 async function decoded(path: string): Promise<Float32Array[]> {

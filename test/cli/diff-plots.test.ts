@@ -4,13 +4,12 @@
  * channel's colour, and the master's loudness over time; a folder that
  * cannot be made is named, with exit 2.
  */
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSession } from '../browser/prepare.js';
 import { writeWav } from '../lsp/wav.js';
+import { exampleVersions, type ExampleVersions } from './example-versions.js';
 import { runCli as run } from './run-cli.js';
 
 /** A PNG decoded by the book (PNG spec, 8-bit RGB or RGBA, not interlaced): size and pixels. */
@@ -66,23 +65,16 @@ function count(png: ReturnType<typeof decodePng>, rgb: [number, number, number],
   return n;
 }
 
+let versions: ExampleVersions;
 let tmp: string;
 let folder: string;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'mixdown-diff-plots-'));
-  const example = await exampleSession(tmp);
-  folder = dirname(example);
-  const text = await readFile(example, 'utf8');
-  // The kick's box cut deeper (an EQ change), the loop moved left (no EQ change).
-  await copyFile(example, join(folder, 'plots-old.mix'));
-  await writeFile(join(folder, 'plots-new.mix'), text.replace('bell 350 Hz -4 dB q 2', 'bell 350 Hz -8 dB q 2').replace('pan -10%', 'pan -40%'));
+  versions = await exampleVersions('plots');
+  ({ tmp, folder } = versions);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all(['plots-old.mix', 'plots-new.mix'].map((f) => rm(join(folder, f), { force: true })));
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(() => versions.dispose());
 
 describe('mixdown diff --plots', () => {
   it('writes an EQ chart for each channel whose EQ changed, in its colour, and the loudness over time', async () => {
