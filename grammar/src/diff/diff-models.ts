@@ -6,16 +6,16 @@
  * default filled in).
  *
  * Matching is by identity (alsdiff's approach for Ableton sets): channels,
- * markers, references and sends by name; processors by type and position
- * within the chain (the second `comp` to the second `comp`); EQ bands by
- * type and position within their EQ; clips by file and occurrence. A
+ * markers, references and sends by name; processors, EQ bands and clips by
+ * what they are (their equal on the other side first, then the nearest of
+ * their type), so inserting or reordering one changes nothing else. A
  * channel whose content is unchanged under another name is a rename, and
  * the routes and keys that followed it are no change. The result is
  * hierarchical: session > channel > processor > band > setting.
  */
 import type { BandModel, ChannelModel, ClipModel, CutModel, MixModel, ProcessorModel } from '../model.js';
 import { BANDS } from '../processors/eq.js';
-import { PROCESSORS } from '../processors/index.js';
+import { PROCESSORS, sidechainOf, withSidechainRenamed } from '../processors/index.js';
 import type { ParamDecl } from '../processors/types.js';
 import { showValue } from '../units.js';
 import type { MixChange } from './changes.js';
@@ -149,7 +149,7 @@ function withNamesMapped(c: ChannelModel, map: ReadonlyMap<string, string>): Cha
     name: m(c.name),
     output: c.output === null ? null : m(c.output),
     sends: c.sends.map((s) => ({ ...s, bus: m(s.bus) })),
-    inserts: c.inserts.map((p) => ('sidechain' in p && p.sidechain ? { ...p, sidechain: m(p.sidechain) } : p)),
+    inserts: c.inserts.map((p) => withSidechainRenamed(p, m)),
   };
 }
 
@@ -165,15 +165,16 @@ function findRenames(o: MixModel, n: MixModel): Map<string, string> {
   const gone = o.channels.filter((c) => !newNames.has(c.name));
   const fresh = n.channels.filter((c) => !oldNames.has(c.name));
   const renames = new Map<string, string>();
+  const content = (c: ChannelModel, map: ReadonlyMap<string, string>) => canonical({ ...withNamesMapped(c, map), name: '' });
+  const goneContent = new Map(gone.map((g) => [g.name, content(g, new Map())]));
   // Each round may let channels that refer to a renamed one match too.
   for (let grew = true; grew; ) {
     grew = false;
-    const content = (c: ChannelModel, map: ReadonlyMap<string, string>) => canonical({ ...withNamesMapped(c, map), name: '' });
     const taken = new Set(renames.values());
     for (const f of fresh) {
       if (renames.has(f.name)) continue;
       const key = content(f, renames);
-      const match = gone.find((g) => !taken.has(g.name) && g.kind === f.kind && content(g, new Map()) === key);
+      const match = gone.find((g) => !taken.has(g.name) && g.kind === f.kind && goneContent.get(g.name) === key);
       if (!match) continue;
       renames.set(f.name, match.name);
       taken.add(match.name);
@@ -198,7 +199,8 @@ function channelChanges(list: ChangeList, o: MixModel, n: MixModel): void {
   // The new side's names as the old side knew them, so a route to a renamed bus is no change.
   const asOld = n.channels.map((c) => withNamesMapped(c, renames));
 
-  for (const c of o.channels) if (!asOld.some((x) => x.name === c.name)) list.remove([channelLabel(c)]);
+  const kept = new Set(asOld.map((c) => c.name));
+  for (const c of o.channels) if (!kept.has(c.name)) list.remove([channelLabel(c)]);
   for (const [neu, old] of renames) {
     const kind = oldByName.get(old)!.kind;
     list.changes.push({ op: 'rename', path: [channelLabel({ kind, name: old })], old, new: neu });
@@ -206,13 +208,13 @@ function channelChanges(list: ChangeList, o: MixModel, n: MixModel): void {
   moves(list, o, asOld, renames);
   for (const [i, c] of asOld.entries()) {
     const before = oldByName.get(c.name);
-    const shownName = n.channels[i]!;
+    const written = n.channels[i]!;
     if (!before) {
-      list.add([channelLabel(shownName)]);
+      list.add([channelLabel(written)]);
       continue;
     }
     // Changes are reported under the new name: that is the one the reviewer now reads in the file.
-    channel(list, [channelLabel(shownName)], before, c, n.channels[i]!);
+    channel(list, [channelLabel(written)], before, c, written);
   }
 }
 
@@ -222,7 +224,7 @@ function channelChanges(list: ChangeList, o: MixModel, n: MixModel): void {
  * bus's place follows from what feeds it.
  */
 function moves(list: ChangeList, o: MixModel, asOld: readonly ChannelModel[], renames: ReadonlyMap<string, string>): void {
-  const free = (c: ChannelModel) => c.kind === 'track' && !c.inserts.some((p) => 'sidechain' in p && p.sidechain);
+  const free = (c: ChannelModel) => c.kind === 'track' && !c.inserts.some((p) => sidechainOf(p) !== null);
   const oldOrder = o.channels.filter(free).map((c) => c.name);
   const newOrder = asOld.filter(free).map((c) => c.name);
   const back = new Map([...renames].map(([neu, old]) => [old, neu]));

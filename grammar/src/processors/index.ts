@@ -100,6 +100,13 @@ export function withoutSidechain<M extends ProcessorModel>(p: M): M {
   return field ? { ...p, [field]: null } : p;
 }
 
+/** `p` keyed by the same channel under another name (a diff compares two versions under one set of names). */
+export function withSidechainRenamed<M extends ProcessorModel>(p: M, rename: (name: string) => string): M {
+  const field = sidechainField(p.type);
+  const key = sidechainOf(p);
+  return field && key ? { ...p, [field]: rename(key) } : p;
+}
+
 /** The parameters automation may move, for a processor type. */
 export function automatableParams(type: ProcessorType): ParamDecl[] {
   return (PROCESSORS[type].params as readonly ParamDecl[]).filter((p) => p.automatable);
