@@ -1,5 +1,6 @@
 // Bundles each entry point with esbuild. Type-checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
+import { PLOT_PACKAGES } from './plot-packages.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -8,12 +9,6 @@ const production = process.argv.includes('--production');
 /** ESM bundles for Node need `require` for the CommonJS packages they inline. */
 const esmRequireBanner = "import { createRequire as __mixdownCreateRequire } from 'node:module'; const require = __mixdownCreateRequire(import.meta.url);";
 
-/**
- * The chart libraries of `mixdown diff --plots` stay outside the bundles:
- * they are loaded only when plots are asked for (resvg is a native module),
- * so the command line starts as fast as before.
- */
-export const PLOT_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js'];
 
 const common = {
   bundle: true,

@@ -7,6 +7,7 @@
 // `npm install -g --omit=optional mixdown-cli-VERSION.tgz` works offline.
 // The extension's own package (`npm run package`) is separate.
 import * as esbuild from 'esbuild';
+import { PLOT_PACKAGES } from './plot-packages.mjs';
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -19,8 +20,8 @@ const stage = join(root, 'build', 'cli-package');
 const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 
 const esmRequireBanner = "import { createRequire as __mixdownCreateRequire } from 'node:module'; const require = __mixdownCreateRequire(import.meta.url);";
-// The chart libraries of `diff --plots` are optional dependencies, loaded only for plots.
-const plotPackages = { vega: manifest.devDependencies.vega, 'vega-lite': manifest.devDependencies['vega-lite'], '@resvg/resvg-js': manifest.devDependencies['@resvg/resvg-js'] };
+// The chart libraries of `diff --plots` are optional dependencies, at the versions the project uses.
+const plotPackages = Object.fromEntries(PLOT_PACKAGES.map((name) => [name, manifest.devDependencies[name]]));
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', minify: true, logLevel: 'warning', absWorkingDir: root, external: Object.keys(plotPackages) };
 
 await rm(stage, { recursive: true, force: true });

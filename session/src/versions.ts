@@ -3,7 +3,7 @@
  * file at a git revision (`HEAD~1:song.mix`, `main:mixes/song.mix`).
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseRevisionSpec, readAtRevision, repositoryRoot } from './git.js';
 import { readMixFile } from './load.js';
 
@@ -30,11 +30,11 @@ export async function readMixVersion(spec: string, cwd: string): Promise<MixVers
   const revision = existsSync(resolve(cwd, spec)) ? null : parseRevisionSpec(spec);
   if (revision === null) {
     const path = resolve(cwd, spec);
-    return { label: spec, text: await readMixFile(path), folder: dirname(path), fileName: path.split(/[\\/]/).pop()! };
+    return { label: spec, text: await readMixFile(path), folder: dirname(path), fileName: basename(path) };
   }
   const text = await readAtRevision(cwd, revision);
   // As git reads it: from the repository's top folder, or from cwd for ./ and ../ paths.
   const base = /^\.\.?\//.test(revision.path) ? cwd : await repositoryRoot(cwd);
   const path = resolve(base, revision.path);
-  return { label: spec, text, folder: dirname(path), fileName: path.split(/[\\/]/).pop()! };
+  return { label: spec, text, folder: dirname(path), fileName: basename(path) };
 }
