@@ -9,6 +9,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { EXAMPLE_AUDIO_COMMAND, EXAMPLE_SESSION, missingAudio } from './example.js';
 import { PREVIEW_VIEW_TYPE, PreviewPanel } from './preview/panel.js';
 import { renderToWav } from './render-command.js';
+import { HeadComparisons } from './compare/head-comparisons.js';
 import type { PageState } from '../../media/preview/protocol.js';
 
 let client: LanguageClient | undefined;
@@ -33,7 +34,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // The id matches the `mixdown.trace.server` setting.
   client = new LanguageClient('mixdown', 'Mix Language Server', serverOptions, clientOptions);
 
+  const comparisons = new HeadComparisons(
+    (file) => PreviewPanel.forDocument(file),
+    (document) => PreviewPanel.show(context, document),
+  );
   context.subscriptions.push(
+    comparisons,
     vscode.commands.registerCommand('mixdown.openExample', () => openExample(context)),
     vscode.commands.registerCommand('mixdown.restartServer', async () => {
       if (!client) return;
@@ -46,8 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showWarningMessage('Open a .mix file to preview it.');
         return;
       }
-      PreviewPanel.show(context, document);
+      comparisons.offerTo(document.uri, PreviewPanel.show(context, document));
     }),
+    vscode.commands.registerCommand('mixdown.compareWithHead', (target?: unknown) => comparisons.compare(target)),
     vscode.commands.registerCommand('mixdown.togglePlayback', () => {
       const document = vscode.window.activeTextEditor?.document;
       if (document) PreviewPanel.forDocument(document.uri)?.togglePlay();
@@ -60,7 +67,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           panel.dispose();
           return;
         }
-        PreviewPanel.revive(context, panel, vscode.Uri.parse(state.document));
+        const uri = vscode.Uri.parse(state.document);
+        comparisons.offerTo(uri, PreviewPanel.revive(context, panel, uri));
       },
     }),
   );

@@ -15,8 +15,8 @@ import type { DecodedAudio, MetersMessage, SessionSpec } from '../worklet/protoc
 import { AudioOutput } from './audio.js';
 import { AudioLibrary } from './library.js';
 import { ChannelOverrides } from './overrides.js';
-import { fromWire, type Analysis, type AudioRef, type FromPage, type PageState, type SessionMessage, type ToPage } from './protocol.js';
-import { ChannelRow, PreviewView } from './view.js';
+import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage } from './protocol.js';
+import { ChannelRow, PreviewView, type ListenOption } from './view.js';
 import { formatBars, formatClock, formatLevel } from './widgets/index.js';
 
 interface VsCodeApi {
@@ -68,7 +68,12 @@ let loadingText: string | null = null;
 let position = (saved?.position ?? 0);
 let loop = saved?.loop ?? null;
 let selected = saved?.selected ?? null;
+/** The A/B option heard instead of the mix (its key: `ref:NAME` or VERSION_KEY), or null for the mix. */
 let listening: string | null = null;
+/** The version of the mix to A/B against ("Mix: Compare with HEAD"), or null. */
+let compared: ComparedVersion | null = null;
+const VERSION_KEY = 'version';
+const referenceKey = (name: string) => `ref:${name}`;
 let rows = new Map<string, ChannelRow>();
 /** Decoded files waiting for the audio to start (the page keeps them only until then). */
 let waiting = new Map<string, DecodedAudio>();
@@ -107,6 +112,9 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
     case 'analysisFailed':
       if (session && m.generation === session.generation) view.waveform.setMessage(`No overview: ${m.message}`);
       break;
+    case 'compared':
+      onCompared(m.compared);
+      break;
     case 'transport':
       void togglePlay();
       break;
@@ -125,8 +133,8 @@ function onSession(m: SessionMessage): void {
   const model = m.model;
   view.waveform.barSeconds = barLength(model) ?? 2;
   view.waveform.setMarkers(model.markers.map((k) => ({ time: k.time, label: k.name })));
-  if (listening && !model.references.some((r) => r.name === listening)) listen(null);
-  view.setReferences(model.references.map((r) => r.name), listening);
+  if (listening && !listenTarget(listening)) listen(null);
+  else view.setListenOptions(listenOptions(), listening);
   if (!analysis) view.waveform.setMessage('Rendering overview…');
   showEq();
 }
@@ -204,7 +212,7 @@ function loopFrames(span: { from: number; to: number } | null): { from: number; 
 }
 
 function audioRefs(s: SessionMessage): AudioRef[] {
-  return [...s.audio, ...Object.values(s.references)];
+  return [...s.audio, ...Object.values(s.references), ...(compared?.state === 'ready' ? [compared.audio] : [])];
 }
 
 function onAnalysis(a: Analysis): void {
@@ -403,21 +411,57 @@ function setLoop(span: { from: number; to: number } | null): void {
   saveState();
 }
 
-/** A/B: the mix (null) or a reference by name, loudness-matched once the analysis has measured both. */
-function listen(name: string | null): void {
-  listening = name;
-  const ref = name ? session?.model.references.find((r) => r.name === name) : undefined;
-  if (!ref || !session) {
+/** A/B: the mix (null), a reference or the compared version (by key), loudness-matched once the analysis has measured both. */
+function listen(key: string | null): void {
+  const target = key === null ? null : listenTarget(key);
+  listening = target ? key : null;
+  view.setListenOptions(listenOptions(), listening);
+  if (!target) {
     audio?.listen(null);
     view.setMatch(null);
     return;
   }
-  const refLufs = analysis?.references[ref.name];
-  const matched = analysis && refLufs !== null && refLufs !== undefined && Number.isFinite(refLufs) && Number.isFinite(analysis.integratedLufs);
-  const gainDb = matched ? analysis!.integratedLufs - refLufs! : ref.gainDb;
-  view.setMatch({ name: ref.name, gainDb, matched: Boolean(matched) });
-  const file = session.references[ref.name];
-  if (file) audio?.listen({ name: ref.name, path: file.path, gainDb });
+  const lufs = target.lufs;
+  const matched = analysis !== null && lufs !== null && Number.isFinite(lufs) && Number.isFinite(analysis.integratedLufs);
+  const gainDb = matched ? analysis!.integratedLufs - lufs! : (target.writtenGainDb ?? 0);
+  view.setMatch({ name: target.label, gainDb, matched, asWritten: target.writtenGainDb !== null });
+  audio?.listen({ name: target.label, path: target.audio.path, gainDb });
+}
+
+/** What an A/B key plays, when it can play now: its file, its loudness if measured, and the gain the file gives it. */
+function listenTarget(key: string): { label: string; audio: AudioRef; lufs: number | null; writtenGainDb: number | null } | null {
+  if (key === VERSION_KEY) return compared?.state === 'ready' ? { label: compared.label, audio: compared.audio, lufs: compared.integratedLufs, writtenGainDb: null } : null;
+  const ref = session?.model.references.find((r) => referenceKey(r.name) === key);
+  const file = ref && session!.references[ref.name];
+  return ref && file ? { label: ref.name, audio: file, lufs: analysis?.references[ref.name] ?? null, writtenGainDb: ref.gainDb } : null;
+}
+
+/** The A/B buttons besides the mix: the session's references, then the compared version. */
+function listenOptions(): ListenOption[] {
+  const options: ListenOption[] = (session?.model.references ?? []).map((r) => ({
+    key: referenceKey(r.name), label: r.name, title: `Listen to the reference ${r.name}, loudness-matched`, disabled: false,
+  }));
+  const c = compared;
+  if (c) {
+    const title = c.state === 'ready' ? `Listen to ${c.description}, loudness-matched`
+      : c.state === 'rendering' ? `Rendering ${c.description}…` : `${c.description} cannot be played: ${c.problem}`;
+    options.push({ key: VERSION_KEY, label: c.label, title, disabled: c.state !== 'ready' });
+  }
+  return options;
+}
+
+/** A version to compare with came, changed state, or went: its render is fetched, and the buttons follow. */
+function onCompared(c: ComparedVersion | null): void {
+  compared = c;
+  if (listening === VERSION_KEY && !listenTarget(VERSION_KEY)) listen(null);
+  else view.setListenOptions(listenOptions(), listening);
+  if (c?.state !== 'ready') return;
+  void library.load([c.audio], deliver).then(
+    () => {
+      if (listening === VERSION_KEY) listen(VERSION_KEY);
+    },
+    (err: unknown) => view.showError(`${c.description} could not be loaded: ${message(err)}`),
+  );
 }
 
 // ---- Meters -----------------------------------------------------------

@@ -47,7 +47,7 @@ export interface Analysis {
 }
 
 /** Extension host → page. */
-export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | TransportCommand;
+export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | ComparedMessage | TransportCommand;
 
 /** The file is valid: play this. Sent when the preview opens and after each edit that leaves the file valid. */
 export interface SessionMessage {
@@ -88,6 +88,28 @@ export interface AnalysisFailedMessage {
   readonly type: 'analysisFailed';
   readonly generation: number;
   readonly message: string;
+}
+
+/**
+ * Another version of the mix to A/B against the text being edited ("Mix:
+ * Compare with HEAD"), rendered on the host by the CLI's renderer to a
+ * file, and its integrated loudness for the match.
+ */
+export type ComparedVersion = {
+  /** The A/B button's label: `HEAD`. */
+  readonly label: string;
+  /** What it is, for tooltips and messages: `HEAD (1a2b3c4), as committed`. */
+  readonly description: string;
+} & (
+  | { readonly state: 'rendering' }
+  | { readonly state: 'ready'; readonly audio: AudioRef; readonly integratedLufs: number | null }
+  | { readonly state: 'failed'; readonly problem: string }
+);
+
+/** The version to compare with changed (null: none any more). */
+export interface ComparedMessage {
+  readonly type: 'compared';
+  readonly compared: ComparedVersion | null;
 }
 
 /** Keyboard commands routed from the editor (e.g. a key binding while the editor has focus). */

@@ -81,13 +81,24 @@ export class ChannelRow {
 
 const cssId = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`);
 
+/** Something the A/B buttons can play instead of the mix: a reference, or another version of the mix. */
+export interface ListenOption {
+  readonly key: string;
+  readonly label: string;
+  /** The button's tooltip. */
+  readonly title: string;
+  /** Shown but not playable yet (still rendering) or at all (it failed; the title says why). */
+  readonly disabled: boolean;
+}
+
 export class PreviewView {
   readonly waveform: WaveformView;
   readonly eq: EqCurveView;
   onPlay: () => void = () => undefined;
   onStop: () => void = () => undefined;
   onLoopToggle: () => void = () => undefined;
-  onListen: (name: string | null) => void = () => undefined;
+  /** An A/B button was pressed: the option's key, or null for the mix. */
+  onListen: (key: string | null) => void = () => undefined;
   onRender: () => void = () => undefined;
   onResetMeters: () => void = () => undefined;
 
@@ -111,7 +122,7 @@ export class PreviewView {
   private spectrum: SpectrumView | null = null;
   /** Stops the spectrum's drawing once playback has stopped and its columns have fallen. */
   private spectrumRest: ReturnType<typeof setTimeout> | undefined;
-  private referenceNames: string[] = [];
+  private listenSignature = '';
 
   constructor(root: HTMLElement) {
     root.textContent = '';
@@ -224,29 +235,29 @@ export class PreviewView {
     return rows;
   }
 
-  setReferences(names: readonly string[], listening: string | null): void {
-    if (names.join('\n') === this.referenceNames.join('\n')) {
-      for (const b of this.abGroup.querySelectorAll('[role=radio]')) b.setAttribute('aria-checked', String((b.id === 'ab-mix' ? null : b.textContent) === listening));
-      return;
+  /** The A/B buttons: the mix, then each option; `listening` is the pressed one's key (null: the mix). */
+  setListenOptions(options: readonly ListenOption[], listening: string | null): void {
+    const signature = options.map((o) => `${o.key}\t${o.label}\t${o.title}\t${o.disabled}`).join('\n');
+    if (signature !== this.listenSignature) {
+      this.listenSignature = signature;
+      this.abGroup.replaceChildren();
+      if (options.length === 0) return;
+      const mix: ListenOption = { key: '', label: 'Mix', title: 'Listen to the mix', disabled: false };
+      for (const o of [mix, ...options]) {
+        const b = el('button', { type: 'button', id: o.key === '' ? 'ab-mix' : `ab-${cssId(o.key)}`, role: 'radio', 'data-key': o.key }, o.label);
+        b.title = o.title;
+        b.disabled = o.disabled;
+        b.addEventListener('click', () => this.onListen(o.key === '' ? null : o.key));
+        this.abGroup.append(b);
+      }
     }
-    this.referenceNames = [...names];
-    this.abGroup.replaceChildren();
-    if (names.length === 0) return;
-    const options: (string | null)[] = [null, ...names];
-    options.forEach((name) => {
-      const id = name === null ? 'ab-mix' : `ab-${cssId(name)}`;
-      const b = el('button', { type: 'button', id, role: 'radio', 'aria-checked': String(name === listening) }, name === null ? 'Mix' : name);
-      b.title = name === null ? 'Listen to the mix' : `Listen to the reference ${name}, loudness-matched`;
-      b.addEventListener('click', () => {
-        for (const other of this.abGroup.querySelectorAll('[role=radio]')) other.setAttribute('aria-checked', String(other === b));
-        this.onListen(name);
-      });
-      this.abGroup.append(b);
-    });
+    for (const b of this.abGroup.querySelectorAll<HTMLButtonElement>('[role=radio]')) b.setAttribute('aria-checked', String(b.dataset['key'] === (listening ?? '')));
   }
 
-  setMatch(m: { name: string; gainDb: number; matched: boolean } | null): void {
-    this.matchText.textContent = m ? `${m.name} ${m.gainDb >= 0 ? '+' : ''}${formatLevel(m.gainDb)} dB${m.matched ? ' to match the mix' : ' (as written; not measured yet)'}` : '';
+  /** What the A/B option plays at: matched to the mix, or (not measured yet) as the file writes it, or unchanged. */
+  setMatch(m: { name: string; gainDb: number; matched: boolean; asWritten: boolean } | null): void {
+    const how = m?.matched ? ' to match the mix' : m?.asWritten ? ' (as written; not measured yet)' : ' (not matched yet: the mix is being measured)';
+    this.matchText.textContent = m ? `${m.name} ${m.gainDb >= 0 ? '+' : ''}${formatLevel(m.gainDb)} dB${how}` : '';
   }
 
   setAnalysis(a: Analysis): void {

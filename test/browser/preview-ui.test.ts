@@ -281,6 +281,38 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset['listening'] === '', undefined, { timeout: 10_000 });
   });
 
+  it('offers the version compared with (HEAD): greyed while it renders, then loudness-matched, and gone when the comparison ends', async () => {
+    const button = '#ab button[data-key="version"]';
+    const head = { label: 'HEAD', description: 'HEAD (1a2b3c4), as committed' };
+    await send(page, { type: 'compared', compared: { ...head, state: 'rendering' } });
+    await page.waitForSelector(`${button}[disabled]`, { timeout: 10_000 });
+    expect(await page.getAttribute(button, 'title')).toBe('Rendering HEAD (1a2b3c4), as committed…');
+    expect(await page.textContent(button)).toBe('HEAD');
+
+    // The render: a file the host wrote into its storage (here the reference's audio, under another key).
+    const file = Object.values(session.references)[0]!;
+    const audio = { path: '/storage/compare/0123456789abcdef.wav', url: file.url, version: 'head-1' };
+    await send(page, { type: 'compared', compared: { ...head, state: 'ready', audio, integratedLufs: -17.25 } });
+    await page.waitForSelector(`${button}:not([disabled])`, { timeout: 10_000 });
+    await page.click(button);
+    await page.waitForFunction(() => document.body.dataset['listening'] === 'HEAD', undefined, { timeout: 10_000 });
+    // The mix measured -14 LUFS (the analysis above), HEAD -17.25: HEAD plays 3.25 dB up.
+    expect(await page.textContent('#ab-gain')).toBe('HEAD +3.3 dB to match the mix');
+    expect(await page.getAttribute(button, 'aria-checked')).toBe('true');
+    expect(await page.getAttribute('#ab-mix', 'aria-checked')).toBe('false');
+
+    // A render that failed says why on the button, and the mix is heard again.
+    await send(page, { type: 'compared', compared: { ...head, state: 'failed', problem: "HEAD's version of song.mix has an error (line 3: unknown setting)" } });
+    await page.waitForFunction(() => document.body.dataset['listening'] === '', undefined, { timeout: 10_000 });
+    expect(await page.getAttribute(button, 'title')).toBe("HEAD (1a2b3c4), as committed cannot be played: HEAD's version of song.mix has an error (line 3: unknown setting)");
+    expect(await page.textContent('#ab-gain')).toBe('');
+
+    await send(page, { type: 'compared', compared: null });
+    await page.waitForSelector(button, { state: 'detached', timeout: 10_000 });
+    // The references stay.
+    expect(await page.locator('#ab button').count()).toBe(1 + session.model.references.length);
+  });
+
   it('pauses with the Space bar, and has thrown nothing', async () => {
     // Space on the page (not on a button, which Space presses).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -6,9 +6,9 @@
  * the same loudness, the same rendered file.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../../client/src/preview/analysis-protocol.js';
@@ -138,5 +138,48 @@ describe('the preview host side', () => {
     expect(last.type).toBe('failed');
     if (last.type === 'failed') expect(last.message).toMatch(/^render: writing .*\.wav would replace .*; choose another output name$/);
     expect((await readFile(victim)).equals(before)).toBe(true);
+  }, 60_000);
+});
+
+describe("the host side of Compare with HEAD", () => {
+  let tmp = '';
+  let mix = '';
+  let text = '';
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'mixdown-compare-'));
+    [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt()]);
+    text = await readFile(mix, 'utf8');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it("renders another version of the file with the file's audio, and gives its loudness as `mixdown meter` measures it", async () => {
+    // HEAD's text, 4 dB quieter on the master: a version that is not the file on disk.
+    const head = text.replace(/^master \{\n/m, 'master {\n  gain -4 dB\n').replace(/^\s*target .*\n/m, '');
+    expect(head).not.toBe(text);
+    const out = join(tmp, 'head.wav');
+    const done = (await runWorker({ type: 'render', file: mix, text: head, version: 'HEAD', out, bits: '32f' })).at(-1)!;
+    if (done.type !== 'rendered') throw new Error(JSON.stringify(done));
+    const meter = JSON.parse((await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'meter', out, '--json'])).stdout) as { integratedLufs: number };
+    expect(done.integratedLufs).toBeCloseTo(meter.integratedLufs, 1);
+    // The same text rendered by the CLI from a file beside the session is the same audio.
+    const copy = join(dirname(mix), 'head-copy.mix');
+    await writeFile(copy, head);
+    const cliOut = join(tmp, 'head-cli.wav');
+    await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'render', copy, '-o', cliOut, '--bits', '32f']);
+    const hash = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+    expect(await hash(out)).toBe(await hash(cliOut));
+  }, 120_000);
+
+  it('names the version and its first error when that version does not check', async () => {
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /^\s*gain /.test(l));
+    const broken = [...lines.slice(0, at), '  gian -3 dB', ...lines.slice(at + 1)].join('\n');
+    const last = (await runWorker({ type: 'render', file: mix, text: broken, version: 'HEAD', out: join(tmp, 'broken.wav'), bits: '32f' })).at(-1)!;
+    expect(last.type).toBe('failed');
+    if (last.type === 'failed') expect(last.message).toMatch(new RegExp(`^HEAD's version of ${basename(mix).replace('.', '\\.')} has (an error|\\d+ errors) \\(line ${at + 1}: `));
   }, 60_000);
 });

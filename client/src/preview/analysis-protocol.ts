@@ -21,11 +21,14 @@ export interface AnalyseRequest {
   readonly references: readonly { readonly name: string; readonly absolute: string; readonly version: string }[];
 }
 
-/** "Render to WAV": the CLI's render, to a file. */
+/** "Render to WAV", or another version of the mix for the preview's A/B: the CLI's render, to a file. */
 export interface RenderRequest {
   readonly type: 'render';
+  /** Where the mix file is: its audio paths are relative to its folder. */
   readonly file: string;
   readonly text: string;
+  /** For another version than the editor's: its name in messages (`HEAD`). */
+  readonly version?: string;
   readonly out: string;
   readonly bits: '16' | '24' | '32f';
 }
@@ -34,5 +37,5 @@ export type FromWorker =
   | { readonly type: 'trims'; readonly generation: number; readonly trims: Readonly<Record<string, number>> }
   | { readonly type: 'analysis'; readonly analysis: Analysis; readonly referenceLoudness: Readonly<Record<string, number | null>> }
   | { readonly type: 'progress'; readonly fraction: number }
-  | { readonly type: 'rendered'; readonly out: string; readonly summary: string }
+  | { readonly type: 'rendered'; readonly out: string; readonly summary: string; readonly integratedLufs: number }
   | { readonly type: 'failed'; readonly generation: number | null; readonly message: string };

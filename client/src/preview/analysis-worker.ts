@@ -9,6 +9,7 @@
  */
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { LineIndex } from '../../../grammar/src/lines.js';
 import { checkWithFacts, guardOutputs, meterWav, renderMix, renderSummary } from '../../../session/src/index.js';
 import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
@@ -135,7 +136,12 @@ function measureFile(path: string): number | null {
 
 async function render(m: RenderRequest): Promise<void> {
   const checked = await checkWithFacts(m.file, m.text);
-  if (checked.hasErrors) throw new Error(`${basename(m.file)} has errors; fix them first (see the Problems panel)`);
+  if (checked.hasErrors) {
+    if (m.version === undefined) throw new Error(`${basename(m.file)} has errors; fix them first (see the Problems panel)`);
+    const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+    const line = new LineIndex(m.text).position(errors[0]!.span.start).line + 1;
+    throw new Error(`${m.version}'s version of ${basename(m.file)} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`} (line ${line}: ${errors[0]!.message})`);
+  }
   const job = {
     file: m.file, out: m.out, bits: m.bits === '32f' ? ('32f' as const) : (Number(m.bits) as 16 | 24), stems: null, from: null, to: null,
     onProgress: (fraction: number) => send({ type: 'progress', fraction }),
@@ -146,5 +152,5 @@ async function render(m: RenderRequest): Promise<void> {
   let summary = renderSummary(result, (performance.now() - started) / 1000);
   if (result.target && !result.target.reached) summary += `; target not reached: ${result.target.reason}`;
   if (result.clipped > 0) summary += `; ${result.clipped} samples clipped`;
-  send({ type: 'rendered', out: m.out, summary });
+  send({ type: 'rendered', out: m.out, summary, integratedLufs: result.report.integratedLufs });
 }

@@ -5,16 +5,20 @@
  * `trim auto` gains and renders the whole mix for the overview, the `target`
  * gain and the loudness that A/B matches.
  */
-import { randomFillSync } from 'node:crypto';
-import { dirname } from 'node:path';
+import { createHash, randomFillSync } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { makeNonce, previewHtml } from './html.js';
-import { toWire, type AudioRef, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
+import { toWire, type AudioRef, type ComparedVersion, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type SessionFile } from './session.js';
+import { unfinishedPath } from '../../../session/src/index.js';
 
 export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
+/** Renders of compared versions, in the extension's global storage. */
+const COMPARE_FOLDER = 'compare';
 /** Edits are checked this long after the last keystroke. */
 const EDIT_DELAY_MS = 15;
 /** The whole-mix analysis waits for typing to pause this long. */
@@ -63,16 +67,24 @@ export class PreviewPanel implements vscode.Disposable {
   private referenceLoudness: Record<string, number | null> = {};
   private ready = false;
   private analysed = false;
+  /** Renders the version to compare with; a new render replaces one under way. */
+  private readonly versionRunner: AnalysisRunner;
+  /** The version to compare with (its text), and where its render stands. */
+  private version: { readonly label: string; readonly description: string; readonly text: string } | null = null;
+  private compared: ComparedVersion | null = null;
 
   private constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri) {
     PreviewPanel.panels.set(uri.toString(), this);
     this.runner = new AnalysisRunner(context.asAbsolutePath('dist/preview-analysis.js'), (m) => this.fromWorker(m));
+    this.versionRunner = new AnalysisRunner(context.asAbsolutePath('dist/preview-analysis.js'), (m) => this.fromVersionWorker(m));
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'mix-file.svg');
     panel.webview.html = this.html();
     const audioWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), '**/*.wav'));
     const audioChanged = (file: vscode.Uri) => {
       this.checker.invalidate(file.fsPath);
       this.scheduleCheck();
+      // The compared version plays the same audio files: its render is redone too (its own file excepted, which is not in this folder).
+      if (this.version && file.fsPath !== this.versionFile()) this.renderVersion();
     };
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -92,8 +104,68 @@ export class PreviewPanel implements vscode.Disposable {
     clearTimeout(this.editTimer);
     clearTimeout(this.analysisTimer);
     void this.runner.stop();
+    void this.versionRunner.stop().then(() => this.removeVersionFiles());
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
+  }
+
+  /**
+   * Offers `version` (another text of this mix, e.g. as committed at HEAD)
+   * on the A/B buttons, loudness-matched to the mix; null takes it away.
+   * Its render, by the CLI's renderer with this file's audio, goes to the
+   * extension's storage, replacing the last.
+   */
+  compareWith(version: { label: string; description: string; text: string } | null): void {
+    if (version && this.version && version.text === this.version.text && version.label === this.version.label) return;
+    this.version = version;
+    if (version) {
+      this.renderVersion();
+      return;
+    }
+    void this.versionRunner.stop().then(() => this.removeVersionFiles());
+    this.setCompared(null);
+  }
+
+  /** The render and, should a render have been stopped half-way, its unfinished file. */
+  private async removeVersionFiles(): Promise<void> {
+    const out = this.versionFile();
+    await Promise.all([rm(out, { force: true }), rm(unfinishedPath(out), { force: true })]);
+  }
+
+  private versionFile(): string {
+    const id = createHash('sha256').update(this.uri.toString()).digest('hex').slice(0, 16);
+    return join(this.context.globalStorageUri.fsPath, COMPARE_FOLDER, `${id}.wav`);
+  }
+
+  private renderVersion(): void {
+    const v = this.version;
+    if (!v) return;
+    this.setCompared({ label: v.label, description: v.description, state: 'rendering' });
+    const out = this.versionFile();
+    void mkdir(dirname(out), { recursive: true }).then(
+      () => this.versionRunner.start({ type: 'render', file: this.uri.fsPath, text: v.text, version: v.label, out, bits: '32f' }),
+      (err: Error) => this.setCompared({ label: v.label, description: v.description, state: 'failed', problem: `cannot write ${out}: ${err.message}` }),
+    );
+  }
+
+  private fromVersionWorker(m: FromWorker): void {
+    const v = this.version;
+    if (!v || (m.type !== 'rendered' && m.type !== 'failed')) return;
+    void this.versionRunner.stop();
+    if (m.type === 'failed') {
+      this.setCompared({ label: v.label, description: v.description, state: 'failed', problem: m.message });
+      return;
+    }
+    void stat(m.out).then((s) => {
+      if (this.version !== v) return; // replaced meanwhile
+      const audio: AudioRef = { path: m.out, url: this.panel.webview.asWebviewUri(vscode.Uri.file(m.out)).toString(), version: `${s.size}-${s.mtimeMs}` };
+      this.setCompared({ label: v.label, description: v.description, state: 'ready', audio, integratedLufs: Number.isFinite(m.integratedLufs) ? m.integratedLufs : null });
+    });
+  }
+
+  private setCompared(compared: ComparedVersion | null): void {
+    this.compared = compared;
+    if (this.ready) this.post({ type: 'compared', compared });
   }
 
   /** Play or pause, from the editor's key binding. */
@@ -124,6 +196,7 @@ export class PreviewPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         void this.check();
+        if (this.compared) this.post({ type: 'compared', compared: this.compared });
         break;
       case 'reveal':
         void this.reveal(m.line);
@@ -227,6 +300,7 @@ function title(uri: vscode.Uri): string {
 /** The extension's built media, the workspace, and the mix file's own folder (its audio may sit outside the workspace). */
 function resourceRoots(context: vscode.ExtensionContext, uri: vscode.Uri): vscode.Uri[] {
   const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(context.extensionUri, 'media')];
+  roots.push(vscode.Uri.joinPath(context.globalStorageUri, COMPARE_FOLDER));
   for (const f of vscode.workspace.workspaceFolders ?? []) roots.push(f.uri);
   if (uri.scheme === 'file') roots.push(vscode.Uri.file(dirname(uri.fsPath)));
   return roots;
