@@ -257,7 +257,9 @@ export class PreviewView {
   /** What the A/B option plays at: matched to the mix, or (not measured yet) as the file writes it, or unchanged. */
   setMatch(m: { name: string; gainDb: number; matched: boolean; asWritten: boolean } | null): void {
     const how = m?.matched ? ' to match the mix' : m?.asWritten ? ' (as written; not measured yet)' : ' (not matched yet: the mix is being measured)';
-    this.matchText.textContent = m ? `${m.name} ${m.gainDb >= 0 ? '+' : ''}${formatLevel(m.gainDb)} dB${how}` : '';
+    // Signed as shown: +0.4, -0.4, and 0.0 for anything that rounds to it.
+    const level = m ? formatLevel(m.gainDb) : '';
+    this.matchText.textContent = m ? `${m.name} ${level.startsWith('-') || level === '0.0' ? '' : '+'}${level} dB${how}` : '';
   }
 
   setAnalysis(a: Analysis): void {

@@ -69,6 +69,17 @@ export async function exampleWorkspace(tmp: string): Promise<string> {
   return folder;
 }
 
+/**
+ * Makes `folder` a git repository with everything in it committed, as a
+ * producer's mix folder would be ("Mix: Compare with HEAD" reads HEAD).
+ */
+export async function commitWorkspace(folder: string): Promise<void> {
+  const git = (...args: string[]) => run('git', ['-c', 'user.name=Mix Tester', '-c', 'user.email=mix@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: folder });
+  await git('init', '--quiet');
+  await git('add', '--all');
+  await git('commit', '--quiet', '--message', 'The example session');
+}
+
 export { CHROMIUM, launchChromium } from '../browser/prepare.js';
 
 function freePort(): Promise<number> {
@@ -109,7 +120,11 @@ export const USER_SETTINGS = {
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'window.commandCenter': false,
-  'git.enabled': false,
+  // Git on ("Mix: Compare with HEAD" uses it), without its prompts and background fetches.
+  'git.enabled': true,
+  'git.autofetch': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'git.showProgress': false,
 };
 
 export interface CodeServer {

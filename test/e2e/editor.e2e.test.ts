@@ -23,7 +23,11 @@
  *       audio is in; the loudness and peak meters show changing numbers,
  *       with no error shown;
  *   (d) after a reload of the window the preview is back, showing the same
- *       file (the panel serializer).
+ *       file (the panel serializer);
+ *   (e) the workspace is a git repository: with the kick's gain changed
+ *       (unsaved), the editor title's "Compare with HEAD" opens the semantic
+ *       diff beside the editor, and the preview offers HEAD's render on its
+ *       A/B buttons, plays it, loudness-matched to the mix.
  * Screenshots of each step go to test-results/e2e-*.png, and code-server's
  * output to test-results/e2e-code-server.log.
  *
@@ -37,7 +41,7 @@ import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  both, CHROMIUM, ensureCodeServer, EXAMPLE_DIR, EXAMPLE_FILE, exampleWorkspace, launchChromium, packageExtension, RESULTS, startCodeServer,
+  both, CHROMIUM, commitWorkspace, ensureCodeServer, EXAMPLE_DIR, EXAMPLE_FILE, exampleWorkspace, launchChromium, packageExtension, RESULTS, startCodeServer,
   type CodeServer,
 } from './code-server.js';
 
@@ -114,6 +118,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     await mkdir(RESULTS, { recursive: true });
     const [vsix, bin] = await both(packageExtension(), ensureCodeServer());
     folder = await exampleWorkspace(tmp);
+    await commitWorkspace(folder);
     server = await startCodeServer(bin, vsix, tmp, join(RESULTS, 'e2e-code-server.log'));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -264,5 +269,42 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     await expect.poll(() => view.locator('#title').textContent(), { timeout: UI_TIMEOUT }).toBe(EXAMPLE_FILE);
     await view.locator('#channels li[data-channel="master"]').waitFor();
     await view.locator('button#play[aria-label="Play"]').waitFor({ state: 'visible' });
+  });
+  it('(e) compares with HEAD: the semantic diff beside the editor, and HEAD on the preview\'s A/B, loudness-matched', async () => {
+    await page.locator('.tab', { hasText: EXAMPLE_FILE }).first().click();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await goToLine(KICK_GAIN);
+    // `gain -1.5 dB` becomes `gain -4.5 dB`, unsaved.
+    await page.keyboard.press('End');
+    for (let i = 0; i < '-1.5 dB'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.insertText('-4.5 dB');
+    await page.locator('.tab.active.dirty', { hasText: EXAMPLE_FILE }).waitFor();
+
+    // The button in the editor's title bar, as a person would find it.
+    await page.locator('.editor-actions [aria-label="Compare with HEAD"]').first().click();
+    const diffTab = page.locator('.tab', { hasText: 'changes since HEAD' });
+    await diffTab.first().waitFor();
+    const diffGroup = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'changes since HEAD' }) });
+    const diffText = async () => ((await diffGroup.locator('.view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await expect.poll(diffText, { timeout: UI_TIMEOUT }).toContain('~ track kick: gain -1.5 dB -> -4.5 dB');
+    expect(await diffText()).toMatch(/night-drive\.mix: HEAD \([0-9a-f]{7}\) -> working copy \(unsaved\)/);
+    await shot('compare-diff');
+
+    // The preview, in the diff's column: HEAD's render on the A/B buttons once it is made.
+    await page.locator('.tab', { hasText: /preview/i }).first().click();
+    const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const head = view.locator('#ab button[data-key="version"]');
+    await head.waitFor({ state: 'visible' });
+    await view.locator('#ab button[data-key="version"]:not([disabled])').waitFor({ state: 'visible', timeout: 2 * UI_TIMEOUT });
+    expect(await head.getAttribute('title')).toMatch(/^Listen to HEAD \([0-9a-f]{7}\), as committed, loudness-matched$/);
+    await view.locator('button#play').click();
+    await view.locator('body[data-state="playing"]').waitFor({ state: 'attached', timeout: 2 * UI_TIMEOUT });
+    await head.click();
+    await view.locator('body[data-listening="HEAD"]').waitFor({ state: 'attached' });
+    // Matched once the whole-mix analysis of the edited text has measured the mix.
+    await expect.poll(() => view.locator('#ab-gain').textContent(), { timeout: 2 * UI_TIMEOUT }).toMatch(/^HEAD [+-]?\d+\.\d dB to match the mix$/);
+    await shot('compare-preview');
+    await view.locator('#ab-mix').click();
+    await view.locator('body[data-listening=""]').waitFor({ state: 'attached' });
   });
 });

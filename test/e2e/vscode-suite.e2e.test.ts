@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  both, CHROMIUM, ensureCodeServer, exampleWorkspace, launchChromium, packageExtension, RESULTS, ROOT, startCodeServer, type CodeServer,
+  both, CHROMIUM, commitWorkspace, ensureCodeServer, exampleWorkspace, launchChromium, packageExtension, RESULTS, ROOT, startCodeServer, type CodeServer,
 } from './code-server.js';
 
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -41,6 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the VS Code test suite (test/vscode) in code-se
     // The extension loads from the repo: its dist/ must be the bundles `npm run package` ships.
     const [, bin] = await both(packageExtension(), ensureCodeServer());
     folder = await exampleWorkspace(tmp);
+    await commitWorkspace(folder);
     server = await startCodeServer(bin, null, tmp, join(RESULTS, 'e2e-suite-code-server.log'));
     browser = await launchChromium();
   }, 900_000);

@@ -42,3 +42,17 @@ describe('the Compare with HEAD document', () => {
     expect(text).toContain('~ master: gain 0 dB -> -2 dB\n');
   });
 });
+
+describe('where Compare with HEAD is offered (package.json)', () => {
+  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+    contributes: { commands: { command: string; title: string; category: string }[]; menus: Record<string, { command: string; when?: string }[]> };
+  };
+  const entry = (menu: string) => manifest.contributes.menus[menu]?.find((m) => m.command === 'mixdown.compareWithHead');
+
+  it('is "Mix: Compare with HEAD", in the editor title of a mix file, the Source Control view of a changed .mix file, and the palette', () => {
+    expect(manifest.contributes.commands.find((c) => c.command === 'mixdown.compareWithHead')).toMatchObject({ title: 'Compare with HEAD', category: 'Mix' });
+    expect(entry('editor/title')?.when).toMatch(/resourceLangId == mix/);
+    expect(entry('scm/resourceState/context')?.when).toBe('scmProvider == git && resourceExtname == .mix');
+    expect(entry('commandPalette')?.when).toBe('resourceLangId == mix');
+  });
+});

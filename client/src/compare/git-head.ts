@@ -6,6 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { repositoryRoot } from '../../../session/src/index.js';
 
 /** The parts of the git extension's API (extensions/git/src/api/git.d.ts) used here. */
 interface GitExtension {
@@ -42,13 +43,28 @@ export async function readHead(uri: vscode.Uri): Promise<HeadResult> {
   if (typeof api === 'string') return { ok: false, reason: api };
   // A file outside the workspace's folders is not scanned for: asked for by its folder.
   const repository = api.getRepository(uri) ?? (await api.openRepository?.(vscode.Uri.file(dirname(uri.fsPath))).catch(() => null)) ?? null;
-  if (!repository) return { ok: false, reason: `${name} is not in a git repository, so it has no HEAD to compare with.` };
+  if (!repository) return { ok: false, reason: await notOpened(uri) };
   const commit = repository.state.HEAD?.commit;
   if (!commit) return { ok: false, reason: `The repository of ${name} has no commits yet, so there is no HEAD to compare with.` };
   try {
     return { ok: true, head: { text: await repository.show('HEAD', uri.fsPath), commit, repository } };
   } catch {
     return { ok: false, reason: `${name} is not in HEAD (${commit.slice(0, 7)}): it has not been committed yet.` };
+  }
+}
+
+/**
+ * Why the git extension has no repository for the file: there is none, or
+ * there is one it will not open by itself (outside the window's folders).
+ */
+async function notOpened(uri: vscode.Uri): Promise<string> {
+  const name = basename(uri.fsPath);
+  try {
+    const root = await repositoryRoot(dirname(uri.fsPath));
+    return `${name} is in the git repository ${root}, which VS Code's Git has not opened (it is outside this window's folders): `
+      + 'open that folder, or see the setting git.openRepositoryInParentFolders.';
+  } catch {
+    return `${name} is not in a git repository, so it has no HEAD to compare with.`;
   }
 }
 

@@ -9,10 +9,14 @@
  *
  * The workspace is a copy of examples/night-drive (MIXDOWN_TEST_WORKSPACE,
  * else the first workspace folder). Edits go to untitled mix documents,
- * never to the session file.
+ * never to the session file, except in the last test (Compare with HEAD),
+ * which edits, saves and commits it in the workspace's git repository.
  */
 'use strict';
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const vscode = require('vscode');
 
@@ -103,6 +107,68 @@ test('mixdown.renderToWav is registered', async () => {
   for (const id of ['mixdown.renderToWav', 'mixdown.openPreview', 'mixdown.restartServer', 'mixdown.openExample']) {
     assert.ok(commands.includes(id), `command ${id} is not registered`);
   }
+});
+
+/**
+ * The workspace as a git repository with the session committed: the
+ * end-to-end harness commits it; elsewhere it is made one here. Returns a
+ * runner of git commands in it.
+ */
+function sessionRepository() {
+  const folder = path.dirname(sessionUri().fsPath);
+  const git = (...args) => execFileSync('git', ['-c', 'user.name=Mix Tester', '-c', 'user.email=mix@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: folder });
+  if (!fs.existsSync(path.join(folder, '.git'))) {
+    git('init', '--quiet');
+    git('add', 'night-drive.mix');
+    git('commit', '--quiet', '--message', 'The session');
+  }
+  return git;
+}
+
+test('Compare with HEAD says why it cannot compare a file that is not in a git repository', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mixdown-no-git-'));
+  const file = path.join(folder, 'loose.mix');
+  fs.copyFileSync(sessionUri().fsPath, file);
+  const outcome = await vscode.commands.executeCommand('mixdown.compareWithHead', vscode.Uri.file(file));
+  assert.equal(outcome.ok, false);
+  assert.match(outcome.reason, /^loose\.mix is not in a git repository/);
+
+  const untitled = await openMix('track vox {\n  gain -3 dB\n}\n');
+  await vscode.window.showTextDocument(untitled);
+  const unsaved = await vscode.commands.executeCommand('mixdown.compareWithHead');
+  assert.equal(unsaved.ok, false);
+  assert.match(unsaved.reason, /is not a file on disk/);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+});
+
+test('Compare with HEAD from the Source Control view: the semantic diff beside the editor follows edits, saves and commits', async () => {
+  const git = sessionRepository();
+  const uri = sessionUri();
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  // What the Source Control view's menu passes: the clicked resource state.
+  const outcome = await vscode.commands.executeCommand('mixdown.compareWithHead', { resourceUri: uri });
+  assert.ok(outcome.ok, outcome.reason);
+  const diff = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === outcome.diff.toString())?.getText() ?? '';
+  await waitFor('the diff document', () => /^no mix changes$/m.test(diff()));
+  assert.match(diff(), /^night-drive\.mix: HEAD \([0-9a-f]{7}\) -> working copy$/m);
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === outcome.diff.toString());
+  assert.ok(shown, 'the diff is shown');
+  assert.notEqual(shown.viewColumn, vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.viewColumn, 'beside the editor');
+
+  // An edit, not saved: the diff shows it at once.
+  const at = document.getText().indexOf('gain -1.5 dB');
+  assert.ok(at >= 0, 'the session has `gain -1.5 dB`');
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(document.positionAt(at), document.positionAt(at + 'gain -1.5 dB'.length)), 'gain -4.5 dB');
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  await waitFor('the edit in the diff', () => diff().includes('~ track kick: gain -1.5 dB -> -4.5 dB') && diff().includes('-> working copy (unsaved)'));
+  // Saved, then committed: HEAD moves, and the diff follows it.
+  assert.ok(await document.save());
+  await waitFor('the saved heading', () => /-> working copy$/m.test(diff()));
+  git('commit', '--quiet', '--all', '--message', 'Kick down 3 dB');
+  await waitFor('the diff to follow the new HEAD', () => /^no mix changes$/m.test(diff()), 60_000);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 });
 
 async function run() {
