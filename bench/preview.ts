@@ -1,33 +1,48 @@
 /**
- * The preview at scale: 32 stereo tracks x 5 minutes (each with an EQ, a
- * compressor, a fader and a pan; a limiter on the master), played by the
- * preview page in Chromium through the engine's AudioWorklet. Prints:
- * - how long the page takes to fetch and decode the session's audio;
+ * The preview at scale: N stereo 16-bit tracks x S seconds (32 x 300 unless
+ * told; each with an EQ, a compressor, a fader and a pan; a limiter on the
+ * master), played by the preview page in Chromium through the engine's
+ * AudioWorklet. Prints:
+ * - time to first sound: from the session reaching the page, with Play
+ *   pressed at once, to the first meter report of audible output;
+ * - how long until the page has every file it needs to play on (its status
+ *   line settles);
  * - the audio thread's load while playing (share of each render quantum's
  *   time budget the engine used; at 100% it would fall behind and drop out),
  *   and how far the playhead moved against the wall clock;
  * - how long an edit takes to be heard (session message in, crossfade out),
  *   and how long the extension host takes to check the edited file;
+ * - seek-to-sound: from a click on the overview far from the playhead to
+ *   the first report of audible output there;
  * - the memory of Chromium's processes.
  *
- *   npm run bench:preview            (builds first)
+ *   npm run bench:preview                                  (builds first)
+ *   npm run bench:preview -- --tracks 128 --seconds 300
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { writeNoiseStem } from './stems.js';
 import { SessionChecker } from '../client/src/preview/session.js';
 import { CHROMIUM, launchChromium } from '../test/browser/prepare.js';
 import { openPreview, previewSite, send } from '../test/browser/preview-page.js';
 
-const TRACKS = 32;
-const SECONDS = 300;
+const { values: args } = parseArgs({ options: { tracks: { type: 'string', default: '32' }, seconds: { type: 'string', default: '300' } } });
+const TRACKS = Number(args.tracks);
+const SECONDS = Number(args.seconds);
+if (!(Number.isInteger(TRACKS) && TRACKS > 0 && Number.isFinite(SECONDS) && SECONDS >= 30)) {
+  console.error(`bench:preview: --tracks takes a whole number above 0 and --seconds 30 or more (got ${args.tracks}, ${args.seconds})`);
+  process.exit(2);
+}
 const RATE = 48000;
 const PLAY_SECONDS = 20;
 const EDITS = 12;
-const dir = join(tmpdir(), 'mixdown-bench-preview');
+const SEEKS = 5;
+// Stems are kept between runs; one folder serves every track count of a length.
+const dir = join(tmpdir(), `mixdown-bench-preview-${SECONDS}s`);
 
 function mixFile(): string {
   let s = `title "preview benchmark"\nsamplerate ${RATE} Hz\ntempo 120 bpm\n`;
@@ -81,13 +96,21 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await openPreview(browser, site);
-    const loadStart = performance.now();
-    await send(page, site.session);
-    await page.waitForFunction(() => /Ready/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 600_000, polling: 100 });
-    const loadS = (performance.now() - loadStart) / 1000;
-
+    // Play pressed as the session arrives, as a producer presses it on opening the panel: the clock runs
+    // from the session message to the first meter report with sound in it.
     await page.click('#play');
-    await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 60_000 });
+    const sessionAt = await page.evaluate((message) => {
+      const t = Date.now();
+      window.postMessage(message, '*');
+      return t;
+    }, site.session as unknown as Record<string, unknown>);
+    const soundAt = await page.waitForFunction(() => {
+      const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
+      return document.body.dataset['state'] === 'playing' && /^-?\d/.test(peak) && Number(peak) > -60 && Date.now();
+    }, undefined, { timeout: 900_000, polling: 10 });
+    const firstSoundS = (Number(await soundAt.jsonValue()) - sessionAt) / 1000;
+    await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '') === '', undefined, { timeout: 900_000, polling: 100 });
+    const settledS = (Date.now() - sessionAt) / 1000;
     // (No named functions inside evaluate: the bundler's helpers do not exist in the page.)
     const samples = await page.evaluate(async (seconds) => {
       const loads: number[] = [];
@@ -120,11 +143,36 @@ async function main(): Promise<void> {
     }
     const outputLatencyMs = 1000 * Number(await page.evaluate(() => document.body.dataset['outputLatency']));
 
+    // Seeks far from the playhead: a click on the overview, then the first report of sound from at least
+    // 50 ms past the click's time (so the report's peak is of audio played after the seek).
+    // The overview's length (the host's analysis would bring it with the waveform): clicks map to times.
+    await send(page, {
+      type: 'analysis',
+      analysis: { generation: site.session.generation, headGainDb: 0, targetProblem: null, integratedLufs: -20, truePeakDb: -1, overview: { peaks: [], duration: SECONDS }, references: {} },
+    });
+    const seekMs: number[] = [];
+    const box = (await page.locator('.md-waveform-top').boundingBox())!;
+    for (let i = 0; i < SEEKS; i++) {
+      const fraction = [0.8, 0.3, 0.6, 0.15, 0.9][i]!;
+      const target = fraction * SECONDS;
+      const clickAt = await page.evaluate(() => Date.now());
+      await page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+      const heard = await page.waitForFunction(({ target, clickAt }) => {
+        const clock = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
+        const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
+        const now = Date.now();
+        return clock - target > 0.05 && clock - target < 2 && /^-?\d/.test(peak) && Number(peak) > -60 && now;
+      }, { target, clickAt }, { timeout: 60_000, polling: 10 });
+      seekMs.push(Number(await heard.jsonValue()) - clickAt);
+      await page.waitForTimeout(500);
+    }
+
     const loads = samples.loads.filter((x) => x > 0);
-    console.log(`page: fetch and decode ${loadS.toFixed(1)} s`);
+    console.log(`first sound ${firstSoundS.toFixed(2)} s after the session reached the page (Play already pressed); every file in ${settledS.toFixed(1)} s`);
     console.log(`playing ${PLAY_SECONDS} s: engine load mean ${(100 * loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(0)}%, p95 ${(100 * quantile(loads, 0.95)).toFixed(0)}%, max ${(100 * Math.max(...loads)).toFixed(0)}% of the real-time budget; playhead moved ${samples.moved.toFixed(2)} s in ${samples.wall.toFixed(2)} s of wall time`);
     console.log(`edit reaches the audio thread's output after: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (page message to crossfade start), then the browser's output latency ${outputLatencyMs.toFixed(0)} ms`);
     console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
+    console.log(`seek to sound: p50 ${quantile(seekMs, 0.5).toFixed(0)} ms, max ${Math.max(...seekMs).toFixed(0)} ms (${SEEKS} clicks on the overview)`);
     console.log(`Chromium memory while playing: ${rssPlaying.toFixed(0)} MB (all its processes)`);
   } finally {
     await browser.close();
