@@ -8,14 +8,17 @@
  * the extension is not one), so the context is made on the first click or
  * key press in the panel; until then the page says so.
  */
-import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, type MetersMessage, type SessionSpec, type ToProcessor } from '../worklet/protocol.js';
+import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, type MetersMessage, type SessionSpec, type StreamChunk, type StreamHeader, type ToProcessor } from '../worklet/protocol.js';
+import type { StreamSink } from './streamer.js';
 
 export interface AudioEvents {
   onMeters(m: MetersMessage): void;
   onError(path: string | null, message: string): void;
+  /** Buffers of streamed chunks the processor let go of. */
+  onFreed(buffers: readonly ArrayBuffer[]): void;
 }
 
-export class AudioOutput {
+export class AudioOutput implements StreamSink {
   readonly context: AudioContext;
   readonly analyser: AnalyserNode;
   private readonly node: AudioWorkletNode;
@@ -28,6 +31,7 @@ export class AudioOutput {
       const m = event.data;
       if (m.type === 'meters') events.onMeters(m);
       else if (m.type === 'error') events.onError(m.path, m.message);
+      else if (m.type === 'freed') events.onFreed(m.buffers);
     };
     node.onprocessorerror = () => events.onError(null, 'the audio engine stopped with an error');
   }
@@ -66,6 +70,19 @@ export class AudioOutput {
   /** Hands decoded files to the processor; their buffers move there (the page keeps no copy). */
   addSources(sources: readonly DecodedAudio[]): void {
     if (sources.length > 0) this.post({ type: 'sources', sources }, transferList(sources));
+  }
+
+  /** Streamed files: their shape first, then their chunks (moved, not copied), and which chunks to let go. */
+  declare(headers: readonly StreamHeader[]): void {
+    this.post({ type: 'stream', headers });
+  }
+
+  chunks(chunks: readonly StreamChunk[]): void {
+    this.post({ type: 'chunks', chunks }, [...new Set(chunks.flatMap((k) => k.channels.map((c) => c.buffer as ArrayBuffer)))]);
+  }
+
+  drop(chunks: readonly { path: string; index: number }[]): void {
+    this.post({ type: 'drop', chunks });
   }
 
   retain(paths: readonly string[]): void {

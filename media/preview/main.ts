@@ -11,9 +11,9 @@
  */
 import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
 import { eqCurveDb, logFrequencies, reportsGainReduction, SourceError } from '../../engine/src/index.js';
-import type { DecodedAudio, MetersMessage, SessionSpec } from '../worklet/protocol.js';
+import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
-import { AudioLibrary } from './library.js';
+import { AudioStreamer, type Placement } from './streamer.js';
 import { ChannelOverrides } from './overrides.js';
 import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage } from './protocol.js';
 import { ChannelRow, PreviewView, type ListenOption } from './view.js';
@@ -33,7 +33,6 @@ const processorUrl = body.dataset['processor']!;
 const saved = vscode.getState();
 
 const view = new PreviewView(document.getElementById('app')!);
-const library = new AudioLibrary();
 const overrides = new ChannelOverrides(saved);
 const EQ_FREQS = logFrequencies(256);
 
@@ -75,13 +74,17 @@ let compared: ComparedVersion | null = null;
 const VERSION_KEY = 'version';
 const referenceKey = (name: string) => `ref:${name}`;
 let rows = new Map<string, ChannelRow>();
-/** Decoded files waiting for the audio to start (the page keeps them only until then). */
-let waiting = new Map<string, DecodedAudio>();
 let sessionQueue: Promise<void> = Promise.resolve();
+/** Until when the panel says that the disk has not kept up (audio came too late to play). */
+let starvedUntil = 0;
+const STARVED_NOTICE_MS = 3000;
 
 function rate(): number {
   return session?.model.sampleRate ?? 48000;
 }
+
+/** The session's audio, streamed to the processor around the playhead. */
+const streamer = new AudioStreamer(rate);
 
 function saveState(): void {
   vscode.setState({ document: documentUri, position, loop, ...overrides.saved(), selected });
@@ -149,21 +152,26 @@ async function sendSession(): Promise<void> {
   if (!s) return;
   const refs = audioRefs(s);
   try {
-    const total = library.missingCount(refs);
-    let loaded = 0;
-    if (total > 0) showLoading(`Loading audio: 0 of ${total} files…`);
-    await library.load(refs, (file) => {
-      deliver(file);
-      showLoading(`Loading audio: ${++loaded} of ${total} files…`);
-    });
-    showLoading(null);
+    // The headers first (the graph needs every file's length and rate), then the first second from the playhead.
+    showLoading(`Loading audio: reading ${refs.length} file${refs.length === 1 ? '' : 's'}…`);
+    await streamer.prepare(refs);
     if (s !== session) return; // a newer edit arrived meanwhile
-    // No output yet: Play makes it, and sends this session once it is up.
-    if (!audio) return;
+    streamer.retain(refs.map((r) => r.path));
+    streamer.setPlacements(placements(s));
+    // No output yet: the first seconds are fetched meanwhile; Play makes the output and sends this session.
+    if (!audio) {
+      await streamer.ready(frameAt(position));
+      showLoading(null);
+      return;
+    }
     if (audio.sampleRate !== s.model.sampleRate) {
+      showLoading(null);
       await restartAudio();
       return;
     }
+    await streamer.ready(frameAt(position));
+    showLoading(null);
+    if (s !== session) return;
     sendToProcessor(audio, s);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
     if (playing) await start(audio);
@@ -173,15 +181,18 @@ async function sendSession(): Promise<void> {
   }
 }
 
+/** Where each file sounds: clips at their place, references and the compared version from the start. */
+function placements(s: SessionMessage): Placement[] {
+  const sr = s.model.sampleRate;
+  const out: Placement[] = s.model.channels.flatMap((c) => c.clips.map((k) => ({ path: k.path, at: Math.round(k.at * sr) })));
+  for (const r of Object.values(s.references)) out.push({ path: r.path, at: 0 });
+  if (compared?.state === 'ready') out.push({ path: compared.audio.path, at: 0 });
+  return out;
+}
+
 function showLoading(text: string | null): void {
   loadingText = text;
   showStatus();
-}
-
-/** A decoded file goes straight to the processor, or waits in the page until the audio starts. */
-function deliver(file: DecodedAudio): void {
-  if (audio) audio.addSources([file]);
-  else waiting.set(file.path, file);
 }
 
 /** The session to the processor, which lets go of the files it no longer names. */
@@ -235,22 +246,16 @@ function ensureAudio(): Promise<AudioOutput | null> {
         const out = await AudioOutput.create(rate(), processorUrl, {
           onMeters,
           onError: (path, text) => view.showError(path ? `${path}: ${text}` : text),
+          onFreed: (buffers) => streamer.release(buffers),
         });
         audio = out;
         view.attachSpectrum(out.analyser);
-        const files = [...waiting.values()];
-        waiting = new Map();
-        out.addSources(files);
-        // A session whose files are all here plays now; one still loading is sent when its last file is in.
-        // (An output made by a Play pressed before the session came runs at the usual rate; when the
-        // session's differs, sendSession starts the output again at the session's.)
-        if (session && library.has(audioRefs(session))) {
-          if (out.sampleRate === session.model.sampleRate) {
-            sendToProcessor(out, session);
-          } else {
-            queueSession();
-          }
-        }
+        // The streamed files' headers and whatever chunks are in go to the new processor; the session
+        // follows once the first second from the playhead is in. (An output made by a Play pressed
+        // before the session came runs at the usual rate; when the session's differs, sendSession
+        // starts the output again at the session's.)
+        streamer.attach(out);
+        if (session) queueSession();
         out.setLoop(loopFrames(loop));
         out.seek(frameAt(position));
         if (listening) listen(listening);
@@ -271,9 +276,8 @@ async function restartAudio(): Promise<void> {
   const old = audio;
   audio = null;
   engineRunning = false;
-  library.clear();
+  streamer.attach(null);
   await old?.close();
-  if (session) await library.load(audioRefs(session), deliver);
   const out = await ensureAudio();
   if (!out) setNotPlaying();
   else if (playing) {
@@ -396,9 +400,28 @@ function settledStatus(): string {
   return audio ? '' : 'Ready. Press Play (or Space) to listen.';
 }
 
+/** A seek waits this long at most for the audio there; then it plays on, silent where the audio has not come. */
+const SEEK_WAIT_MS = 1500;
+let seekTicket = 0;
+
+/**
+ * Moves the playhead. While playing, the processor moves once the first
+ * second there is in (most often a few tens of milliseconds), so a seek is
+ * not heard as a gap; the panel shows the new position at once.
+ */
 function seek(seconds: number): void {
   position = Math.max(0, seconds);
-  audio?.seek(frameAt(position));
+  const frame = frameAt(position);
+  const ticket = ++seekTicket;
+  const out = audio;
+  if (out) {
+    const timeout = new Promise<void>((done) => setTimeout(done, playing ? SEEK_WAIT_MS : 0));
+    void Promise.race([streamer.ready(frame), timeout]).then(() => {
+      if (ticket === seekTicket && audio === out) out.seek(frame);
+    });
+  } else {
+    streamer.update(frame, loop ? frameAt(loop.from) : null);
+  }
   showPosition();
   saveState();
 }
@@ -456,12 +479,11 @@ function onCompared(c: ComparedVersion | null): void {
   if (listening === VERSION_KEY && !listenTarget(VERSION_KEY)) listen(null);
   else view.setListenOptions(listenOptions(), listening);
   if (c?.state !== 'ready') return;
-  void library.load([c.audio], deliver).then(
-    () => {
-      if (listening === VERSION_KEY) listen(VERSION_KEY);
-    },
-    (err: unknown) => view.showError(`${c.description} could not be loaded: ${message(err)}`),
-  );
+  // Streamed like the session's files: its header, then its chunks around the playhead.
+  queueSession();
+  void sessionQueue.then(() => {
+    if (listening === VERSION_KEY) listen(VERSION_KEY);
+  });
 }
 
 // ---- Meters -----------------------------------------------------------
@@ -470,6 +492,10 @@ function onMeters(m: MetersMessage): void {
   const s = m.meters;
   position = s.position / rate();
   showPosition();
+  streamer.update(s.position, loop ? frameAt(loop.from) : null);
+  if (m.missingFrames > 0 && s.running) starvedUntil = Date.now() + STARVED_NOTICE_MS;
+  const failure = streamer.takeFailure();
+  if (failure) view.showError(`${failure.path}: ${failure.reason}`);
   // The end of the session, or the engine stopped after it had started (an error): the button follows.
   // (Before it starts, Play may be waiting for the session or its audio files to load.)
   if (s.running) engineStarted = true;
@@ -490,7 +516,7 @@ function onMeters(m: MetersMessage): void {
     truePeak: s.truePeakDbtp,
   });
   view.setMasterPeak(s.running ? toDb(Math.max(s.outputPeakL, s.outputPeakR)) : null, toDb(s.outputPeakL), toDb(s.outputPeakR));
-  view.setLoad(m.load);
+  view.setLoad(m.load, { audioBytes: streamer.heldBytes(), starved: Date.now() < starvedUntil });
   showState();
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
   body.dataset['heardAt'] = String(m.heardAt);

@@ -278,10 +278,19 @@ export class PreviewView {
     this.masterPeakText.textContent = formatLevel(heldDb);
   }
 
-  setLoad(load: number): void {
+  /**
+   * The footer: the audio thread's load, the audio the preview holds, and
+   * whether the disk kept up with playback (audio that came too late is
+   * played as silence).
+   */
+  setLoad(load: number, audio: { audioBytes: number; starved: boolean }): void {
     const pct = Math.round(load * 100);
-    this.loadText.textContent = `Engine load ${pct}%${load > 0.9 ? ' — falling behind: audio may drop out' : ''}`;
-    this.loadText.classList.toggle('engine-load--high', load > 0.9);
+    const parts = [`Engine load ${pct}%${load > 0.9 ? ' — falling behind: audio may drop out' : ''}`, `audio in memory ${Math.round(audio.audioBytes / 2 ** 20)} MB`];
+    if (audio.starved) parts.push('the disk is not keeping up: some audio came too late and was played as silence');
+    this.loadText.textContent = parts.join(' · ');
+    this.loadText.classList.toggle('engine-load--high', load > 0.9 || audio.starved);
+    document.body.dataset['audioBytes'] = String(audio.audioBytes);
+    document.body.dataset['starved'] = String(audio.starved);
   }
 
   attachSpectrum(analyser: AnalyserNode): void {

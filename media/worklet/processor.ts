@@ -6,7 +6,9 @@
  * session arrives, never in `process`, which only runs the player: nothing
  * is created per block. The one allocation in `process` is the meter report,
  * about 30 small objects a second, which the collector takes in its stride.
- * Sources arrive decoded and transferred, never copied.
+ * Sources arrive decoded and transferred, never copied: whole (offline
+ * renders) or streamed in chunks around the playhead (the preview), whose
+ * buffers go back to the page when the playhead has left them.
  */
 import { SourceError } from '../../engine/src/index.js';
 import { Player } from './player.js';
@@ -53,7 +55,16 @@ class MixdownProcessor extends AudioWorkletProcessor {
         this.provider.add(m.sources);
         break;
       case 'retain':
-        this.provider.retain(new Set(m.paths));
+        this.giveBack(this.provider.retain(new Set(m.paths)));
+        break;
+      case 'stream':
+        this.giveBack(this.provider.declare(m.headers));
+        break;
+      case 'chunks':
+        this.giveBack(this.provider.addChunks(m.chunks));
+        break;
+      case 'drop':
+        this.giveBack(this.provider.dropChunks(m.chunks));
         break;
       case 'session':
         this.setSession(m);
@@ -81,6 +92,11 @@ class MixdownProcessor extends AudioWorkletProcessor {
         player.resetMeters();
         break;
     }
+  }
+
+  /** Chunk buffers go back to the page, which fills them again: the audio thread's heap never collects them. */
+  private giveBack(buffers: ArrayBuffer[]): void {
+    if (buffers.length > 0) this.port.postMessage({ type: 'freed', buffers } satisfies FromProcessor, buffers);
   }
 
   private setSession(m: SessionSpec): boolean {
@@ -118,7 +134,10 @@ class MixdownProcessor extends AudioWorkletProcessor {
     }
     if (changed || this.framesSinceReport >= sampleRate / perSecond) {
       const budgetMs = (this.framesSinceReport / sampleRate) * 1000;
-      this.send({ type: 'meters', meters: this.player.snapshot(), load: this.busyMs / budgetMs, heardAt: this.heardAt });
+      this.send({
+        type: 'meters', meters: this.player.snapshot(), load: this.busyMs / budgetMs, heardAt: this.heardAt,
+        missingFrames: this.provider.takeMissingFrames(), heldChunks: this.provider.heldChunks(),
+      });
       this.framesSinceReport = 0;
       this.busyMs = 0;
     }

@@ -25,11 +25,40 @@ export interface DecodedAudio {
   readonly channels: readonly (Int16Array | Float32Array | Float64Array)[];
 }
 
+/**
+ * Frames (at the file's own rate) in one chunk of a streamed file: about
+ * 1.4 s at 48 kHz, 256 KB of 16-bit stereo. Chunk k holds frames
+ * [k * STREAM_CHUNK_FRAMES, (k + 1) * STREAM_CHUNK_FRAMES).
+ */
+export const STREAM_CHUNK_FRAMES = 65536;
+
+/** A file the page streams: its shape, as its header says. */
+export interface StreamHeader {
+  /** As written in the mix file (the key the engine opens it by). */
+  readonly path: string;
+  /** Changes when the file does: chunks of another version are not mixed in. */
+  readonly version: string;
+  readonly sampleRate: number;
+  readonly frames: number;
+  readonly channels: 1 | 2;
+}
+
+/** One chunk of a streamed file, decoded as DecodedAudio's channels are. */
+export interface StreamChunk {
+  readonly path: string;
+  readonly version: string;
+  readonly index: number;
+  readonly channels: readonly (Int16Array | Float32Array | Float64Array)[];
+}
+
 /** Page → processor. */
 export type ToProcessor =
   | LoadMessage
   | SourcesMessage
   | RetainMessage
+  | { readonly type: 'stream'; readonly headers: readonly StreamHeader[] }
+  | { readonly type: 'chunks'; readonly chunks: readonly StreamChunk[] }
+  | { readonly type: 'drop'; readonly chunks: readonly { readonly path: string; readonly index: number }[] }
   | SessionToProcessor
   | { readonly type: 'play' }
   | { readonly type: 'pause' }
@@ -83,7 +112,13 @@ export interface ListenMessage {
 }
 
 /** Processor → page. */
-export type FromProcessor = LoadedMessage | ErrorMessage | MetersMessage;
+export type FromProcessor = LoadedMessage | ErrorMessage | MetersMessage | FreedMessage;
+
+/** Buffers of streamed chunks the processor let go of, given back for the page to fill again. */
+export interface FreedMessage {
+  readonly type: 'freed';
+  readonly buffers: readonly ArrayBuffer[];
+}
 
 export interface LoadedMessage {
   readonly type: 'loaded';
@@ -109,6 +144,10 @@ export interface MetersMessage {
   readonly load: number;
   /** When the newest session heard began to be heard (Date.now() in the audio thread, milliseconds). */
   readonly heardAt: number;
+  /** Frames of streamed files read before they had arrived (played as silence) since the last report. */
+  readonly missingFrames: number;
+  /** Chunks of streamed files the processor holds. */
+  readonly heldChunks: number;
 }
 
 /** The buffers to transfer with a load message (each once). */

@@ -9,7 +9,7 @@
  * input, so both hosts get the same samples whatever their block sizes.
  */
 import { Resampler, SourceError, type AudioSource, type SourceProvider, decodeFrames, parseWavHeader, type WavFormat } from '../../engine/src/index.js';
-import type { DecodedAudio } from './protocol.js';
+import { STREAM_CHUNK_FRAMES, type DecodedAudio, type StreamChunk, type StreamHeader } from './protocol.js';
 
 /** 16-bit PCM is kept as integers (half the memory of float32) and scaled on reading, as the CLI's decoder scales it. */
 const INT16_SCALE = 1 / 32768;
@@ -22,7 +22,7 @@ type DecodedChannel = Int16Array | Float32Array | Float64Array;
  * `frames` little-endian 16-bit frames from the start of `bytes`, split into
  * `channels` from index `at` on: the values the CLI reads, times 32768.
  */
-function deinterleave16(bytes: Uint8Array, channels: Int16Array[], at: number, frames: number): void {
+export function deinterleave16(bytes: Uint8Array, channels: Int16Array[], at: number, frames: number): void {
   const count = channels.length;
   if (bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN) {
     // Aligned: read the samples in place.
@@ -162,22 +162,34 @@ function readDecoded(file: DecodedAudio, at: number, count: number, out: Float64
   }
 }
 
-/** A decoded file at the session's rate. */
-class DecodedSource implements AudioSource {
+/** What a source needs of a file, whole or streamed: its shape, and a reader of its frames (zeros outside it). */
+interface FileFrames {
+  readonly channels: 1 | 2;
+  readonly sampleRate: number;
+  readonly frames: number;
+  read(at: number, count: number, out: Float64Array[], offset: number): void;
+}
+
+function wholeFile(file: DecodedAudio): FileFrames {
+  return { channels: file.channels.length as 1 | 2, sampleRate: file.sampleRate, frames: file.frames, read: (at, count, out, offset) => readDecoded(file, at, count, out, offset) };
+}
+
+/** A file at the session's rate. */
+class DirectSource implements AudioSource {
   readonly channels: 1 | 2;
   readonly frames: number;
 
-  constructor(private readonly file: DecodedAudio) {
-    this.channels = file.channels.length as 1 | 2;
+  constructor(private readonly file: FileFrames) {
+    this.channels = file.channels;
     this.frames = file.frames;
   }
 
   read(start: number, count: number, out: Float64Array[], offset: number): void {
-    readDecoded(this.file, start, count, out, offset);
+    this.file.read(start, count, out, offset);
   }
 }
 
-/** A decoded file at another rate, resampled as the CLI does it. */
+/** A file at another rate, resampled as the CLI does it. */
 class ResampledSource implements AudioSource {
   readonly channels: 1 | 2;
   readonly frames: number;
@@ -185,9 +197,9 @@ class ResampledSource implements AudioSource {
   /** For reads at an offset (the resampler writes from index 0); grows to the largest read, then stays. */
   private scratch: Float64Array[] = [];
 
-  constructor(file: DecodedAudio, sessionRate: number) {
-    this.channels = file.channels.length as 1 | 2;
-    this.resampler = new Resampler(file.sampleRate, sessionRate, this.channels, (start, count, out) => readDecoded(file, start, count, out, 0));
+  constructor(file: FileFrames, sessionRate: number) {
+    this.channels = file.channels;
+    this.resampler = new Resampler(file.sampleRate, sessionRate, this.channels, (start, count, out) => file.read(start, count, out, 0));
     this.frames = Resampler.outputLength(file.frames, file.sampleRate, sessionRate);
   }
 
@@ -207,32 +219,169 @@ class ResampledSource implements AudioSource {
 }
 
 /**
- * The engine's SourceProvider over decoded files. Each `open` gets its own
- * source (and resampler state), as each clip gets its own reader in the CLI;
- * the decoded samples themselves are shared. The preview keeps one provider
- * for the life of the panel and adds files as they arrive, replacing a file
- * when it changes on disk; graphs already built keep the version they opened.
+ * A file the page streams in chunks of STREAM_CHUNK_FRAMES frames (at the
+ * file's rate) around the playhead, instead of sending it whole: the
+ * preview's memory then depends on the window, not on the song's length.
+ * A frame whose chunk is not here reads as silence and is counted, so the
+ * page can say that the disk did not keep up.
+ */
+export class StreamedFile implements FileFrames {
+  readonly channels: 1 | 2;
+  readonly sampleRate: number;
+  readonly frames: number;
+  /** Chunk index -> one array per channel (the last chunk may be shorter). */
+  private readonly chunks = new Map<number, readonly DecodedChannel[]>();
+  /** Frames read that were in the file but not here yet. */
+  missing = 0;
+
+  constructor(readonly header: StreamHeader) {
+    this.channels = header.channels;
+    this.sampleRate = header.sampleRate;
+    this.frames = header.frames;
+  }
+
+  get chunkCount(): number {
+    return this.chunks.size;
+  }
+
+  add(index: number, channels: readonly DecodedChannel[]): void {
+    this.chunks.set(index, channels);
+  }
+
+  /** Takes a chunk out; returns its arrays' buffers (for the page to reuse), or none when it was not here. */
+  drop(index: number): ArrayBuffer[] {
+    const chunk = this.chunks.get(index);
+    if (!chunk) return [];
+    this.chunks.delete(index);
+    return chunk.map((c) => c.buffer as ArrayBuffer);
+  }
+
+  /** Every chunk's buffers, as the file goes. */
+  dropAll(): ArrayBuffer[] {
+    return [...this.chunks.keys()].flatMap((k) => this.drop(k));
+  }
+
+  read(at: number, count: number, out: Float64Array[], offset: number): void {
+    const start = Math.floor(at);
+    for (let done = 0; done < count; ) {
+      const frame = start + done;
+      if (frame < 0 || frame >= this.frames) {
+        // Outside the file: zeros up to its start, or to the end of the read.
+        const n = frame < 0 ? Math.min(count - done, -frame) : count - done;
+        for (let c = 0; c < this.channels; c++) out[c]!.fill(0, offset + done, offset + done + n);
+        done += n;
+        continue;
+      }
+      const index = Math.floor(frame / STREAM_CHUNK_FRAMES);
+      const within = frame - index * STREAM_CHUNK_FRAMES;
+      const n = Math.min(count - done, STREAM_CHUNK_FRAMES - within, this.frames - frame);
+      const chunk = this.chunks.get(index);
+      for (let c = 0; c < this.channels; c++) {
+        const dst = out[c]!;
+        const src = chunk?.[c];
+        const o = offset + done;
+        if (!src) dst.fill(0, o, o + n);
+        else if (src instanceof Int16Array) for (let i = 0; i < n; i++) dst[o + i] = src[within + i]! * INT16_SCALE;
+        else for (let i = 0; i < n; i++) dst[o + i] = src[within + i]!;
+      }
+      if (!chunk) this.missing += n;
+      done += n;
+    }
+  }
+}
+
+/**
+ * The engine's SourceProvider over the session's files: decoded whole (the
+ * offline render of the parity test) or streamed (the preview). Each `open`
+ * gets its own source (and resampler state), as each clip gets its own
+ * reader in the CLI; the samples themselves are shared. The preview keeps
+ * one provider for the life of the panel and adds files as they arrive,
+ * replacing a file when it changes on disk; graphs already built keep the
+ * version they opened.
  */
 export class DecodedProvider implements SourceProvider {
-  private readonly files = new Map<string, DecodedAudio>();
+  private readonly files = new Map<string, FileFrames>();
+  private readonly streamed = new Map<string, StreamedFile>();
 
   constructor(files: readonly DecodedAudio[], private readonly sessionRate: number) {
     this.add(files);
   }
 
   add(files: readonly DecodedAudio[]): void {
-    for (const f of files) this.files.set(f.path, f);
+    for (const f of files) {
+      this.files.set(f.path, wholeFile(f));
+      this.streamed.delete(f.path);
+    }
   }
 
-  /** Forgets files no longer named by the session, so their memory can go. */
-  retain(paths: ReadonlySet<string>): void {
-    for (const path of [...this.files.keys()]) if (!paths.has(path)) this.files.delete(path);
+  /**
+   * Declares streamed files (their chunks follow); a file of the same path
+   * and another version replaces the old one. Returns the buffers of chunks
+   * no longer needed.
+   */
+  declare(headers: readonly StreamHeader[]): ArrayBuffer[] {
+    const freed: ArrayBuffer[] = [];
+    for (const h of headers) {
+      const old = this.streamed.get(h.path);
+      if (old && old.header.version === h.version) continue;
+      if (old) freed.push(...old.dropAll());
+      const file = new StreamedFile(h);
+      this.streamed.set(h.path, file);
+      this.files.set(h.path, file);
+    }
+    return freed;
+  }
+
+  /** Chunks of streamed files; a chunk for a version no longer current is given back at once. */
+  addChunks(chunks: readonly StreamChunk[]): ArrayBuffer[] {
+    const stale: ArrayBuffer[] = [];
+    for (const k of chunks) {
+      const file = this.streamed.get(k.path);
+      if (file && file.header.version === k.version) file.add(k.index, k.channels);
+      else stale.push(...k.channels.map((c) => c.buffer as ArrayBuffer));
+    }
+    return stale;
+  }
+
+  /** Takes chunks out (the playhead left them behind); returns their buffers. */
+  dropChunks(chunks: readonly { readonly path: string; readonly index: number }[]): ArrayBuffer[] {
+    return chunks.flatMap((k) => this.streamed.get(k.path)?.drop(k.index) ?? []);
+  }
+
+  /** Frames read from streamed files that had not arrived, since the last call. */
+  takeMissingFrames(): number {
+    let missing = 0;
+    for (const f of this.streamed.values()) {
+      missing += f.missing;
+      f.missing = 0;
+    }
+    return missing;
+  }
+
+  /** Chunks held, for the panel's memory figure. */
+  heldChunks(): number {
+    let n = 0;
+    for (const f of this.streamed.values()) n += f.chunkCount;
+    return n;
+  }
+
+  /** Forgets files no longer named by the session, so their memory can go; returns the buffers of streamed chunks. */
+  retain(paths: ReadonlySet<string>): ArrayBuffer[] {
+    const freed: ArrayBuffer[] = [];
+    for (const path of [...this.files.keys()]) {
+      if (paths.has(path)) continue;
+      this.files.delete(path);
+      const s = this.streamed.get(path);
+      if (s) freed.push(...s.dropAll());
+      this.streamed.delete(path);
+    }
+    return freed;
   }
 
   open(path: string): AudioSource {
     const file = this.files.get(path);
     if (!file) throw new SourceError(path, 'audio file not loaded');
-    if (file.channels.length !== 1 && file.channels.length !== 2) throw new SourceError(path, `${file.channels.length} channels; only mono and stereo files are supported`);
-    return file.sampleRate === this.sessionRate ? new DecodedSource(file) : new ResampledSource(file, this.sessionRate);
+    if (file.channels !== 1 && file.channels !== 2) throw new SourceError(path, `${file.channels} channels; only mono and stereo files are supported`);
+    return file.sampleRate === this.sessionRate ? new DirectSource(file) : new ResampledSource(file, this.sessionRate);
   }
 }

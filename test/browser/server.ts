@@ -1,6 +1,7 @@
 /**
  * A small HTTP server on 127.0.0.1 for browser tests: serves folders at
- * fixed URL prefixes (GET only, nothing outside them), and takes uploads
+ * fixed URL prefixes (GET only, with `Range` requests, nothing outside
+ * them), and takes uploads
  * (POST /upload/NAME) back from the page, kept in memory for the test.
  */
 import { createReadStream } from 'node:fs';
@@ -56,11 +57,21 @@ export async function serve(mounts: Record<string, string>): Promise<TestServer>
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
-      'cache-control': 'no-store',
-    });
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    // `Range: bytes=A-B` (or `A-`) as VS Code's webview resource loader answers it: 206 with the part.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range) {
+      const from = Number(range[1]);
+      const to = Math.min(info.size - 1, range[2] ? Number(range[2]) : info.size - 1);
+      if (from >= info.size || to < from) {
+        res.writeHead(416, { 'content-range': `bytes */${info.size}` }).end();
+        return;
+      }
+      res.writeHead(206, { 'content-type': type, 'content-length': to - from + 1, 'content-range': `bytes ${from}-${to}/${info.size}`, 'cache-control': 'no-store' });
+      createReadStream(file, { start: from, end: to }).pipe(res);
+      return;
+    }
+    res.writeHead(200, { 'content-type': type, 'content-length': info.size, 'cache-control': 'no-store' });
     createReadStream(file).pipe(res);
   }
 
