@@ -178,6 +178,11 @@ export class AudioStreamer {
     return n;
   }
 
+  /** Requests queued or under way. */
+  get pending(): number {
+    return this.queue.length + this.running.size;
+  }
+
   /** The first fetch that failed since the last call, or null. */
   takeFailure(): SourceError | null {
     const f = this.failure;
@@ -193,9 +198,10 @@ export class AudioStreamer {
     const ahead = Math.round(AHEAD_SECONDS * rate);
     const refill = Math.round(REFILL_SECONDS * rate);
     const behind = Math.round(BEHIND_SECONDS * rate);
-    const start = Math.round(START_SECONDS * rate);
     const now = Date.now();
-    this.pins = this.pins.filter((pin) => pin.until > now);
+    const start = Math.round(START_SECONDS * this.sessionRate());
+    // A pin ends when its time is up, or when the playhead has got there.
+    this.pins = this.pins.filter((pin) => pin.until > now && !this.near(pin.frame, start));
     const wanted = new Map<StreamedFile, Set<number>>();
     const runs: Run[] = [];
     for (const file of this.files.values()) wanted.set(file, new Set());
@@ -271,11 +277,16 @@ export class AudioStreamer {
         return !file || this.chunksFor(file, p, w.frame, w.frame + start).every((k) => file.have.has(k));
       });
       if (complete) {
-        this.pins.push({ frame: w.frame, until: Date.now() + PIN_MS });
+        if (!this.near(w.frame, start)) this.pins.push({ frame: w.frame, until: Date.now() + PIN_MS });
         w.done();
       }
       return !complete;
     });
+  }
+
+  /** The playhead is at `frame` or within `span` frames after it. */
+  private near(frame: number, span: number): boolean {
+    return this.playhead >= frame && this.playhead < frame + span;
   }
 
   /** Chunks of `file` that timeline frames [a, b) of placement `p` read. */
@@ -332,12 +343,12 @@ export class AudioStreamer {
     let index = run.first;
     let skip = 0;
     try {
-      const response = await fetch(file.ref.url, { headers: { Range: `bytes=${from}-${to}` }, signal: run.abort.signal });
+      const response = await fetchRange(file.ref.url, from, to, run.abort.signal);
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       // A server that ignores Range sends the whole file: skip to the part asked for (slow, but right), and say so.
       if (response.status === 200) {
         skip = from;
-        document.body.dataset['rangeIgnored'] = 'true';
+        if (typeof document !== 'undefined') document.body.dataset['rangeIgnored'] = 'true';
       }
       const reader = response.body.getReader();
       while (index <= run.last) {
@@ -395,7 +406,7 @@ async function readHeader(ref: AudioRef): Promise<{ format: WavFormat; bytes: Ui
   for (;;) {
     let response: Response;
     try {
-      response = await fetch(ref.url, { headers: { Range: `bytes=0-${want - 1}` } });
+      response = await fetchRange(ref.url, 0, want - 1);
     } catch (err) {
       throw new SourceError(ref.path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -407,6 +418,20 @@ async function readHeader(ref: AudioRef): Promise<{ format: WavFormat; bytes: Ui
     if (header.ok) return { format: header.format, bytes };
     if (header.problem !== 'need-more' || (size !== null && want >= size)) throw new SourceError(ref.path, header.problem === 'need-more' ? 'truncated: the file ends inside its header' : header.reason);
     want *= 4;
+  }
+}
+
+/**
+ * Bytes [from, to] of a file. A request that fails before any answer (a
+ * kept-alive connection the server had just closed) is made once more.
+ */
+async function fetchRange(url: string, from: number, to: number, signal?: AbortSignal): Promise<Response> {
+  const init: RequestInit = { headers: { Range: `bytes=${from}-${to}` }, ...(signal ? { signal } : {}) };
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return fetch(url, init);
   }
 }
 
