@@ -34,6 +34,8 @@ export interface PreviewSite {
   /** The session message for the mix file, its audio served by `server`. */
   readonly session: SessionMessage;
   readonly pageUrl: string;
+  /** The mix file's folder, whose files are served under /session/. */
+  readonly folder: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
   }).replace('<script type="module"', `<script nonce="${NONCE}">${STUB}</script>\n  <script type="module"`);
   await mkdir(join(pageDir, 'preview'), { recursive: true });
   await writeFile(join(pageDir, 'preview', 'index.html'), html);
-  return { server, session, pageUrl: `${server.origin}/page/preview/index.html` };
+  return { server, session, pageUrl: `${server.origin}/page/preview/index.html`, folder: dirname(mix) };
 }
 
 /** What a test of the preview page runs on: the example session's site, and Chromium. */
