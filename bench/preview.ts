@@ -20,7 +20,7 @@
  *   npm run bench:preview -- --tracks 128 --seconds 300
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,20 +54,32 @@ function mixFile(): string {
   return s;
 }
 
-/** Resident memory (MB) of a process and all its descendants. */
-function treeRssMb(root: number): number {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+/**
+ * Memory (MB) of a process's descendants (Chromium's processes, not this
+ * one): resident (RSS, which counts pages shared between Chromium's
+ * processes, such as its code, once in every process) and proportional
+ * (PSS, shared pages split between the processes sharing them: what the
+ * browser really takes).
+ */
+function descendantsMemoryMb(root: number): { rss: number; pss: number } {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
   const children = new Map<number, number[]>();
   for (const [pid, ppid] of rows) children.set(ppid!, [...(children.get(ppid!) ?? []), pid!]);
-  const rss = new Map(rows.map(([pid, , kb]) => [pid!, kb!]));
-  let total = 0;
-  const stack = [root];
+  let rss = 0;
+  let pss = 0;
+  const stack = [...(children.get(root) ?? [])];
   while (stack.length > 0) {
     const p = stack.pop()!;
-    total += rss.get(p) ?? 0;
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
     stack.push(...(children.get(p) ?? []));
   }
-  return total / 1024;
+  return { rss: rss / 1024, pss: pss / 1024 };
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
@@ -124,7 +136,7 @@ async function main(): Promise<void> {
       return { loads, moved: pos1 - pos0, wall: (performance.now() - wall0) / 1000 };
     }, PLAY_SECONDS);
     // Chromium runs as this process's child: its processes are our descendants, less ourselves.
-    const rssPlaying = treeRssMb(process.pid) - process.memoryUsage().rss / 2 ** 20;
+    const memoryPlaying = descendantsMemoryMb(process.pid);
 
     // Edits while playing: each changes one track's fader. The latency is from the message reaching
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
@@ -173,7 +185,7 @@ async function main(): Promise<void> {
     console.log(`edit reaches the audio thread's output after: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (page message to crossfade start), then the browser's output latency ${outputLatencyMs.toFixed(0)} ms`);
     console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
     console.log(`seek to sound: p50 ${quantile(seekMs, 0.5).toFixed(0)} ms, max ${Math.max(...seekMs).toFixed(0)} ms (${SEEKS} clicks on the overview)`);
-    console.log(`Chromium memory while playing: ${rssPlaying.toFixed(0)} MB (all its processes)`);
+    console.log(`Chromium memory while playing: ${memoryPlaying.pss.toFixed(0)} MB proportional (PSS), ${memoryPlaying.rss.toFixed(0)} MB resident counting shared pages in each process (RSS); all its processes`);
   } finally {
     await browser.close();
     await site.server.close();

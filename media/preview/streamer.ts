@@ -36,20 +36,23 @@ export const AHEAD_SECONDS = 12;
 export const REFILL_SECONDS = 6;
 /** Seconds kept behind the playhead (a short step back needs no fetch). */
 export const BEHIND_SECONDS = 2;
-/** What must be in from a position before playing from there. */
-export const START_SECONDS = 1;
+/** What must be in from a position before playing from there (a refill follows at once). */
+export const START_SECONDS = 0.5;
 /** How long a position waited for stays in after the wait (see `pins`). */
 const PIN_MS = 2000;
 /** Requests in flight at once. */
 const CONCURRENT_FETCHES = 6;
-/** Chunks in one request, at most. */
-const RUN_CHUNKS = 8;
+/** Chunks in one request, at most (about 11 s). */
+const RUN_CHUNKS = 32;
+/** Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s). */
+const URGENT_RUN_CHUNKS = 4;
+const URGENT_SECONDS = 3;
 /**
  * Bytes fetched for a header first (more when its chunks before the audio
- * are longer): with them comes the file's first chunk of 16-bit stereo, so
+ * are longer): with them come the file's first 0.68 s of 16-bit stereo, so
  * a session played from its start needs one request a file.
  */
-const HEADER_BYTES = 16384 + STREAM_CHUNK_FRAMES * 4;
+const HEADER_BYTES = 16384 + 2 * STREAM_CHUNK_FRAMES * 4;
 /** Input frames a resampler reads beyond the ones it is asked for (its kernel's half width, with room). */
 const RESAMPLER_MARGIN = 256;
 
@@ -119,10 +122,15 @@ export class AudioStreamer {
       const file: StreamedFile = { ref, header, format, have: new Map(), fetching: new Set() };
       this.files.set(ref.path, file);
       headers.push(header);
-      // The first chunk, when it came with the header.
-      const frames = Math.min(STREAM_CHUNK_FRAMES, format.frames);
-      const end = format.dataOffset + frames * format.blockAlign;
-      if (bytes.length >= end) first.push(this.keep(file, 0, this.decode(bytes.subarray(format.dataOffset, end), format, 0, frames)));
+      // The first chunks, as far as they came whole with the header.
+      for (let k = 0; k * STREAM_CHUNK_FRAMES < format.frames; k++) {
+        const at = k * STREAM_CHUNK_FRAMES;
+        const frames = Math.min(STREAM_CHUNK_FRAMES, format.frames - at);
+        const begin = format.dataOffset + at * format.blockAlign;
+        const end = begin + frames * format.blockAlign;
+        if (bytes.length < end) break;
+        first.push(this.keep(file, k, this.decode(bytes.subarray(begin, end), format, at, frames)));
+      }
     }
     if (headers.length > 0) this.sink?.declare(headers);
     const sent = first.filter((k) => this.files.get(k.path)?.have.get(k.index)?.waiting === null);
@@ -227,8 +235,11 @@ export class AudioStreamer {
         if (first === undefined) continue;
         const due = refilling ? this.timelineFrameOf(file, p, first) : kind === 'loop' ? this.playhead + refill : -1;
         if (refilling && due > this.playhead + refill) continue;
+        // Due soon: a short request, so the next chunk comes at once even where the resource loader
+        // answers only once it has read the whole range (VS Code's webviews do); the rest follows.
+        const runChunks = due - this.playhead < URGENT_SECONDS * rate ? URGENT_RUN_CHUNKS : RUN_CHUNKS;
         let last = first;
-        while (last < needed[needed.length - 1]! && last - first + 1 < RUN_CHUNKS && !file.have.has(last + 1) && !file.fetching.has(last + 1)) last++;
+        while (last < needed[needed.length - 1]! && last - first + 1 < runChunks && !file.have.has(last + 1) && !file.fetching.has(last + 1)) last++;
         for (let k = first; k <= last; k++) file.fetching.add(k);
         runs.push({ file, first, last, due, abort: new AbortController() });
       }
@@ -313,8 +324,8 @@ export class AudioStreamer {
       void this.fetchRun(run).finally(() => {
         for (let k = run.first; k <= run.last; k++) run.file.fetching.delete(k);
         this.running.delete(run);
-        this.pump();
-        this.settleWaiters();
+        // What is due next is asked for at once, not at the next report of the playhead.
+        this.update(this.playhead, this.loopFrom);
       });
     }
   }

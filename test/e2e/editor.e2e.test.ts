@@ -257,6 +257,9 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     expect(second).toBeLessThan(0);
     const alert = view.getByRole('alert');
     expect(await alert.isVisible() ? await alert.textContent() : null, 'an error shown by the preview').toBeNull();
+    // The audio is streamed by Range requests, which VS Code's webview resource loader answers with the part asked for.
+    expect(await view.locator('body').getAttribute('data-range-ignored'), 'a Range request answered with the whole file').toBeNull();
+    await expect(view.locator('#engine-load').textContent()).resolves.toMatch(/audio in memory \d+ MB/);
     await shot('preview');
   });
 
