@@ -126,14 +126,16 @@ async function main(): Promise<void> {
     // (No named functions inside evaluate: the bundler's helpers do not exist in the page.)
     const samples = await page.evaluate(async (seconds) => {
       const loads: number[] = [];
+      let starved = 0;
       const wall0 = performance.now();
       const pos0 = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
       while (performance.now() - wall0 < seconds * 1000) {
         await new Promise((r) => setTimeout(r, 100));
         loads.push(Number(document.body.dataset['load'] ?? 0));
+        if (document.body.dataset['starved'] === 'true') starved++;
       }
       const pos1 = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
-      return { loads, moved: pos1 - pos0, wall: (performance.now() - wall0) / 1000 };
+      return { loads, starved, moved: pos1 - pos0, wall: (performance.now() - wall0) / 1000 };
     }, PLAY_SECONDS);
     // Chromium runs as this process's child: its processes are our descendants, less ourselves.
     const memoryPlaying = descendantsMemoryMb(process.pid);
@@ -181,7 +183,8 @@ async function main(): Promise<void> {
 
     const loads = samples.loads.filter((x) => x > 0);
     console.log(`first sound ${firstSoundS.toFixed(2)} s after the session reached the page (Play already pressed); every file in ${settledS.toFixed(1)} s`);
-    console.log(`playing ${PLAY_SECONDS} s: engine load mean ${(100 * loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(0)}%, p95 ${(100 * quantile(loads, 0.95)).toFixed(0)}%, max ${(100 * Math.max(...loads)).toFixed(0)}% of the real-time budget; playhead moved ${samples.moved.toFixed(2)} s in ${samples.wall.toFixed(2)} s of wall time`);
+    console.log(`playing ${PLAY_SECONDS} s: engine load mean ${(100 * loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(0)}%, p95 ${(100 * quantile(loads, 0.95)).toFixed(0)}%, max ${(100 * Math.max(...loads)).toFixed(0)}% of the real-time budget; playhead moved ${samples.moved.toFixed(2)} s in ${samples.wall.toFixed(2)} s of wall time; `
+      + `${samples.starved === 0 ? 'the files kept up all along' : `the files did not keep up in ${samples.starved} of ${samples.loads.length} samples`}`);
     console.log(`edit reaches the audio thread's output after: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (page message to crossfade start), then the browser's output latency ${outputLatencyMs.toFixed(0)} ms`);
     console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
     console.log(`seek to sound: p50 ${quantile(seekMs, 0.5).toFixed(0)} ms, max ${Math.max(...seekMs).toFixed(0)} ms (${SEEKS} clicks on the overview)`);

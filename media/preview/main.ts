@@ -75,6 +75,8 @@ const VERSION_KEY = 'version';
 const referenceKey = (name: string) => `ref:${name}`;
 let rows = new Map<string, ChannelRow>();
 let sessionQueue: Promise<void> = Promise.resolve();
+/** Outputs that have had a session (a new output after a rate change has not). */
+const sentToOutput = new WeakSet<AudioOutput>();
 /** Until when the panel says that the disk has not kept up (audio came too late to play). */
 let starvedUntil = 0;
 const STARVED_NOTICE_MS = 3000;
@@ -153,8 +155,9 @@ async function sendSession(): Promise<void> {
   const refs = audioRefs(s);
   try {
     // The headers first (the graph needs every file's length and rate), then the first second from the playhead.
-    showLoading(`Loading audio: reading ${refs.length} file${refs.length === 1 ? '' : 's'}…`);
-    await streamer.prepare(refs);
+    const known = streamer.has(refs);
+    if (!known) showLoading(`Loading audio: reading ${refs.length} file${refs.length === 1 ? '' : 's'}…`);
+    const fresh = await streamer.prepare(refs);
     if (s !== session) return; // a newer edit arrived meanwhile
     streamer.retain(refs.map((r) => r.path));
     streamer.setPlacements(placements(s));
@@ -169,9 +172,12 @@ async function sendSession(): Promise<void> {
       await restartAudio();
       return;
     }
-    await streamer.ready(frameAt(position));
+    // A new file (or a first session for this output) plays once its start is in; an edit of
+    // the same files goes straight on: what is in stays in, and waiting would not bring more.
+    if (fresh > 0 || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
     showLoading(null);
     if (s !== session) return;
+    sentToOutput.add(audio);
     sendToProcessor(audio, s);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
     if (playing) await start(audio);

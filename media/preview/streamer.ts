@@ -27,23 +27,23 @@ import { deinterleave16 } from '../worklet/sources.js';
 import type { AudioRef } from './protocol.js';
 
 /** Seconds read ahead of the playhead, at most. */
-export const AHEAD_SECONDS = 12;
+export const AHEAD_SECONDS = 16;
 /**
  * A file is read again when less than this is in ahead of the playhead.
  * Each request costs the browser tens of milliseconds whatever its size,
  * so refills are few and long: about AHEAD - REFILL seconds each.
  */
-export const REFILL_SECONDS = 6;
+export const REFILL_SECONDS = 8;
 /** Seconds kept behind the playhead (a short step back needs no fetch). */
 export const BEHIND_SECONDS = 2;
 /** What must be in from a position before playing from there (a refill follows at once). */
-export const START_SECONDS = 0.5;
+export const START_SECONDS = 1.5;
 /** How long a position waited for stays in after the wait (see `pins`). */
 const PIN_MS = 2000;
 /** Requests in flight at once. */
 const CONCURRENT_FETCHES = 6;
 /** Chunks in one request, at most (about 11 s). */
-const RUN_CHUNKS = 32;
+const RUN_CHUNKS = 48;
 /** Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s). */
 const URGENT_RUN_CHUNKS = 4;
 const URGENT_SECONDS = 3;
@@ -110,8 +110,11 @@ export class AudioStreamer {
 
   constructor(private readonly sessionRate: () => number) {}
 
-  /** Reads the headers of the files not known at their version. Throws a SourceError naming a file that cannot be played. */
-  async prepare(refs: readonly AudioRef[]): Promise<void> {
+  /**
+   * Reads the headers of the files not known at their version; returns how
+   * many there were. Throws a SourceError naming a file that cannot be played.
+   */
+  async prepare(refs: readonly AudioRef[]): Promise<number> {
     const fresh = refs.filter((r) => this.files.get(r.path)?.ref.version !== r.version);
     const read = await Promise.all(fresh.map(async (ref) => ({ ref, ...(await readHeader(ref)) })));
     const headers: StreamHeader[] = [];
@@ -135,6 +138,12 @@ export class AudioStreamer {
     if (headers.length > 0) this.sink?.declare(headers);
     const sent = first.filter((k) => this.files.get(k.path)?.have.get(k.index)?.waiting === null);
     if (sent.length > 0) this.sink!.chunks(sent);
+    return fresh.length;
+  }
+
+  /** Every file is known at its version (its header read). */
+  has(refs: readonly AudioRef[]): boolean {
+    return refs.every((r) => this.files.get(r.path)?.ref.version === r.version);
   }
 
   /** Files the session no longer names are forgotten (the processor is told by the page's `retain`). */
