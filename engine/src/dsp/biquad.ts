@@ -9,6 +9,7 @@
  * N is odd (Q_k = 1 / (2 cos(kπ / N)) for the biquads then).
  */
 import type { BandModel } from '../../../grammar/src/model.js';
+import { dbToGain, pcos, plog10, psin, ptan } from './portable-math.js';
 
 /** Normalised coefficients (a0 = 1). A first-order section has b2 = a2 = 0. */
 export interface BiquadCoefficients {
@@ -28,10 +29,10 @@ export type RbjType = 'lowpass' | 'highpass' | 'bandpass' | 'notch' | 'bell' | '
 /** One RBJ biquad. `gainDb` is used by bell and shelves only. */
 export function rbj(type: RbjType, freq: number, q: number, gainDb: number, sampleRate: number): BiquadCoefficients {
   const w0 = (2 * Math.PI * freq) / sampleRate;
-  const cos = Math.cos(w0);
-  const sin = Math.sin(w0);
+  const cos = pcos(w0);
+  const sin = psin(w0);
   const alpha = sin / (2 * q);
-  const A = Math.pow(10, gainDb / 40);
+  const A = dbToGain(gainDb / 2);
   switch (type) {
     case 'lowpass':
       return normalise((1 - cos) / 2, 1 - cos, (1 - cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
@@ -73,7 +74,7 @@ export function rbj(type: RbjType, freq: number, q: number, gainDb: number, samp
  * the response is exactly -3 dB at `freq` (6 dB/oct).
  */
 export function onePole(type: 'lowpass' | 'highpass', freq: number, sampleRate: number): BiquadCoefficients {
-  const k = Math.tan((Math.PI * freq) / sampleRate);
+  const k = ptan((Math.PI * freq) / sampleRate);
   const a1 = (k - 1) / (k + 1);
   if (type === 'lowpass') {
     const b = k / (k + 1);
@@ -87,10 +88,10 @@ export function onePole(type: 'lowpass' | 'highpass', freq: number, sampleRate: 
 export function butterworthQs(order: number): { qs: number[]; firstOrder: boolean } {
   const qs: number[] = [];
   if (order % 2 === 0) {
-    for (let k = 1; k <= order / 2; k++) qs.push(1 / (2 * Math.cos(((2 * k - 1) * Math.PI) / (2 * order))));
+    for (let k = 1; k <= order / 2; k++) qs.push(1 / (2 * pcos(((2 * k - 1) * Math.PI) / (2 * order))));
     return { qs, firstOrder: false };
   }
-  for (let k = 1; k <= (order - 1) / 2; k++) qs.push(1 / (2 * Math.cos((k * Math.PI) / order)));
+  for (let k = 1; k <= (order - 1) / 2; k++) qs.push(1 / (2 * pcos((k * Math.PI) / order)));
   return { qs, firstOrder: true };
 }
 
@@ -111,10 +112,10 @@ export function bandSections(band: BandModel, sampleRate: number): BiquadCoeffic
 /** Magnitude response in dB of a chain of sections at `freq` (for EQ curves and tests). */
 export function magnitudeDb(sections: readonly BiquadCoefficients[], freq: number, sampleRate: number): number {
   const w = (2 * Math.PI * freq) / sampleRate;
-  const c1 = Math.cos(w);
-  const s1 = Math.sin(w);
-  const c2 = Math.cos(2 * w);
-  const s2 = Math.sin(2 * w);
+  const c1 = pcos(w);
+  const s1 = psin(w);
+  const c2 = pcos(2 * w);
+  const s2 = psin(2 * w);
   let db = 0;
   for (const { b0, b1, b2, a1, a2 } of sections) {
     // H(e^jw) = (b0 + b1 e^-jw + b2 e^-2jw) / (1 + a1 e^-jw + a2 e^-2jw)
@@ -122,7 +123,7 @@ export function magnitudeDb(sections: readonly BiquadCoefficients[], freq: numbe
     const ni = -(b1 * s1 + b2 * s2);
     const dr = 1 + a1 * c1 + a2 * c2;
     const di = -(a1 * s1 + a2 * s2);
-    db += 10 * Math.log10((nr * nr + ni * ni) / (dr * dr + di * di));
+    db += 10 * plog10((nr * nr + ni * ni) / (dr * dr + di * di));
   }
   return db;
 }

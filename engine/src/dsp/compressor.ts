@@ -57,6 +57,7 @@
  * State is per sample only, so any split into blocks gives the same output.
  * The per-block path allocates nothing.
  */
+import { dbToGain, pexp } from './portable-math.js';
 
 /** Settings of one compressor; times in seconds, levels in dB. */
 export interface CompressorParams {
@@ -291,10 +292,10 @@ export class Compressor {
     const slope = 1 - 1 / p.ratio;
     const kneeDb = Math.max(0, p.kneeDb);
     const kneeBottomDb = p.thresholdDb - kneeDb / 2;
-    this.kneeLowAmplitude = Math.max(FLOOR_AMPLITUDE, Math.pow(10, kneeBottomDb / 20));
+    this.kneeLowAmplitude = Math.max(FLOOR_AMPLITUDE, dbToGain(kneeBottomDb));
     this.lowReductionDb = kneeBottomDb < FLOOR_DB ? FLOOR_DB - staticCurveDb(FLOOR_DB, p.thresholdDb, p.ratio, kneeDb) : 0;
-    const alphaA = Math.exp(-1 / (p.attack * this.sampleRate));
-    const alphaR = Math.exp(-1 / (p.release * this.sampleRate));
+    const alphaA = pexp(-1 / (p.attack * this.sampleRate));
+    const alphaR = pexp(-1 / (p.release * this.sampleRate));
     const wet = Math.min(1, Math.max(0, p.mix));
     const dry = 1 - wet;
     this.idleFactor = dry + wet * fastDbToAmplitude(p.makeupDb);

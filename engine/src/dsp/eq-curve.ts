@@ -6,6 +6,7 @@
  */
 import type { EqModel } from '../../../grammar/src/model.js';
 import { bandSections, magnitudeDb, type BiquadCoefficients } from './biquad.js';
+import { pexp, plog } from './portable-math.js';
 
 /**
  * Summed response in dB at each of `freqs` (Hz) of the EQs in order
@@ -34,8 +35,8 @@ export function logFrequencies(count: number, lo = 20, hi = 20_000): Float64Arra
   const n = Math.max(0, Math.floor(count));
   const out = new Float64Array(n);
   if (n === 1) out[0] = lo;
-  const ratio = Math.log(hi / lo);
-  for (let i = 0; i < n && n > 1; i++) out[i] = lo * Math.exp((ratio * i) / (n - 1));
+  const ratio = plog(hi / lo);
+  for (let i = 0; i < n && n > 1; i++) out[i] = lo * pexp((ratio * i) / (n - 1));
   if (n > 1) out[n - 1] = hi; // exactly, not lo * e^(ln(hi/lo))
   return out;
 }

@@ -45,6 +45,7 @@
  * output; the per-block path allocates nothing.
  */
 import { TruePeakDetector } from './true-peak.js';
+import { dbToGain, pexp, plog10 } from './portable-math.js';
 
 /** Settings of one limiter; times in seconds. */
 export interface LimiterParams {
@@ -133,7 +134,7 @@ export class Limiter {
 
   /** The gain reduction applied to the latest output frame, in dB (≥ 0), for meters. */
   get gainReductionDb(): number {
-    return this.gain < 1 ? -20 * Math.log10(this.gain) : 0;
+    return this.gain < 1 ? -20 * plog10(this.gain) : 0;
   }
 
   /**
@@ -164,8 +165,8 @@ export class Limiter {
   }
 
   private setCoefficients(p: LimiterParams): void {
-    this.ceiling = Math.pow(10, p.ceilingDb / 20);
-    this.alphaR = Math.exp(-1 / (p.release * this.sampleRate));
+    this.ceiling = dbToGain(p.ceilingDb);
+    this.alphaR = pexp(-1 / (p.release * this.sampleRate));
   }
 
   private build(): void {

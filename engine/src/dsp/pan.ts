@@ -5,6 +5,7 @@
  * the centre is -3 dB in each side and the power is the same at any p.
  * Stereo source, balance: p < 0 scales R by (1+p); p > 0 scales L by (1-p).
  */
+import { pcos, psin } from './portable-math.js';
 
 export interface PanGains {
   readonly ll: number; // left input to left output
@@ -14,7 +15,7 @@ export interface PanGains {
 /** Gains for a mono source at pan `p` in -1..1. */
 export function monoPanGains(p: number): { left: number; right: number } {
   const theta = ((p + 1) * Math.PI) / 4;
-  return { left: Math.cos(theta), right: Math.sin(theta) };
+  return { left: pcos(theta), right: psin(theta) };
 }
 
 /** Gains for a stereo source at balance `p` in -1..1. */

@@ -59,6 +59,7 @@
  * construction. Input before frame 0 is silence; the resampler never asks for
  * it.
  */
+import { ppow, psin } from './portable-math.js';
 
 /** Stopband attenuation the Kaiser design aims at (dB). */
 export const STOPBAND_ATTENUATION_DB = 95;
@@ -93,7 +94,7 @@ export function besselI0(x: number): number {
 export function kaiserBeta(attenuationDb: number): number {
   const a = attenuationDb;
   if (a > 50) return 0.1102 * (a - 8.7);
-  if (a >= 21) return 0.5842 * Math.pow(a - 21, 0.4) + 0.07886 * (a - 21);
+  if (a >= 21) return 0.5842 * ppow(a - 21, 0.4) + 0.07886 * (a - 21);
   return 0;
 }
 
@@ -106,7 +107,7 @@ export function kaiserOrder(attenuationDb: number, transitionRad: number): numbe
 function sinc(x: number): number {
   if (x === 0) return 1;
   const px = Math.PI * x;
-  return Math.sin(px) / px;
+  return psin(px) / px;
 }
 
 /** The lowpass prototype, in units of low-rate samples. */

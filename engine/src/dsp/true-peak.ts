@@ -37,6 +37,7 @@
  * detector starts from silence: a stream that begins at a high level reads the
  * overshoot of that step, as a converter started from silence would make.
  */
+import { psin } from './portable-math.js';
 
 /**
  * The order-48 example interpolator printed in BS.1770-4 Annex 2, one row per
@@ -74,7 +75,8 @@ function besselI0(x: number): number {
   let sum = 1;
   let term = 1;
   for (let k = 1; term > 1e-17 * sum; k++) {
-    term *= (x / (2 * k)) ** 2;
+    const h = x / (2 * k);
+    term *= h * h;
     sum += term;
   }
   return sum;
@@ -84,8 +86,9 @@ function besselI0(x: number): number {
 function kernel(t: number): number {
   if (Math.abs(t) >= HALF) return 0;
   if (Number.isInteger(t)) return t === 0 ? 1 : 0; // sinc's zeros, exactly
-  const window = besselI0(BETA * Math.sqrt(1 - (t / HALF) ** 2)) / besselI0(BETA);
-  return (window * Math.sin(Math.PI * t)) / (Math.PI * t);
+  const u = t / HALF;
+  const window = besselI0(BETA * Math.sqrt(1 - u * u)) / besselI0(BETA);
+  return (window * psin(Math.PI * t)) / (Math.PI * t);
 }
 
 /**

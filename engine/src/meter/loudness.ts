@@ -50,6 +50,7 @@
  * the mean loudness of the bin it falls in.
  */
 import { TruePeakDetector } from '../dsp/true-peak.js';
+import { dbToGain, plog10, ppow, ptan } from '../dsp/portable-math.js';
 
 export interface LoudnessReport {
   integratedLufs: number;
@@ -95,9 +96,9 @@ const HIGHPASS_Q = 0.5003270373238773;
 
 /** The K-weighting biquads for `sampleRate`, derived from the analogue prototypes. */
 export function deriveKWeighting(sampleRate: number): KWeighting {
-  let K = Math.tan((Math.PI * SHELF_F0) / sampleRate);
-  const Vh = Math.pow(10, SHELF_GAIN_DB / 20);
-  const Vb = Math.pow(Vh, SHELF_VB_EXPONENT);
+  let K = ptan((Math.PI * SHELF_F0) / sampleRate);
+  const Vh = dbToGain(SHELF_GAIN_DB);
+  const Vb = ppow(Vh, SHELF_VB_EXPONENT);
   let a0 = 1 + K / SHELF_Q + K * K;
   const shelf = {
     b0: (Vh + (Vb * K) / SHELF_Q + K * K) / a0,
@@ -106,7 +107,7 @@ export function deriveKWeighting(sampleRate: number): KWeighting {
     a1: (2 * (K * K - 1)) / a0,
     a2: (1 - K / SHELF_Q + K * K) / a0,
   };
-  K = Math.tan((Math.PI * HIGHPASS_F0) / sampleRate);
+  K = ptan((Math.PI * HIGHPASS_F0) / sampleRate);
   a0 = 1 + K / HIGHPASS_Q + K * K;
   const highpass = {
     b0: 1,
@@ -145,7 +146,7 @@ const SHORT_TERM_HOPS = 30;
 
 /** L = −0.691 + 10·log10(z); −Infinity for z = 0. */
 function loudnessOf(meanSquare: number): number {
-  return LOUDNESS_OFFSET + 10 * Math.log10(meanSquare);
+  return LOUDNESS_OFFSET + 10 * plog10(meanSquare);
 }
 
 const HISTOGRAM_LOW_LUFS = ABSOLUTE_GATE_LUFS;
@@ -367,9 +368,9 @@ export class LoudnessMeter {
       loudnessRangeLu: this.shortTerms.percentileSpread(LRA_RELATIVE_GATE_LU, LRA_LOW_PERCENTILE, LRA_HIGH_PERCENTILE),
       maxMomentaryLufs: this.maxMomentaryEnergy < 0 ? -Infinity : loudnessOf(this.maxMomentaryEnergy / (MOMENTARY_HOPS * this.hop)),
       maxShortTermLufs: this.maxShortTermEnergy < 0 ? -Infinity : loudnessOf(this.maxShortTermEnergy / (SHORT_TERM_HOPS * this.hop)),
-      samplePeakDbfs: 20 * Math.log10(samplePeak),
+      samplePeakDbfs: 20 * plog10(samplePeak),
       // The detector owes the last few samples' points; they count by their own value.
-      truePeakDbtp: 20 * Math.log10(Math.max(this.truePeakMax, samplePeak)),
+      truePeakDbtp: 20 * plog10(Math.max(this.truePeakMax, samplePeak)),
       durationS: this.frames / this.sampleRate,
       sampleRate: this.sampleRate,
       channels: this.channels,

@@ -6,9 +6,10 @@
 import type { EqModel } from '../../../grammar/src/model.js';
 import { BiquadChain, bandSections, type BiquadCoefficients } from '../dsp/biquad.js';
 import type { EngineProcessor } from './types.js';
+import { dbToGain, plog } from '../dsp/portable-math.js';
 
 /** −90 dB as a factor of amplitude: where a tail counts as gone. */
-const TAIL_FLOOR = Math.log(10 ** (-90 / 20));
+const TAIL_FLOOR = plog(dbToGain(-90));
 
 /**
  * Seconds for a section's impulse response to fall by 90 dB: its slowest
@@ -20,7 +21,7 @@ function sectionTail(s: BiquadCoefficients, sampleRate: number): number {
   const r = disc < 0 ? Math.sqrt(s.a2) : Math.max(Math.abs((-s.a1 + Math.sqrt(disc)) / 2), Math.abs((-s.a1 - Math.sqrt(disc)) / 2));
   if (r <= 0) return 2 / sampleRate; // FIR section: two samples of memory
   if (r >= 1) return Infinity; // not a stable filter (cannot happen for valid bands)
-  return TAIL_FLOOR / Math.log(r) / sampleRate;
+  return TAIL_FLOOR / plog(r) / sampleRate;
 }
 
 export const eqProcessor: EngineProcessor<EqModel> = {

@@ -11,6 +11,7 @@ import type { ChannelModel, MixModel } from '../../../grammar/src/model.js';
 import { TrackSources, type SourceProvider } from './sources.js';
 import { Strip } from './strip.js';
 import { keyChannelOf } from '../processors/index.js';
+import { dbToGain } from '../dsp/portable-math.js';
 
 const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
 
@@ -130,7 +131,7 @@ export function stripOptionsFor(model: MixModel, autoTrims: ReadonlyMap<string, 
   const keyed = keyingChannels(model);
   return (c: ChannelModel) => ({
     needsTap: keyed.has(c.name) || c.sends.some((s) => s.pre),
-    trimGain: c.trim.mode === 'fixed' ? Math.pow(10, c.trim.gainDb / 20) : autoTrims?.get(c.name) ?? 1,
+    trimGain: c.trim.mode === 'fixed' ? dbToGain(c.trim.gainDb) : autoTrims?.get(c.name) ?? 1,
     silenced: silenced.has(c.name),
     ignorePan: model.output === 'mono',
   });
@@ -261,7 +262,7 @@ export class MixGraph {
       this.edges.push({ from: s, to: dest, gain: 1, source: s.out, delay: delayFor(dest.inputLag - outLag.get(s.name)!, 2) });
       for (const send of s.model.sends) {
         const bus = this.byName.get(send.bus)!;
-        const gain = Math.pow(10, send.gainDb / 20);
+        const gain = dbToGain(send.gainDb);
         const pre = send.pre;
         // A mono strip's pre-fader send spreads to both sides like a centred pan.
         const source = !pre ? s.out : s.channels === 2 ? s.tap! : [s.tap![0]!, s.tap![0]!];
@@ -320,7 +321,7 @@ export class MixGraph {
 
   /** A gain stage at the head of the master chain, in dB (used to reach `target`). */
   setMasterHeadGain(db: number): void {
-    this.headGain = Math.pow(10, db / 20);
+    this.headGain = dbToGain(db);
   }
 
   strip(name: string): Strip | undefined {
@@ -414,7 +415,7 @@ export function measureAutoTrims(model: MixModel, provider: SourceProvider, bloc
     }
     const measured = c.trim.detector === 'peak' ? peak : Math.sqrt(sumSquares / Math.max(1, count));
     // A silent track stays as it is rather than being raised without limit.
-    gains.set(c.name, measured > 0 ? Math.pow(10, c.trim.levelDbfs / 20) / measured : 1);
+    gains.set(c.name, measured > 0 ? dbToGain(c.trim.levelDbfs) / measured : 1);
   }
   return gains;
 }

@@ -7,6 +7,7 @@
 import type { MixModel } from '../../../grammar/src/model.js';
 import { stripOptionsFor, writeRenderOutput } from './graph.js';
 import { Strip } from './strip.js';
+import { dbToGain } from '../dsp/portable-math.js';
 
 export class MasterChain {
   private readonly strip: Strip;
@@ -20,7 +21,7 @@ export class MasterChain {
     this.mono = model.output === 'mono';
     // The same options the graph builds master with (its trim included).
     this.strip = new Strip(master, null, model.sampleRate, maxBlock, stripOptionsFor(model, undefined)(master));
-    this.headGain = Math.pow(10, headGainDb / 20);
+    this.headGain = dbToGain(headGainDb);
     this.latency = this.strip.latency;
   }
 

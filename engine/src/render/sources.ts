@@ -8,6 +8,7 @@
  */
 import type { ClipModel, CutModel } from '../../../grammar/src/model.js';
 import { fadeInGain, fadeOutGain } from './fades.js';
+import { dbToGain } from '../dsp/portable-math.js';
 
 export interface AudioSource {
   readonly channels: 1 | 2;
@@ -83,7 +84,7 @@ export class TrackSources {
       const outEdge = ownEnd ? fileEnd - fadeOut / 2 : to;
       const start = Math.max(at, Math.floor(inEdge - fadeIn / 2));
       const end = Math.min(fileEnd, Math.ceil(outEdge + fadeOut / 2));
-      return { source, at, start, end, inEdge, outEdge, fadeIn, fadeOut, gain: Math.pow(10, c.gainDb / 20) };
+      return { source, at, start, end, inEdge, outEdge, fadeIn, fadeOut, gain: dbToGain(c.gainDb) };
     });
     this.cuts = cuts.map((c) => ({ from: c.from * sampleRate, to: c.to * sampleRate, fade: c.fade * sampleRate }));
     this.end = this.clips.reduce((m, c) => Math.max(m, c.end), 0);

@@ -12,6 +12,7 @@ import { balanceGains, monoPanGains } from '../dsp/pan.js';
 import type { TrackSources } from './sources.js';
 import { copyState } from './state.js';
 import { engineProcessor, type ProcessorInstance } from '../processors/index.js';
+import { dbToGain } from '../dsp/portable-math.js';
 
 export interface Insert {
   readonly type: ProcessorModel['type'];
@@ -138,7 +139,7 @@ export class Strip {
     this.latency = this.latencies.at(-1)!;
     this.trimGain = options.trimGain * (model.polarityInvert ? -1 : 1);
     this.silent = options.silenced || model.mute;
-    this.faderGain = this.silent ? 0 : Math.pow(10, model.gainDb / 20);
+    this.faderGain = this.silent ? 0 : dbToGain(model.gainDb);
     const pan = options.ignorePan ? 0 : model.pan;
     this.stereoPan = this.channels === 2;
     const g = this.stereoPan ? balanceGains(pan) : monoPanGains(pan);
