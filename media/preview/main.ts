@@ -75,6 +75,8 @@ const VERSION_KEY = 'version';
 const referenceKey = (name: string) => `ref:${name}`;
 let rows = new Map<string, ChannelRow>();
 let sessionQueue: Promise<void> = Promise.resolve();
+/** The pointer rests this long on the overview before the audio there is fetched. */
+const HOVER_CUE_MS = 150;
 /** Outputs that have had a session (a new output after a rate change has not). */
 const sentToOutput = new WeakSet<AudioOutput>();
 /** Until when the panel says that the disk has not kept up (audio came too late to play). */
@@ -636,6 +638,12 @@ view.onListen = (name) => listen(name);
 view.onRender = () => post({ type: 'render' });
 view.onResetMeters = () => audio?.resetMeters();
 view.waveform.onSeek = seek;
+// The pointer resting on the overview: the audio there is fetched before the click that may follow.
+let hoverTimer: ReturnType<typeof setTimeout> | undefined;
+view.waveform.onHover = (seconds) => {
+  clearTimeout(hoverTimer);
+  hoverTimer = setTimeout(() => streamer.cueAt(frameAt(seconds)), HOVER_CUE_MS);
+};
 view.waveform.onLoop = setLoop;
 
 document.addEventListener('keydown', (e) => {

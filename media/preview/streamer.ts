@@ -38,6 +38,8 @@ export const REFILL_SECONDS = 8;
 export const BEHIND_SECONDS = 2;
 /** What must be in from a position before playing from there (a refill follows at once). */
 export const START_SECONDS = 1.5;
+/** How long the start of a cued position is kept (see `cueAt`). */
+const CUE_MS = 4000;
 /** How long a position waited for stays in after the wait (see `pins`). */
 const PIN_MS = 2000;
 /** Requests in flight at once. */
@@ -103,6 +105,8 @@ export class AudioStreamer {
    * must not drop what was just fetched.
    */
   private pins: { frame: number; until: number }[] = [];
+  /** Where a seek may go next (the pointer over the overview): its start is fetched ahead of the click. */
+  private cue: { frame: number; until: number } | null = null;
   /** Buffers given back by the processor, by byte length, to decode the next chunks into. */
   private readonly pool = new Map<number, ArrayBuffer[]>();
   /** The first failure of a chunk fetch since the last `takeFailure`. */
@@ -219,6 +223,7 @@ export class AudioStreamer {
     const start = Math.round(START_SECONDS * this.sessionRate());
     // A pin ends when its time is up, or when the playhead has got there.
     this.pins = this.pins.filter((pin) => pin.until > now && !this.near(pin.frame, start));
+    if (this.cue && this.cue.until <= now) this.cue = null;
     const wanted = new Map<StreamedFile, Set<number>>();
     const runs: Run[] = [];
     for (const file of this.files.values()) wanted.set(file, new Set());
@@ -231,12 +236,14 @@ export class AudioStreamer {
       if (loopFrom !== null) windows.push([loopFrom, loopFrom + start]);
       for (const w of this.waiters) windows.push([w.frame, w.frame + ahead]);
       for (const pin of this.pins) windows.push([pin.frame, pin.frame + ahead]);
+      if (this.cue) windows.push([this.cue.frame, this.cue.frame + start]);
       for (const [a, b] of windows) for (const k of this.chunksFor(file, p, a, b)) keep.add(k);
       // Read ahead when what is in runs out within REFILL_SECONDS; a loop's start whenever it is not in.
       // What a seek or a start waits for comes before everything else.
       const reads: [number, number, 'refill' | 'loop' | 'wait'][] = [[this.playhead, this.playhead + ahead, 'refill']];
       if (loopFrom !== null) reads.push([loopFrom, loopFrom + start, 'loop']);
       for (const w of this.waiters) reads.push([w.frame, w.frame + start, 'wait']);
+      if (this.cue) reads.push([this.cue.frame, this.cue.frame + start, 'loop']);
       for (const [from, to, kind] of reads) {
         const refilling = kind === 'refill';
         const needed = this.chunksFor(file, p, from, to);
@@ -278,6 +285,16 @@ export class AudioStreamer {
     this.queue.sort((a, b) => a.due - b.due);
     this.pump();
     this.settleWaiters();
+  }
+
+  /**
+   * A seek may go to `frame` soon (the pointer rests there on the overview):
+   * its first START_SECONDS are fetched, after what is due at the playhead,
+   * and kept for CUE_MS. One cue at a time: a new one replaces the last.
+   */
+  cueAt(frame: number): void {
+    this.cue = { frame: Math.max(0, Math.floor(frame)), until: Date.now() + CUE_MS };
+    this.update(this.playhead, this.loopFrom);
   }
 
   /** Resolves once START_SECONDS from `frame` are in for every file that sounds there (fetching them first). */

@@ -182,6 +182,24 @@ describe('streaming audio to the preview', () => {
     expect(firstDifference(read(processor.provider, 'long.wav', far, START_SECONDS * RATE), read(whole, 'long.wav', far, START_SECONDS * RATE))).toBeNull();
   });
 
+  it('fetches the start of a cued position (the pointer over the overview) ahead of the seek', async () => {
+    const { streamer, processor } = await streaming([{ path: 'long.wav', at: 0 }]);
+    await streamer.ready(0);
+    await settled(streamer);
+    const at = (seconds: number) => Math.floor((seconds * RATE) / STREAM_CHUNK_FRAMES);
+    expect(processor.indices('long.wav')).not.toContain(at(30));
+    streamer.cueAt(30 * RATE);
+    await settled(streamer);
+    expect(processor.indices('long.wav')).toEqual(expect.arrayContaining([at(30), at(30 + START_SECONDS)]));
+    // The seek there then waits for nothing: no request is made for it.
+    let resolved = false;
+    const ready = streamer.ready(30 * RATE).then(() => (resolved = true));
+    await Promise.resolve();
+    expect(streamer.pending).toBe(0);
+    await ready;
+    expect(resolved).toBe(true);
+  });
+
   it('names a file that is missing or is no WAV file', async () => {
     const streamer = new AudioStreamer(() => RATE);
     await expect(streamer.prepare([ref('nowhere.wav')])).rejects.toThrow(SourceError);

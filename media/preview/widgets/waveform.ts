@@ -36,6 +36,8 @@ export class WaveformView {
   formatValueText: (seconds: number) => string = formatClock;
   onSeek: ((seconds: number) => void) | null = null;
   onLoop: ((span: LoopSpan | null) => void) | null = null;
+  /** The pointer rests over a time (no button pressed): where a click may seek next. */
+  onHover: ((seconds: number) => void) | null = null;
 
   /** The slider: the top canvas. */
   readonly element: HTMLCanvasElement;
@@ -322,7 +324,10 @@ export class WaveformView {
 
   private readonly pointerMove = (e: PointerEvent): void => {
     const d = this.drag;
-    if (!d) return;
+    if (!d) {
+      this.onHover?.(this.timeAt(this.localX(e)));
+      return;
+    }
     const x = this.localX(e);
     if (Math.abs(x - d.startX) >= CLICK_SLOP_PX) d.moved = true;
     if (!d.shift) {
