@@ -8,7 +8,7 @@
  * the extension is not one), so the context is made on the first click or
  * key press in the panel; until then the page says so.
  */
-import { PROCESSOR_NAME, transferList, type DecodedAudio, type FromProcessor, type MetersMessage, type SessionSpec, type StreamChunk, type StreamHeader, type ToProcessor } from '../worklet/protocol.js';
+import { PROCESSOR_NAME, type FromProcessor, type MetersMessage, type SessionSpec, type StreamChunk, type StreamHeader, type ToProcessor } from '../worklet/protocol.js';
 import type { StreamSink } from './streamer.js';
 
 export interface AudioEvents {
@@ -65,11 +65,6 @@ export class AudioOutput implements StreamSink {
 
   private post(message: ToProcessor, transfer: Transferable[] = []): void {
     this.node.port.postMessage(message, transfer);
-  }
-
-  /** Hands decoded files to the processor; their buffers move there (the page keeps no copy). */
-  addSources(sources: readonly DecodedAudio[]): void {
-    if (sources.length > 0) this.post({ type: 'sources', sources }, transferList(sources));
   }
 
   /** Streamed files: their shape first, then their chunks (moved, not copied), and which chunks to let go. */

@@ -156,7 +156,7 @@ async function sendSession(): Promise<void> {
   if (!s) return;
   const refs = audioRefs(s);
   try {
-    // The headers first (the graph needs every file's length and rate), then the first second from the playhead.
+    // The headers first (the graph needs every file's length and rate), then the start from the playhead.
     const known = streamer.has(refs);
     if (!known) showLoading(`Loading audio: reading ${refs.length} file${refs.length === 1 ? '' : 's'}…`);
     const fresh = await streamer.prepare(refs);
@@ -259,7 +259,7 @@ function ensureAudio(): Promise<AudioOutput | null> {
         audio = out;
         view.attachSpectrum(out.analyser);
         // The streamed files' headers and whatever chunks are in go to the new processor; the session
-        // follows once the first second from the playhead is in. (An output made by a Play pressed
+        // follows once the start from the playhead is in. (An output made by a Play pressed
         // before the session came runs at the usual rate; when the session's differs, sendSession
         // starts the output again at the session's.)
         streamer.attach(out);
@@ -413,9 +413,10 @@ const SEEK_WAIT_MS = 1500;
 let seekTicket = 0;
 
 /**
- * Moves the playhead. While playing, the processor moves once the first
- * second there is in (most often a few tens of milliseconds), so a seek is
- * not heard as a gap; the panel shows the new position at once.
+ * Moves the playhead. While playing, the processor moves once the start
+ * there is in (the streamer's START_SECONDS; at once where it is in
+ * already), so a seek is not heard as a gap; the panel shows the new
+ * position at once.
  */
 function seek(seconds: number): void {
   position = Math.max(0, seconds);

@@ -51,9 +51,6 @@ class MixdownProcessor extends AudioWorkletProcessor {
         this.provider.add(m.sources);
         if (this.setSession(m)) player.play(true);
         break;
-      case 'sources':
-        this.provider.add(m.sources);
-        break;
       case 'retain':
         this.giveBack(this.provider.retain(new Set(m.paths)));
         break;

@@ -55,7 +55,6 @@ export interface StreamChunk {
 /** Page → processor. */
 export type ToProcessor =
   | LoadMessage
-  | SourcesMessage
   | RetainMessage
   | { readonly type: 'stream'; readonly headers: readonly StreamHeader[] }
   | { readonly type: 'chunks'; readonly chunks: readonly StreamChunk[] }
@@ -86,12 +85,6 @@ export interface SessionSpec {
  */
 export interface LoadMessage extends SessionSpec {
   readonly type: 'load';
-  readonly sources: readonly DecodedAudio[];
-}
-
-/** Audio files, decoded, to keep for sessions to open (a file of the same path replaces the older one). */
-export interface SourcesMessage {
-  readonly type: 'sources';
   readonly sources: readonly DecodedAudio[];
 }
 
