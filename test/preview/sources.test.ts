@@ -5,33 +5,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SourceError, decodeFrames, parseWavHeader, Mulberry32, wavHeader, type WavBits } from '../../engine/src/index.js';
+import { SourceError, decodeFrames, parseWavHeader, type WavBits } from '../../engine/src/index.js';
 import { decodeWav, DecodedProvider, WavStreamDecoder } from '../../media/worklet/sources.js';
+import { randomWav } from './random-wav.js';
 
 const RATE = 48000;
 const FRAMES = 5000;
 
 /** A WAV file of random samples, placed at `shift` bytes into its buffer (to test unaligned data). */
 function wavFile(bits: WavBits, channels: number, shift = 0): Uint8Array {
-  const bytesPer = bits === 16 ? 2 : bits === 24 ? 3 : 4;
-  const data = new Uint8Array(FRAMES * channels * bytesPer);
-  const rng = new Mulberry32(7);
-  const view = new DataView(data.buffer);
-  for (let i = 0; i < FRAMES * channels; i++) {
-    const x = rng.next() * 2 - 1;
-    if (bits === 16) view.setInt16(2 * i, Math.round(x * 32767), true);
-    else if (bits === 24) {
-      const q = Math.round(x * 8388607);
-      data[3 * i] = q & 0xff;
-      data[3 * i + 1] = (q >> 8) & 0xff;
-      data[3 * i + 2] = (q >> 16) & 0xff;
-    } else view.setFloat32(4 * i, x, true);
-  }
-  const header = wavHeader(RATE, channels, bits, data.length);
-  const buffer = new Uint8Array(shift + header.length + data.length);
-  buffer.set(header, shift);
-  buffer.set(data, shift + header.length);
-  return buffer.subarray(shift);
+  return randomWav({ bits, channels, rate: RATE, frames: FRAMES, seed: 7, shift });
 }
 
 /** What the CLI reads: the engine's decoder into float64. */

@@ -13,7 +13,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Mulberry32, SourceError, wavHeader, type WavBits } from '../../engine/src/index.js';
+import { SourceError, type WavBits } from '../../engine/src/index.js';
+import { randomWav } from './random-wav.js';
 import { AHEAD_SECONDS, AudioStreamer, BEHIND_SECONDS, REFILL_SECONDS, START_SECONDS, type Placement, type StreamSink } from '../../media/preview/streamer.js';
 import type { AudioRef } from '../../media/preview/protocol.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../../media/worklet/protocol.js';
@@ -24,26 +25,7 @@ const RATE = 48000;
 
 /** Random samples, so a frame read from the wrong place cannot pass. */
 function wav(bits: WavBits, channels: number, rate: number, seconds: number, seed: number): Uint8Array {
-  const frames = Math.round(rate * seconds);
-  const bytesPer = bits === 16 ? 2 : bits === 24 ? 3 : 4;
-  const data = new Uint8Array(frames * channels * bytesPer);
-  const view = new DataView(data.buffer);
-  const rng = new Mulberry32(seed);
-  for (let i = 0; i < frames * channels; i++) {
-    const x = rng.next() * 1.8 - 0.9;
-    if (bits === 16) view.setInt16(2 * i, Math.round(x * 32767), true);
-    else if (bits === 24) {
-      const q = Math.round(x * 8388607);
-      data[3 * i] = q & 0xff;
-      data[3 * i + 1] = (q >> 8) & 0xff;
-      data[3 * i + 2] = (q >> 16) & 0xff;
-    } else view.setFloat32(4 * i, x, true);
-  }
-  const header = wavHeader(rate, channels, bits, data.length);
-  const out = new Uint8Array(header.length + data.length);
-  out.set(header);
-  out.set(data, header.length);
-  return out;
+  return randomWav({ bits, channels, rate, frames: Math.round(rate * seconds), seed, peak: 0.9 });
 }
 
 /** The processor's side: headers and chunks into a provider, dropped chunks' buffers back to the streamer. */
