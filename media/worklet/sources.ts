@@ -337,8 +337,13 @@ export class DecodedProvider implements SourceProvider {
     const stale: ArrayBuffer[] = [];
     for (const k of chunks) {
       const file = this.streamed.get(k.path);
-      if (file && file.header.version === k.version) file.add(k.index, k.channels);
-      else stale.push(...k.channels.map((c) => c.buffer as ArrayBuffer));
+      if (file && file.header.version === k.version) {
+        // A chunk fetched twice (a request given up, then made again) replaces the first; its buffers go back.
+        stale.push(...file.drop(k.index));
+        file.add(k.index, k.channels);
+      } else {
+        stale.push(...k.channels.map((c) => c.buffer as ArrayBuffer));
+      }
     }
     return stale;
   }
