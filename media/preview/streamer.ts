@@ -38,6 +38,11 @@ export const REFILL_SECONDS = 8;
 export const BEHIND_SECONDS = 2;
 /** What must be in from a position before playing from there (a refill follows at once). */
 export const START_SECONDS = 1.5;
+/**
+ * Audio outside every window kept, so a seek back to where the playhead has
+ * been waits for nothing: 128 MB, about 11 minutes of 16-bit stereo.
+ */
+export const CACHE_BYTES = 128 * 2 ** 20;
 /** How long the start of a cued position is kept (see `cueAt`). */
 const CUE_MS = 4000;
 /** How long a position waited for stays in after the wait (see `pins`). */
@@ -71,12 +76,20 @@ export interface StreamSink {
   drop(chunks: readonly { path: string; index: number }[]): void;
 }
 
+/** A chunk with the processor (or waiting here for one). */
+interface Held {
+  readonly bytes: number;
+  readonly waiting: StreamChunk | null;
+  /** When no window wanted it any more (kept as heard audio while the cache has room), or 0 while one does. */
+  unwantedSince: number;
+}
+
 interface StreamedFile {
   readonly ref: AudioRef;
   readonly header: StreamHeader;
   readonly format: WavFormat;
   /** Chunks with the processor, and their bytes; chunks decoded before there was a processor wait here. */
-  readonly have: Map<number, { bytes: number; waiting: StreamChunk | null }>;
+  readonly have: Map<number, Held>;
   readonly fetching: Set<number>;
 }
 
@@ -112,7 +125,11 @@ export class AudioStreamer {
   /** The first failure of a chunk fetch since the last `takeFailure`. */
   private failure: SourceError | null = null;
 
-  constructor(private readonly sessionRate: () => number) {}
+  /**
+   * `cacheBytes`: audio outside every window kept for seeks back to where
+   * the playhead has been (the least recently wanted goes first).
+   */
+  constructor(private readonly sessionRate: () => number, private readonly cacheBytes = CACHE_BYTES) {}
 
   /**
    * Reads the headers of the files not known at their version; returns how
@@ -175,7 +192,7 @@ export class AudioStreamer {
     for (const f of this.files.values()) {
       for (const [index, held] of f.have) {
         if (held.waiting) waiting.push(held.waiting);
-        f.have.set(index, { bytes: held.bytes, waiting: null });
+        f.have.set(index, { bytes: held.bytes, waiting: null, unwantedSince: held.unwantedSince });
       }
     }
     if (waiting.length > 0) sink.chunks(waiting);
@@ -260,18 +277,33 @@ export class AudioStreamer {
         runs.push({ file, first, last, due, abort: new AbortController() });
       }
     }
-    // Dropped: chunks no placement wants any more.
-    const drop: { path: string; index: number }[] = [];
+    // Chunks no window wants stay as heard audio while the cache has room; beyond it, the least
+    // recently wanted are dropped.
+    const unwanted: { file: StreamedFile; index: number; held: Held }[] = [];
+    let unwantedBytes = 0;
     for (const [file, keep] of wanted) {
-      for (const index of [...file.have.keys()]) {
-        if (keep.has(index)) continue;
-        const held = file.have.get(index)!;
+      for (const [index, held] of file.have) {
+        if (keep.has(index)) {
+          held.unwantedSince = 0;
+          continue;
+        }
+        if (held.unwantedSince === 0) held.unwantedSince = now;
+        unwanted.push({ file, index, held });
+        unwantedBytes += held.bytes;
+      }
+    }
+    if (unwantedBytes > this.cacheBytes) {
+      unwanted.sort((a, b) => a.held.unwantedSince - b.held.unwantedSince);
+      const drop: { path: string; index: number }[] = [];
+      for (const { file, index, held } of unwanted) {
+        if (unwantedBytes <= this.cacheBytes) break;
+        unwantedBytes -= held.bytes;
         file.have.delete(index);
         if (held.waiting) this.release(held.waiting.channels.map((c) => c.buffer as ArrayBuffer));
         else drop.push({ path: file.ref.path, index });
       }
+      if (drop.length > 0) this.sink?.drop(drop);
     }
-    if (drop.length > 0) this.sink?.drop(drop);
     // Requests for chunks no longer wanted (the playhead jumped) are given up, running or not:
     // a seek's own requests need the connections now.
     for (const r of this.running) if (wanted.get(r.file)?.has(r.first) !== true) r.abort.abort();
@@ -360,7 +392,7 @@ export class AudioStreamer {
   private keep(file: StreamedFile, index: number, channels: (Int16Array | Float32Array | Float64Array)[]): StreamChunk {
     const chunk: StreamChunk = { path: file.ref.path, version: file.ref.version, index, channels };
     const bytes = channels.reduce((n, c) => n + c.byteLength, 0);
-    file.have.set(index, { bytes, waiting: this.sink ? null : chunk });
+    file.have.set(index, { bytes, waiting: this.sink ? null : chunk, unwantedSince: 0 });
     return chunk;
   }
 

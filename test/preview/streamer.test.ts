@@ -84,8 +84,9 @@ describe('streaming audio to the preview', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  async function streaming(placements: Placement[]): Promise<{ streamer: AudioStreamer; processor: ProcessorStandIn }> {
-    const streamer = new AudioStreamer(() => RATE);
+  /** A streamer over `placements`, its chunks in a stand-in processor; no cache of heard audio unless asked. */
+  async function streaming(placements: Placement[], cacheBytes = 0): Promise<{ streamer: AudioStreamer; processor: ProcessorStandIn }> {
+    const streamer = new AudioStreamer(() => RATE, cacheBytes);
     const processor = new ProcessorStandIn(() => streamer);
     streamer.attach(processor);
     await streamer.prepare([...new Set(placements.map((p) => p.path))].map(ref));
@@ -162,6 +163,37 @@ describe('streaming audio to the preview', () => {
     await streamer.ready(far);
     const whole = new DecodedProvider([decodeWav('long.wav', files['long.wav']!)], RATE);
     expect(firstDifference(read(processor.provider, 'long.wav', far, START_SECONDS * RATE), read(whole, 'long.wav', far, START_SECONDS * RATE))).toBeNull();
+  });
+
+  it('keeps heard audio within the cache, so a seek back waits for nothing, and lets the least recently wanted go first', async () => {
+    const chunkBytes = STREAM_CHUNK_FRAMES * 2 * 2;
+    const { streamer, processor } = await streaming([{ path: 'long.wav', at: 0 }], 200 * chunkBytes);
+    const at = (seconds: number) => Math.floor((seconds * RATE) / STREAM_CHUNK_FRAMES);
+    await streamer.ready(0);
+    await settled(streamer);
+    streamer.update(40 * RATE, null);
+    await settled(streamer);
+    // The start is still in: ready at once, no request.
+    expect(processor.indices('long.wav')).toContain(at(0));
+    const back = streamer.ready(0);
+    expect(streamer.pending).toBe(0);
+    await back;
+
+    // A cache of 10 chunks: what was wanted longest ago goes first, the window stays.
+    const small = await streaming([{ path: 'long.wav', at: 0 }], 10 * chunkBytes);
+    await small.streamer.ready(0);
+    await settled(small.streamer);
+    small.streamer.update(20 * RATE, null);
+    await settled(small.streamer);
+    await new Promise((done) => setTimeout(done, 5));
+    small.streamer.update(40 * RATE, null);
+    await settled(small.streamer);
+    const held = small.processor.indices('long.wav');
+    const outside = held.filter((k) => k < at(40 - BEHIND_SECONDS));
+    expect(outside.length).toBeLessThanOrEqual(10);
+    // The window around 20 s was wanted after the one at 0: it is what stays.
+    expect(outside.every((k) => k >= at(20 - BEHIND_SECONDS))).toBe(true);
+    expect(held).toContain(at(40));
   });
 
   it('fetches the start of a cued position (the pointer over the overview) ahead of the seek', async () => {
