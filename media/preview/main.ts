@@ -163,7 +163,7 @@ async function sendSession(): Promise<void> {
     if (s !== session) return; // a newer edit arrived meanwhile
     streamer.retain(refs.map((r) => r.path));
     streamer.setPlacements(placements(s));
-    // No output yet: the first seconds are fetched meanwhile; Play makes the output and sends this session.
+    // No output yet: the start is fetched meanwhile; Play makes the output and sends this session.
     if (!audio) {
       await streamer.ready(frameAt(position));
       showLoading(null);

@@ -9,12 +9,16 @@
  *   first START_SECONDS from there are in for every file that sounds there.
  * - While it plays, each file is read ahead: when less than REFILL_SECONDS
  *   are in ahead of the playhead, the chunks up to AHEAD_SECONDS are fetched
- *   in one `Range` request, most urgent first, a few requests at a time,
- *   and decoded by the engine's own WAV code as they arrive.
- * - Chunks more than BEHIND_SECONDS behind the playhead are dropped; the
- *   processor gives their buffers back, and the next chunks are decoded
- *   into them (a bounded pool; the audio thread's heap never collects them).
- * - A loop's start is kept in, so a wrap never waits for the disk.
+ *   in one `Range` request (audio due soon in short ones first), most
+ *   urgent first, a few requests at a time, and decoded by the engine's own
+ *   WAV code as they arrive.
+ * - Chunks more than BEHIND_SECONDS behind the playhead leave the window
+ *   but stay, as heard audio, while the cache (CACHE_BYTES) has room; then
+ *   the least recently wanted are dropped: the processor gives their
+ *   buffers back, and the next chunks are decoded into them (a bounded
+ *   pool; the audio thread's heap never collects them).
+ * - A loop's start is kept in, so a wrap never waits for the disk; so is
+ *   where the pointer rests on the overview (a cue), before the click.
  *
  * What is needed where comes from the model: a clip of file F placed at
  * timeline frame `at` reads F's frame (t - at) at timeline frame t, scaled
