@@ -27,7 +27,7 @@
  */
 import { decodeFrames, parseWavHeader, SourceError, type WavFormat } from '../../engine/src/index.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../worklet/protocol.js';
-import { deinterleave16 } from '../worklet/sources.js';
+import { concat, deinterleave16 } from '../worklet/sources.js';
 import type { AudioRef } from './protocol.js';
 
 /** Seconds read ahead of the playhead, at most. */
@@ -506,13 +506,6 @@ async function fetchRange(url: string, from: number, to: number, signal?: AbortS
     if (signal?.aborted) throw err;
     return fetch(url, init);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** The whole file's length: from Content-Range for a range answer, else Content-Length; null when not said. */

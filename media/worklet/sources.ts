@@ -40,7 +40,8 @@ export function deinterleave16(bytes: Uint8Array, channels: Int16Array[], at: nu
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+/** `a` then `b` in one new array. */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);

@@ -32,20 +32,22 @@ function runWorker(job: ToWorker): Promise<FromWorker[]> {
   });
 }
 
+/** The example session with its audio in a temporary folder, made once for every test here (and the CLI built). */
+let tmp = '';
+let mix = '';
+let text = '';
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mixdown-host-'));
+  [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt()]);
+  text = await readFile(mix, 'utf8');
+}, 120_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
 describe('the preview host side', () => {
-  let tmp = '';
-  let mix = '';
-  let text = '';
-
-  beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'mixdown-host-'));
-    [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt()]);
-    text = await readFile(mix, 'utf8');
-  }, 120_000);
-
-  afterAll(async () => {
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
 
   it('checks an edit: the model and every file it plays, each with a version', async () => {
     const result = await new SessionChecker().check(mix, text);
@@ -142,19 +144,6 @@ describe('the preview host side', () => {
 });
 
 describe("the host side of Compare with HEAD", () => {
-  let tmp = '';
-  let mix = '';
-  let text = '';
-
-  beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'mixdown-compare-'));
-    [mix] = await Promise.all([exampleSession(tmp), ensureCliBuilt()]);
-    text = await readFile(mix, 'utf8');
-  }, 120_000);
-
-  afterAll(async () => {
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
 
   it("renders another version of the file with the file's audio, and gives its loudness as `mixdown meter` measures it", async () => {
     // HEAD's text, 4 dB quieter on the master: a version that is not the file on disk.
