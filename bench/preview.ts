@@ -14,6 +14,8 @@
  *   and how long the extension host takes to check the edited file;
  * - seek-to-sound: from a click on the overview far from the playhead to
  *   the first report of audible output there;
+ * - how busy Chromium's threads are while it plays (the page's own thread
+ *   reads every fetched byte, draws the panel and takes the edits);
  * - the memory of Chromium's processes.
  *
  *   npm run bench:preview                                  (builds first)
@@ -25,6 +27,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
 import { writeNoiseStem } from './stems.js';
 import { SessionChecker } from '../client/src/preview/session.js';
 import { CHROMIUM, launchChromium } from '../test/browser/prepare.js';
@@ -84,6 +87,32 @@ function descendantsMemoryMb(root: number): { rss: number; pss: number } {
   return { rss: rss / 1024, pss: pss / 1024 };
 }
 
+/**
+ * How busy Chromium's threads are for `ms` of wall time, from a trace of
+ * their top-level tasks: the page's main thread (streaming, messages,
+ * drawing), the audio thread, the compositor. The busiest first.
+ */
+async function threadsBusy(page: Page, ms: number): Promise<[string, number][]> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; dur?: number; tid: number; args?: { name?: string } }[] = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as typeof events)));
+  const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done));
+  await cdp.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReportEvents' });
+  await page.waitForTimeout(ms);
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  const names = new Map<number, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) names.set(e.tid, e.args.name);
+  const busy = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask' || !e.dur) continue;
+    const name = names.get(e.tid) ?? `thread ${e.tid}`;
+    busy.set(name, (busy.get(name) ?? 0) + e.dur / 1000 / ms);
+  }
+  return [...busy].sort((a, b) => b[1] - a[1]).slice(0, 4);
+}
+
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function main(): Promise<void> {
@@ -125,6 +154,7 @@ async function main(): Promise<void> {
     const firstSoundS = (Number(await soundAt.jsonValue()) - sessionAt) / 1000;
     await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '') === '', undefined, { timeout: 900_000, polling: 100 });
     const settledS = (Date.now() - sessionAt) / 1000;
+    const busy = await threadsBusy(page, 3000);
     // (No named functions inside evaluate: the bundler's helpers do not exist in the page.)
     const samples = await page.evaluate(async (seconds) => {
       const loads: number[] = [];
@@ -196,6 +226,7 @@ async function main(): Promise<void> {
       ? `seek to sound: none of ${SEEKS} clicks on the overview was heard within ${SEEK_TIMEOUT_MS / 1000} s`
       : `seek to sound: p50 ${quantile(heardMs, 0.5).toFixed(0)} ms, max ${Math.max(...heardMs).toFixed(0)} ms (${SEEKS} clicks on the overview)`
         + (unheard > 0 ? `; ${unheard} not heard within ${SEEK_TIMEOUT_MS / 1000} s` : ''));
+    console.log(`busy while playing (share of 3 s of wall time): ${busy.map(([name, share]) => `${name} ${(100 * share).toFixed(0)}%`).join(', ')}`);
     console.log(`Chromium memory while playing: ${memoryPlaying.pss.toFixed(0)} MB proportional (PSS), ${memoryPlaying.rss.toFixed(0)} MB resident counting shared pages in each process (RSS); all its processes`);
   } finally {
     await browser.close();

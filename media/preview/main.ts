@@ -515,7 +515,11 @@ function onMeters(m: MetersMessage): void {
   (sentChannels.get(s.generation) ?? []).forEach((c, i) => {
     const row = rows.get(c.name);
     if (!row) return;
-    row.peak.set(toDb(s.peaks[2 * i]!), toDb(s.peaks[2 * i + 1]!));
+    const left = s.peaks[2 * i]!;
+    const right = s.peaks[2 * i + 1]!;
+    // A row out of view is not drawn, but its clip light still latches.
+    if (!row.visible && left <= 1 && right <= 1) return;
+    row.peak.set(toDb(left), toDb(right));
     row.gr?.set(-s.gainReduction[i]!);
   });
   view.setLoudness({

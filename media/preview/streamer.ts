@@ -40,8 +40,13 @@ export const AHEAD_SECONDS = 16;
 export const REFILL_SECONDS = 8;
 /** Seconds kept behind the playhead (a short step back needs no fetch). */
 export const BEHIND_SECONDS = 2;
-/** What must be in from a position before playing from there (a refill follows at once). */
-export const START_SECONDS = 1.5;
+/**
+ * What must be in from a position before playing from there (a refill
+ * follows at once). One second fits one short request a file, and requests,
+ * not bytes, are what a start and a seek wait for: a request costs the
+ * browser 25 to 100 ms whatever its size, six at a time.
+ */
+export const START_SECONDS = 1;
 /**
  * Audio outside every window kept, so a seek back to where the playhead has
  * been waits for nothing: 128 MB, about 11 minutes of 16-bit stereo.
@@ -53,17 +58,32 @@ const CUE_MS = 4000;
 const PIN_MS = 2000;
 /** Requests in flight at once. */
 const CONCURRENT_FETCHES = 6;
-/** Chunks in one request, at most (about 11 s). */
+/** Chunks in one request, at most (about 16 s at 48 kHz). */
 const RUN_CHUNKS = 48;
-/** Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s). */
+/**
+ * Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s),
+ * and for what a start or a seek waits for: short, so the next chunk comes
+ * at once even where the resource loader answers only once it has read the
+ * whole range (VS Code's webviews do).
+ */
 const URGENT_RUN_CHUNKS = 4;
-const URGENT_SECONDS = 3;
+const URGENT_SECONDS = 1;
+/**
+ * Chunks in one request for audio due within SOON_SECONDS (about 4 s). Not
+ * shorter: after a start or a seek every file is due soon at once, and short
+ * requests would bring less than a second of audio a second for a hundred
+ * files (measured: 4-chunk requests carry 10 to 15 MB/s here, 12 or more
+ * 30 to 50 MB/s), so playback would never get ahead again.
+ */
+const SOON_RUN_CHUNKS = 12;
+const SOON_SECONDS = 4;
 /**
  * Bytes fetched for a header first (more when its chunks before the audio
- * are longer): with them come the file's first 0.68 s of 16-bit stereo, so
- * a session played from its start needs one request a file.
+ * are longer): with them come the file's first 1.02 s of 16-bit stereo
+ * (START_SECONDS), so a session played from its start needs one request a
+ * file before it sounds.
  */
-const HEADER_BYTES = 16384 + 2 * STREAM_CHUNK_FRAMES * 4;
+const HEADER_BYTES = 16384 + 3 * STREAM_CHUNK_FRAMES * 4;
 /** Input frames a resampler reads beyond the ones it is asked for (its kernel's half width, with room). */
 const RESAMPLER_MARGIN = 256;
 
@@ -272,9 +292,9 @@ export class AudioStreamer {
         if (first === undefined) continue;
         const due = refilling ? this.timelineFrameOf(file, p, first) : kind === 'loop' ? this.playhead + refill : -1;
         if (refilling && due > this.playhead + refill) continue;
-        // Due soon: a short request, so the next chunk comes at once even where the resource loader
-        // answers only once it has read the whole range (VS Code's webviews do); the rest follows.
-        const runChunks = due - this.playhead < URGENT_SECONDS * rate ? URGENT_RUN_CHUNKS : RUN_CHUNKS;
+        // Due very soon, or waited for: a short request; due soon: a middling one (see SOON_RUN_CHUNKS).
+        const lead = due - this.playhead;
+        const runChunks = kind === 'wait' || lead < URGENT_SECONDS * rate ? URGENT_RUN_CHUNKS : lead < SOON_SECONDS * rate ? SOON_RUN_CHUNKS : RUN_CHUNKS;
         let last = first;
         while (last < needed[needed.length - 1]! && last - first + 1 < runChunks && !file.have.has(last + 1) && !file.fetching.has(last + 1)) last++;
         for (let k = first; k <= last; k++) file.fetching.add(k);

@@ -42,6 +42,12 @@ export class ChannelRow {
   private readonly muteButton: HTMLButtonElement;
   private readonly soloButton: HTMLButtonElement | null;
   private readonly swatch: HTMLSpanElement;
+  /**
+   * On screen (or not yet known): meters of rows scrolled out of view are not
+   * drawn, since drawing a hundred meters thirty times a second would take
+   * the page's whole thread from streaming and edits.
+   */
+  visible = true;
 
   constructor(list: HTMLElement, c: ChannelModel, actions: ChannelActions) {
     const id = cssId(c.name);
@@ -113,6 +119,7 @@ export class PreviewView {
   private readonly abGroup: HTMLDivElement;
   private readonly matchText: HTMLSpanElement;
   private readonly channelList: HTMLUListElement;
+  private rowVisibility: IntersectionObserver | null = null;
   private readonly loudness: LoudnessReadout;
   private readonly masterPeak: PeakMeter;
   private readonly masterPeakText: HTMLSpanElement;
@@ -230,8 +237,19 @@ export class PreviewView {
 
   buildChannels(channels: readonly ChannelModel[], actions: ChannelActions): Map<string, ChannelRow> {
     this.channelList.replaceChildren();
+    this.rowVisibility?.disconnect();
     const rows = new Map<string, ChannelRow>();
     for (const c of channels) if (!c.hidden || c.kind === 'master') rows.set(c.name, new ChannelRow(this.channelList, c, actions));
+    if (typeof IntersectionObserver !== 'undefined') {
+      const byElement = new Map([...rows.values()].map((r) => [r.element as Element, r]));
+      this.rowVisibility = new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          const row = byElement.get(e.target);
+          if (row) row.visible = e.isIntersecting;
+        }
+      });
+      for (const r of rows.values()) this.rowVisibility.observe(r.element);
+    }
     return rows;
   }
 

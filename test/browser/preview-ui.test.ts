@@ -313,6 +313,39 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     expect(await page.locator('#ab button').count()).toBe(1 + session.model.references.length);
   });
 
+  it('draws the meters of the rows in view only, and draws a row scrolled into view at once', async () => {
+    const tracks = session.model.channels.filter((c) => c.kind === 'track' && !c.hidden).map((c) => c.name);
+    // The first track plays all along (the mute test heard it); it is scrolled out of view above a low window.
+    const first = tracks[0]!;
+    const row = page.locator(`li[data-channel="${first}"]`);
+    const meter = `li[data-channel="${first}"] .md-meter-bars`;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width, height: 200 });
+    try {
+      await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
+      await page.locator('li.channel--master').scrollIntoViewIfNeeded();
+      expect(await row.evaluate((r) => r.getBoundingClientRect().bottom <= 0)).toBe(true);
+      // Observed out of view (the observer reports after a frame), then left alone for ten reports.
+      await page.waitForTimeout(200);
+      const before = await page.getAttribute(meter, 'aria-valuenow');
+      const after = await reportCount(page);
+      await page.waitForFunction((n) => Number(document.body.dataset['reports']) >= n + 10, after, { timeout: 10_000 });
+      expect(await page.getAttribute(meter, 'aria-valuenow')).toBe(before);
+      // Scrolled into view, it shows the music at the next reports.
+      await row.scrollIntoViewIfNeeded();
+      await page.waitForFunction((s) => Number(document.querySelector(s)?.getAttribute('aria-valuenow') ?? -999) > -60, meter, { timeout: 10_000 });
+      await page.waitForFunction((s) => {
+        const v = document.querySelector(s)?.getAttribute('aria-valuenow');
+        const w = (window as unknown as { __seen?: Set<string> }).__seen ??= new Set();
+        if (v) w.add(v);
+        return w.size >= 3;
+      }, meter, { timeout: 10_000, polling: 30 });
+    } finally {
+      await page.setViewportSize(size);
+      await page.evaluate(() => window.scrollTo(0, 0));
+    }
+  });
+
   it('pauses with the Space bar, and has thrown nothing', async () => {
     // Space on the page (not on a button, which Space presses).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
