@@ -47,7 +47,7 @@ export interface Analysis {
 }
 
 /** Extension host → page. */
-export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | ComparedMessage | TransportCommand;
+export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | FrozenMessage | ComparedMessage | TransportCommand;
 
 /** The file is valid: play this. Sent when the preview opens and after each edit that leaves the file valid. */
 export interface SessionMessage {
@@ -82,6 +82,22 @@ export interface TrimsMessage {
 export interface AnalysisMessage {
   readonly type: 'analysis';
   readonly analysis: Analysis;
+}
+
+/**
+ * Stems of the session's summing groups, rendered with the analysis: a
+ * group whose signature matches one here plays from its stem (frozen)
+ * instead of running its tracks. Each replaces the last list.
+ */
+export interface FrozenMessage {
+  readonly type: 'frozen';
+  readonly stems: readonly FrozenStemRef[];
+}
+
+/** A frozen stem: its group's signature and the file, streamed like the session's audio. */
+export interface FrozenStemRef {
+  readonly signature: string;
+  readonly audio: AudioRef;
 }
 
 export interface AnalysisFailedMessage {

@@ -282,7 +282,18 @@ export class Player {
   }
 
   private build(spec: SessionSpec): Voice {
-    const graph = new MixGraph(spec.model, this.provider, { maxBlock: BLOCK, autoTrims: spec.autoTrims });
+    const stems = new Map((spec.frozen ?? []).map((f) => [f.signature, f.path]));
+    const versions = spec.fileVersions ?? {};
+    const graph = new MixGraph(spec.model, this.provider, {
+      maxBlock: BLOCK,
+      autoTrims: spec.autoTrims,
+      // A group whose stem is here plays from it (frozen); the others run their tracks.
+      frozen: (g) => {
+        const path = stems.get(g.signature);
+        return path === undefined ? null : this.provider.open(path);
+      },
+      fileVersion: (path) => versions[path] ?? '',
+    });
     graph.setMasterHeadGain(spec.headGainDb);
     const block = Array.from({ length: spec.model.output === 'mono' ? 1 : 2 }, () => new Float64Array(BLOCK));
     return { graph, generation: spec.generation, block };

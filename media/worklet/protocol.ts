@@ -76,6 +76,13 @@ export interface SessionSpec {
   readonly headGainDb: number;
   /** Names this session in the processor's replies and meter snapshots, so the page maps strips to channels. */
   readonly generation: number;
+  /**
+   * Frozen stems: a summing group whose signature is here plays from the
+   * streamed file at `path` instead of running its tracks (none: all live).
+   */
+  readonly frozen?: readonly { readonly signature: string; readonly path: string }[];
+  /** Versions of the session's audio files by path (groups' signatures name them, as the stems' render did). */
+  readonly fileVersions?: Readonly<Record<string, string>>;
 }
 
 /**

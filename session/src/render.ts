@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { MixModel } from '../../grammar/src/index.js';
-import { MixGraph, measureAutoTrims, MasterChain, renderBlocks, SourceError, type Strip, findTargetGain, type TargetResult, LoudnessMeter, type LoudnessReport, type WavBits } from '../../engine/src/index.js';
+import { MixGraph, measureAutoTrims, MasterChain, renderBlocks, SourceError, type Strip, findTargetGain, type TargetResult, LoudnessMeter, type LoudnessReport, type WavBits, type GraphOptions } from '../../engine/src/index.js';
 import { FrameSpool } from './audio/spool.js';
 import { threadCount, WorkerPool } from './parallel.js';
 import { WavFileProvider } from './audio/wav-source.js';
@@ -61,6 +61,10 @@ export interface RenderJob {
   onAutoTrims?: (gains: ReadonlyMap<string, number>) => void;
   /** Given the master output as it is made (the span's frames only, in order; the preview's overview). */
   onOutput?: (channels: readonly Float64Array[], frames: number) => void;
+  /** Given each summing group's sum as it is made, by graph position (the preview's frozen stems). */
+  onGroup?: GraphOptions['onGroup'];
+  /** Versions of the audio files, by path as written, for the summing groups' signatures. */
+  fileVersion?: GraphOptions['fileVersion'];
 }
 
 /**
@@ -122,6 +126,8 @@ export async function renderMix(model: MixModel, a: RenderJob, options: RenderOp
       autoTrims,
       onStrip: taps.empty ? undefined : (s: Strip, p: number, n: number) => taps.write(s, p, n),
       onMasterInput: cache ? (input, n) => cache.append(input, n) : undefined,
+      onGroup: a.onGroup,
+      fileVersion: a.fileVersion,
     });
     const span = timeSpan(model, graph.length, a);
     taps.setSpan(span.start, span.frames);

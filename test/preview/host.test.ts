@@ -6,13 +6,17 @@
  * the same loudness, the same rendered file.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../../client/src/preview/analysis-protocol.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
+import { decodeFrames, MixGraph, parseWavHeader } from '../../engine/src/index.js';
+import { Player } from '../../media/worklet/player.js';
+import type { DecodedAudio } from '../../media/worklet/protocol.js';
+import { DecodedProvider } from '../../media/worklet/sources.js';
 import { ensureCliBuilt, exampleSession, ROOT, run } from '../browser/prepare.js';
 
 /** Runs one job in a fresh worker and collects its messages until it is done. */
@@ -76,12 +80,72 @@ describe('the preview host side', () => {
     if (!result.ok) expect(result.problems.some((p) => /nowhere\.wav/.test(p.message))).toBe(true);
   });
 
+  it("writes the summing groups' stems with the analysis, and the player plays them bit for bit as it plays the tracks", async () => {
+    const checked = await new SessionChecker().check(mix, text);
+    if (!checked.ok) throw new Error('the example has errors');
+    const folder = join(tmp, 'frozen');
+    const versions = Object.fromEntries(checked.audio.map((f) => [f.written, f.version]));
+    const analyse = (): ToWorker => ({
+      type: 'analyse', file: mix, model: checked.model, generation: 3, buckets: 100, knownReferences: {},
+      references: [], freeze: { folder, versions },
+    });
+    const messages = await runWorker(analyse());
+    const analysis = messages.find((m) => m.type === 'analysis');
+    const trims = messages.find((m) => m.type === 'trims');
+    if (analysis?.type !== 'analysis' || trims?.type !== 'trims') throw new Error(JSON.stringify(messages));
+    const autoTrims = new Map(Object.entries(trims.trims));
+    const graph = new MixGraph(checked.model, { open: () => ({ channels: 2, frames: 0, read: () => {} }) }, { autoTrims, fileVersion: (p) => versions[p] ?? '' });
+    // A stem for every group, named after its signature; nothing half written.
+    expect(analysis.frozen.map((f) => f.signature).sort()).toEqual(graph.groups.map((g) => g.signature).sort());
+    expect(graph.groups.length).toBeGreaterThan(0);
+    expect((await readdir(folder)).filter((n) => !n.endsWith('.wav'))).toEqual([]);
+    // A second analysis of the same text finds them all and writes none again.
+    const written = await Promise.all(analysis.frozen.map(async (f) => (await stat(f.file)).mtimeMs));
+    const again = (await runWorker(analyse())).find((m) => m.type === 'analysis');
+    if (again?.type !== 'analysis') throw new Error('no second analysis');
+    expect(await Promise.all(again.frozen.map(async (f) => (await stat(f.file)).mtimeMs))).toEqual(written);
+
+    // The worklet's player, in Node, over the session's files and the stems (64-bit float WAV).
+    const decode = async (path: string, file: string): Promise<DecodedAudio> => {
+      const bytes = new Uint8Array(await readFile(file));
+      const h = parseWavHeader(bytes, bytes.length);
+      if (!h.ok) throw new Error(`${file}: ${h.reason}`);
+      const f = h.format;
+      const channels = Array.from({ length: f.channels }, () => new Float64Array(f.frames));
+      decodeFrames(bytes, 0, f, 0, f.frames, channels, 0);
+      return { path, sampleRate: f.sampleRate, frames: f.frames, channels };
+    };
+    const files = await Promise.all(checked.audio.map((f) => decode(f.written, f.absolute)));
+    const stems = await Promise.all(analysis.frozen.map((f) => decode(f.file, f.file)));
+    expect(stems.every((s) => s.channels.length === 2)).toBe(true);
+    const frames = 8 * checked.model.sampleRate;
+    const play = (frozen: { signature: string; path: string }[]) => {
+      const player = new Player(checked.model.sampleRate, new DecodedProvider([...files, ...stems], checked.model.sampleRate));
+      player.setSession({ model: checked.model, autoTrims, headGainDb: 0, generation: 1, frozen, fileVersions: versions });
+      // From the start, as the stems were rendered: after a seek, live tracks start with fresh filters and
+      // envelopes, while a stem carries the whole song's history (it is closer to the CLI's render).
+      player.play(true);
+      const out = [new Float32Array(frames), new Float32Array(frames)];
+      player.render(out, frames);
+      return out;
+    };
+    const live = play([]);
+    const frozen = play(analysis.frozen.map((f) => ({ signature: f.signature, path: f.file })));
+    const differing = live.reduce((n, side, c) => n + side.filter((v, i) => !Object.is(v, frozen[c]![i])).length, 0);
+    expect(differing).toBe(0);
+    expect(live[0]!.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeGreaterThan(0.05);
+    // Stems of another take would be heard: the comparison can fail.
+    const swapped = play(analysis.frozen.map((f, i, all) => ({ signature: f.signature, path: all[(i + 1) % all.length]!.file })));
+    expect(swapped[0]!.some((v, i) => v !== live[0]![i])).toBe(analysis.frozen.length > 1);
+  });
+
   it("measures trims, then the whole mix: the CLI's target gain, loudness and an overview of its length", async () => {
     const checked = await new SessionChecker().check(mix, text);
     if (!checked.ok) throw new Error('the example has errors');
     const messages = await runWorker({
       type: 'analyse', file: mix, model: checked.model, generation: 7, buckets: 500, knownReferences: {},
       references: Object.entries(checked.references).map(([name, f]) => ({ name, absolute: f.absolute, version: f.version })),
+      freeze: null,
     });
     const trims = messages.find((m) => m.type === 'trims');
     const analysis = messages.find((m) => m.type === 'analysis');

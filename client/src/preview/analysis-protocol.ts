@@ -4,6 +4,7 @@
  */
 import type { Analysis } from '../../../media/preview/protocol.js';
 import type { MixModel } from '../../../grammar/src/model.js';
+import type { FrozenStem } from './frozen-stems.js';
 
 export type ToWorker = AnalyseRequest | RenderRequest;
 
@@ -19,6 +20,8 @@ export interface AnalyseRequest {
   /** Reference loudness already measured, by absolute path and version ("path\nversion"). */
   readonly knownReferences: Readonly<Record<string, number | null>>;
   readonly references: readonly { readonly name: string; readonly absolute: string; readonly version: string }[];
+  /** Where to write the frozen stems, and the audio files' versions by path as written (their signatures name them). */
+  readonly freeze: { readonly folder: string; readonly versions: Readonly<Record<string, string>> } | null;
 }
 
 /** "Render to WAV", or another version of the mix for the preview's A/B: the CLI's render, to a file. */
@@ -35,7 +38,7 @@ export interface RenderRequest {
 
 export type FromWorker =
   | { readonly type: 'trims'; readonly generation: number; readonly trims: Readonly<Record<string, number>> }
-  | { readonly type: 'analysis'; readonly analysis: Analysis; readonly referenceLoudness: Readonly<Record<string, number | null>> }
+  | { readonly type: 'analysis'; readonly analysis: Analysis; readonly referenceLoudness: Readonly<Record<string, number | null>>; readonly frozen: readonly FrozenStem[] }
   | { readonly type: 'progress'; readonly fraction: number }
   | { readonly type: 'rendered'; readonly out: string; readonly summary: string; readonly integratedLufs: number }
   | { readonly type: 'failed'; readonly generation: number | null; readonly message: string };

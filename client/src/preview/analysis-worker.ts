@@ -7,12 +7,14 @@
  * - for "Mix: Render to WAV": the render to a file, with progress.
  * A newer request replaces an older one by terminating this worker.
  */
+import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { LineIndex } from '../../../grammar/src/lines.js';
 import { checkWithFacts, guardOutputs, meterWav, renderMix, renderSummary } from '../../../session/src/index.js';
 import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
+import { StemWriter } from './frozen-stems.js';
 
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
@@ -29,13 +31,26 @@ function describe(err: unknown): string {
 async function analyse(m: AnalyseRequest): Promise<void> {
   const model = m.model;
 
-  // One thread: the other core plays the preview. Nothing is written: the overview is taken as the master is made.
+  // One thread: the other core plays the preview. No mix is written: the overview is taken as the master
+  // is made, and the summing groups' stems (the preview's frozen playback) as they are summed.
   const overview = new OverviewBuilder(model.output === 'mono' ? 1 : 2, m.buckets, model.sampleRate);
-  const result = await renderMix(model, {
-    file: m.file, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1,
-    onAutoTrims: (gains) => send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(gains) }),
-    onOutput: (b, n) => overview.add(b, n),
-  });
+  const freeze = m.freeze;
+  if (freeze) mkdirSync(freeze.folder, { recursive: true });
+  const stems = freeze ? new StemWriter(freeze.folder, model.sampleRate) : null;
+  let result: Awaited<ReturnType<typeof renderMix>>;
+  try {
+    result = await renderMix(model, {
+      file: m.file, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1,
+      onAutoTrims: (gains) => send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(gains) }),
+      onOutput: (b, n) => overview.add(b, n),
+      onGroup: stems ? (g, sum, p, n) => stems.add(g, sum, p, n) : undefined,
+      fileVersion: freeze ? (path) => freeze.versions[path] ?? '' : undefined,
+    });
+  } catch (err) {
+    stems?.abandon();
+    throw err;
+  }
+  const frozen = stems?.finish() ?? [];
   const referenceLoudness: Record<string, number | null> = {};
   const byName: Record<string, number | null> = {};
   for (const r of m.references) {
@@ -47,6 +62,7 @@ async function analyse(m: AnalyseRequest): Promise<void> {
   const target = result.target;
   send({
     type: 'analysis',
+    frozen,
     referenceLoudness,
     analysis: {
       generation: m.generation,

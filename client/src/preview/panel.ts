@@ -6,8 +6,8 @@
  * gain and the loudness that A/B matches.
  */
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { makeNonce, previewHtml } from './html.js';
 import { toWire, type AudioRef, type ComparedVersion, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
@@ -19,6 +19,8 @@ import { unfinishedPath } from '../../../session/src/index.js';
 export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
 /** Renders of compared versions, in the extension's global storage. */
 const COMPARE_FOLDER = 'compare';
+/** Frozen stems of the summing groups, a folder per previewed file, in the extension's global storage. */
+const FROZEN_FOLDER = 'frozen';
 /** Edits are checked this long after the last keystroke. */
 const EDIT_DELAY_MS = 15;
 /** The whole-mix analysis waits for typing to pause this long. */
@@ -72,6 +74,8 @@ export class PreviewPanel implements vscode.Disposable {
   /** The version to compare with (its text), and where its render stands. */
   private version: { readonly label: string; readonly description: string; readonly text: string } | null = null;
   private compared: ComparedVersion | null = null;
+  /** The stem files of the last two analyses: older ones are deleted (the page may still play the last but one for a moment). */
+  private stemFiles: readonly string[][] = [];
 
   private constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri) {
     PreviewPanel.panels.set(uri.toString(), this);
@@ -105,6 +109,7 @@ export class PreviewPanel implements vscode.Disposable {
     clearTimeout(this.analysisTimer);
     void this.runner.stop();
     void this.versionRunner.stop().then(() => this.removeVersionFiles());
+    void this.runner.stop().then(() => rm(this.frozenFolder(), { recursive: true, force: true }));
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
@@ -265,8 +270,25 @@ export class PreviewPanel implements vscode.Disposable {
         buckets: OVERVIEW_BUCKETS,
         knownReferences: this.referenceLoudness,
         references: Object.entries(result.references).map(([name, f]) => ({ name, absolute: f.absolute, version: f.version })),
+        freeze: { folder: this.frozenFolder(), versions: Object.fromEntries(result.audio.map((f) => [f.written, f.version])) },
       });
     }, delay);
+  }
+
+  private frozenFolder(): string {
+    const id = createHash('sha256').update(this.uri.toString()).digest('hex').slice(0, 16);
+    return join(this.context.globalStorageUri.fsPath, FROZEN_FOLDER, id);
+  }
+
+  /** Deletes the stems neither of the last two analyses uses. */
+  private async pruneStems(current: readonly string[]): Promise<void> {
+    this.stemFiles = [...this.stemFiles.slice(-1), [...current]];
+    const keep = new Set(this.stemFiles.flat());
+    const folder = this.frozenFolder();
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const file = join(folder, name);
+      if (!keep.has(file) && name.endsWith('.wav')) await rm(file, { force: true });
+    }
   }
 
   private fromWorker(m: FromWorker): void {
@@ -277,6 +299,15 @@ export class PreviewPanel implements vscode.Disposable {
       case 'analysis':
         this.referenceLoudness = { ...this.referenceLoudness, ...m.referenceLoudness };
         this.post({ type: 'analysis', analysis: m.analysis });
+        this.post({
+          type: 'frozen',
+          stems: m.frozen.map((f) => ({
+            signature: f.signature,
+            // The file's name is a hash of the signature, so its contents never change: it is its own version.
+            audio: { path: f.file, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.file)).toString(), version: basename(f.file) },
+          })),
+        });
+        void this.pruneStems(m.frozen.map((f) => f.file));
         void this.runner.stop();
         break;
       case 'failed':
@@ -301,6 +332,7 @@ function title(uri: vscode.Uri): string {
 function resourceRoots(context: vscode.ExtensionContext, uri: vscode.Uri): vscode.Uri[] {
   const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(context.extensionUri, 'media')];
   roots.push(vscode.Uri.joinPath(context.globalStorageUri, COMPARE_FOLDER));
+  roots.push(vscode.Uri.joinPath(context.globalStorageUri, FROZEN_FOLDER));
   for (const f of vscode.workspace.workspaceFolders ?? []) roots.push(f.uri);
   if (uri.scheme === 'file') roots.push(vscode.Uri.file(dirname(uri.fsPath)));
   return roots;
