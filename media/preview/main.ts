@@ -14,8 +14,9 @@ import { eqCurveDb, logFrequencies, reportsGainReduction, SourceError } from '..
 import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioStreamer, type Placement } from './streamer.js';
+import { freezePlan, type FreezePlan } from './freeze-plan.js';
 import { ChannelOverrides } from './overrides.js';
-import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage } from './protocol.js';
+import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage, type FrozenStemRef } from './protocol.js';
 import { ChannelRow, PreviewView, type ListenOption } from './view.js';
 import { formatBars, formatClock, formatLevel } from './widgets/index.js';
 
@@ -41,6 +42,16 @@ let session: SessionMessage | null = null;
 /** The channels (in strip order) of each session sent to the processor, by generation, so meters map to the right rows. */
 const sentChannels = new Map<number, readonly ChannelModel[]>();
 let trims = new Map<string, number>();
+/** Stems of the summing groups from the extension's last analysis (see freeze-plan.ts). */
+let frozenStems: readonly FrozenStemRef[] = [];
+/** What the session last sent to the audio thread plays frozen and live. */
+let plan: FreezePlan | null = null;
+/** Files placed for the session last sent to the audio thread: a session placing others waits for their start. */
+let placedPaths = new Set<string>();
+let placedNow: Placement[] = [];
+/** How long the files only the session before an edit played stay placed: past its crossfade. */
+const REPLACED_PLACEMENTS_MS = 1000;
+let placementTimer: ReturnType<typeof setTimeout> | undefined;
 let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
@@ -116,6 +127,11 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
     case 'analysis':
       onAnalysis(m.analysis);
       break;
+    case 'frozen':
+      // New stems: the groups they match play frozen from the next session sent.
+      frozenStems = m.stems;
+      if (session) queueSession();
+      break;
     case 'analysisFailed':
       if (session && m.generation === session.generation) view.waveform.setMessage(`No overview: ${m.message}`);
       break;
@@ -154,7 +170,7 @@ function queueSession(): void {
 async function sendSession(): Promise<void> {
   const s = session;
   if (!s) return;
-  const refs = audioRefs(s);
+  const refs = [...audioRefs(s), ...frozenStems.map((f) => f.audio)];
   try {
     // The headers first (the graph needs every file's length and rate), then the start from the playhead.
     const known = streamer.has(refs);
@@ -162,7 +178,14 @@ async function sendSession(): Promise<void> {
     const fresh = await streamer.prepare(refs);
     if (s !== session) return; // a newer edit arrived meanwhile
     streamer.retain(refs.map((r) => r.path));
-    streamer.setPlacements(placements(s));
+    const next = freezePlan(overrides.apply(s.model), trims, fileVersions(s), frozenStems, (path) => streamer.channelsOf(path));
+    const placed = placements(s, next);
+    // What the playing session reads stays placed until the new one has taken over (a group that froze
+    // plays its tracks' files until the crossfade is over).
+    clearTimeout(placementTimer);
+    streamer.setPlacements([...placed, ...placedNow]);
+    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are fetched first.
+    const newFiles = placed.some((p) => !placedPaths.has(p.path));
     // No output yet: the start is fetched meanwhile; Play makes the output and sends this session.
     if (!audio) {
       await streamer.ready(frameAt(position));
@@ -176,11 +199,15 @@ async function sendSession(): Promise<void> {
     }
     // A new file (or a first session for this output) plays once its start is in; an edit of
     // the same files goes straight on: what is in stays in, and waiting would not bring more.
-    if (fresh > 0 || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
+    if (fresh > 0 || newFiles || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
     showLoading(null);
     if (s !== session) return;
     sentToOutput.add(audio);
+    plan = next;
+    placedPaths = new Set(placed.map((p) => p.path));
+    placedNow = placed;
     sendToProcessor(audio, s);
+    placementTimer = setTimeout(() => streamer.setPlacements(placedNow), REPLACED_PLACEMENTS_MS);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
     if (playing) await start(audio);
   } catch (err) {
@@ -189,10 +216,18 @@ async function sendSession(): Promise<void> {
   }
 }
 
-/** Where each file sounds: clips at their place, references and the compared version from the start. */
-function placements(s: SessionMessage): Placement[] {
+/**
+ * Where each file sounds: the clips of the tracks that run at their place,
+ * the frozen groups' stems (frame p of a stem is graph position p, which
+ * sounds at timeline frame p - latency), references and the compared
+ * version from the start.
+ */
+function placements(s: SessionMessage, frozen: FreezePlan): Placement[] {
   const sr = s.model.sampleRate;
-  const out: Placement[] = s.model.channels.flatMap((c) => c.clips.map((k) => ({ path: k.path, at: Math.round(k.at * sr) })));
+  const out: Placement[] = s.model.channels
+    .filter((c) => frozen.running.has(c.name))
+    .flatMap((c) => c.clips.map((k) => ({ path: k.path, at: Math.round(k.at * sr) })));
+  for (const stem of frozen.stems) out.push({ path: stem.path, at: -frozen.latency });
   for (const r of Object.values(s.references)) out.push({ path: r.path, at: 0 });
   if (compared?.state === 'ready') out.push({ path: compared.audio.path, at: 0 });
   return out;
@@ -212,8 +247,15 @@ function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
   out.setSession(spec(s));
 }
 
+/** Versions of the session's audio files by path: the groups' signatures name them. */
+function fileVersions(s: SessionMessage): Record<string, string> {
+  return Object.fromEntries(s.audio.map((r) => [r.path, r.version]));
+}
+
 function spec(s: SessionMessage): SessionSpec {
   return {
+    frozen: plan?.frozen ?? [],
+    fileVersions: fileVersions(s),
     model: overrides.apply(s.model),
     autoTrims: trims,
     headGainDb: analysis?.headGainDb ?? 0,
@@ -529,7 +571,9 @@ function onMeters(m: MetersMessage): void {
     truePeak: s.truePeakDbtp,
   });
   view.setMasterPeak(s.running ? toDb(Math.max(s.outputPeakL, s.outputPeakR)) : null, toDb(s.outputPeakL), toDb(s.outputPeakR));
-  view.setLoad(m.load, { audioBytes: streamer.heldBytes(), starved: Date.now() < starvedUntil });
+  const channels = session?.model.channels.length ?? 0;
+  const frozen = plan?.frozenTracks ?? 0;
+  view.setLoad(m.load, { audioBytes: streamer.heldBytes(), starved: Date.now() < starvedUntil, live: channels - frozen, frozen });
   showState();
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
   body.dataset['heardAt'] = String(m.heardAt);

@@ -186,6 +186,11 @@ export class AudioStreamer {
     return fresh.length;
   }
 
+  /** A known file's channel count (2 until its header is read). */
+  channelsOf(path: string): 1 | 2 {
+    return this.files.get(path)?.header.channels === 1 ? 1 : 2;
+  }
+
   /** Every file is known at its version (its header read). */
   has(refs: readonly AudioRef[]): boolean {
     return refs.every((r) => this.files.get(r.path)?.ref.version === r.version);

@@ -301,14 +301,23 @@ export class PreviewView {
    * whether the disk kept up with playback (audio that came too late is
    * played as silence).
    */
-  setLoad(load: number, audio: { audioBytes: number; starved: boolean }): void {
+  /**
+   * The footer: the audio thread's load, the channels that run and those
+   * that play frozen, the audio held, and whether the files keep up.
+   */
+  setLoad(load: number, audio: { audioBytes: number; starved: boolean; live: number; frozen: number }): void {
     const pct = Math.round(load * 100);
-    const parts = [`Engine load ${pct}%${load > 0.9 ? ' — falling behind: audio may drop out' : ''}`, `audio in memory ${Math.round(audio.audioBytes / 2 ** 20)} MB`];
+    const parts = [
+      `Engine load ${pct}%${load > 0.9 ? ' — falling behind: audio may drop out' : ''}`,
+      `${audio.live} channel${audio.live === 1 ? '' : 's'} live, ${audio.frozen} frozen`,
+      `audio in memory ${Math.round(audio.audioBytes / 2 ** 20)} MB`,
+    ];
     if (audio.starved) parts.push('the disk is not keeping up: some audio came too late and was played as silence');
     this.loadText.textContent = parts.join(' · ');
     this.loadText.classList.toggle('engine-load--high', load > 0.9 || audio.starved);
     document.body.dataset['audioBytes'] = String(audio.audioBytes);
     document.body.dataset['starved'] = String(audio.starved);
+    document.body.dataset['frozen'] = String(audio.frozen);
   }
 
   attachSpectrum(analyser: AnalyserNode): void {

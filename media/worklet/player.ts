@@ -70,6 +70,7 @@ interface Voice {
   readonly graph: MixGraph;
   readonly generation: number;
   readonly block: Float64Array[];
+  readonly frozenGroups: number;
 }
 
 interface Incoming {
@@ -136,6 +137,12 @@ export class Player {
   /** Frames of timeline the playing session lasts (0 before one is loaded). */
   get length(): number {
     return this.current?.graph.length ?? 0;
+  }
+
+  /** Summing groups the newest session plays from frozen stems. */
+  get frozenGroups(): number {
+    const voice = this.queued ?? this.incoming?.voice ?? this.current;
+    return voice?.frozenGroups ?? 0;
   }
 
   get latency(): number {
@@ -296,7 +303,7 @@ export class Player {
     });
     graph.setMasterHeadGain(spec.headGainDb);
     const block = Array.from({ length: spec.model.output === 'mono' ? 1 : 2 }, () => new Float64Array(BLOCK));
-    return { graph, generation: spec.generation, block };
+    return { graph, generation: spec.generation, block, frozenGroups: graph.groups.filter((g) => stems.has(g.signature)).length };
   }
 
   /** Moves the playhead; the graphs' delay lines are refilled from there, so nothing of the old position is heard. */

@@ -99,7 +99,7 @@ class MixdownProcessor extends AudioWorkletProcessor {
   private setSession(m: SessionSpec): boolean {
     try {
       this.player.setSession(m);
-      this.send({ type: 'loaded', generation: m.generation, latency: this.player.latency, length: this.player.length });
+      this.send({ type: 'loaded', generation: m.generation, latency: this.player.latency, length: this.player.length, frozenGroups: this.player.frozenGroups });
       return true;
     } catch (err) {
       this.fail(err);

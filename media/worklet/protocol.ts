@@ -128,6 +128,8 @@ export interface LoadedMessage {
   readonly latency: number;
   /** Frames of timeline the session lasts. */
   readonly length: number;
+  /** Summing groups the session plays from frozen stems. */
+  readonly frozenGroups: number;
 }
 
 export interface ErrorMessage {

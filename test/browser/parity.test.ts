@@ -23,7 +23,7 @@
  * operations IEEE 754 fixes), so Chromium's render must be the CLI's too,
  * every sample of it.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -33,6 +33,7 @@ import { checkWithFacts, renderMix, WavFileProvider } from '../../session/src/in
 import { buildMedia, CHROMIUM, ensureCliBuilt, exampleSession, HAVE_CHROMIUM, launchChromium, ROOT, run } from './prepare.js';
 import { serve, type TestServer } from './server.js';
 import { renderInNode } from './worklet-in-node.js';
+import { StemWriter } from '../../client/src/preview/frozen-stems.js';
 
 const MISSING = `${CHROMIUM} is missing (Debian: apt-get install chromium)`;
 const TITLE = HAVE_CHROMIUM ? 'the engine in an AudioWorklet (Chromium)' : `the engine in an AudioWorklet: skipped, ${MISSING}`;
@@ -44,6 +45,7 @@ interface ParityResult {
   channels: number;
   frames: number;
   latency: number;
+  frozenGroups: number;
   autoTrims: [string, number][];
   fetchMs: number;
   decodeMs: number;
@@ -52,7 +54,7 @@ interface ParityResult {
   uploadBytes: number;
 }
 interface ParityPage {
-  mixdownParity: { run(options: { mix: string; headGainDb: number | null; upload: string }): Promise<ParityResult> };
+  mixdownParity: { run(options: { mix: string; headGainDb: number | null; upload: string; frozen?: { signature: string; path: string }[] }): Promise<ParityResult> };
 }
 
 /** A whole WAV file decoded by the engine's code, at its own rate, as float64. */
@@ -239,5 +241,30 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     expect(inNode.differing).toBe(0);
     expect(browserVsNode.differing).toBe(0);
     expect(browserVsCli.differing).toBe(0);
+
+    // Frozen: every summing group played from the stem the extension's analysis writes (in Node), the rest
+    // run in Chromium. The bus inputs get the same numbers in the same order: the CLI's render again.
+    const folder = join(dirname(mix), 'frozen');
+    await mkdir(folder, { recursive: true });
+    const writer = new StemWriter(folder, model.sampleRate);
+    await renderMix(checked.model, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1, onGroup: (g, sum, p, n) => writer.add(g, sum, p, n) });
+    const stems = writer.finish();
+    expect(stems.length).toBeGreaterThan(0);
+    const frozenResult = await page.evaluate(
+      (options) => (globalThis as unknown as ParityPage).mixdownParity.run(options),
+      {
+        mix: `/session/${encodeURIComponent(basename(mix))}`, headGainDb, upload: '/upload/frozen',
+        frozen: stems.map((f) => ({ signature: f.signature, path: `frozen/${basename(f.file)}` })),
+      },
+    );
+    expect(pageErrors).toEqual([]);
+    expect(frozenResult.frames).toBe(frames);
+    expect(result.frozenGroups).toBe(0);
+    expect(frozenResult.frozenGroups).toBe(stems.length);
+    const frozenUpload = new Uint8Array(server.uploads.get('frozen')!).buffer;
+    const frozen = [0, 1].map((c) => new Float32Array(frozenUpload, c * frames * 4, frames));
+    const frozenVsCli = compare(frozen, reference.channels);
+    console.log(`Chromium worklet with ${stems.length} frozen groups vs CLI: ${show(frozenVsCli)}`);
+    expect(frozenVsCli.differing).toBe(0);
   }, 300_000);
 });

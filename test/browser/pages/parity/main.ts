@@ -22,6 +22,8 @@ export interface ParityOptions {
   readonly upload: string;
   /** URL of the processor module; by default the one built beside this page. */
   readonly processor?: string;
+  /** Frozen stems (URLs relative to the .mix file) by summing group signature: those groups play from them. */
+  readonly frozen?: readonly { readonly signature: string; readonly path: string }[];
 }
 
 export interface ParityResult {
@@ -30,6 +32,8 @@ export interface ParityResult {
   readonly frames: number;
   /** Frames the master lags the timeline (compensated in the processor). */
   readonly latency: number;
+  /** Summing groups played from frozen stems. */
+  readonly frozenGroups: number;
   /** `trim auto` gains measured in the page, by track. */
   readonly autoTrims: [string, number][];
   /** Milliseconds spent on each step. */
@@ -82,7 +86,9 @@ export async function run(options: ParityOptions): Promise<ParityResult> {
   const files = await Promise.all(paths.map(async (p) => new Uint8Array(await (await fetchOk(new URL(p, mixUrl))).arrayBuffer())));
   const t1 = performance.now();
   status('decoding');
-  const sources = paths.map((p, i) => decodeWav(p, files[i]!));
+  const frozen = options.frozen ?? [];
+  const stems = await Promise.all(frozen.map(async (f) => decodeWav(f.path, new Uint8Array(await (await fetchOk(new URL(f.path, mixUrl))).arrayBuffer()))));
+  const sources = [...paths.map((p, i) => decodeWav(p, files[i]!)), ...stems];
   const t2 = performance.now();
   const provider = new DecodedProvider(sources, model.sampleRate);
   const autoTrims = measureAutoTrims(model, provider);
@@ -97,7 +103,7 @@ export async function run(options: ParityOptions): Promise<ParityResult> {
   node.connect(context.destination);
   status('loading the worklet');
   const loaded = await load(node, {
-    type: 'load', model, sources, autoTrims, headGainDb: options.headGainDb ?? 0, generation: 0,
+    type: 'load', model, sources, autoTrims, headGainDb: options.headGainDb ?? 0, generation: 0, frozen,
   });
   if (loaded.length !== length) throw new Error(`the processor's session is ${loaded.length} frames long, the page's ${length}`);
 
@@ -123,6 +129,7 @@ export async function run(options: ParityOptions): Promise<ParityResult> {
     channels: rendered.numberOfChannels,
     frames: rendered.length,
     latency: loaded.latency,
+    frozenGroups: loaded.frozenGroups,
     autoTrims: [...autoTrims],
     fetchMs: t1 - t0,
     decodeMs: t2 - t1,

@@ -1,0 +1,61 @@
+/**
+ * Which of the session's summing groups play frozen (from the stems the
+ * extension rendered with its last analysis) and which run live, worked out
+ * on the page before a session goes to the audio thread, so that the
+ * streamer fetches only what will be played: the stems of the frozen groups
+ * and the files of the tracks that run.
+ *
+ * The audio thread builds the same graph from the same model, trims and
+ * file versions, so it finds the same signatures and freezes the same
+ * groups. A group plays from its stem only when its signature is the one
+ * the stem was rendered for: any change to one of its tracks (a setting, a
+ * mute or solo in the panel, a new version of a file) makes it live at once.
+ */
+import { MixGraph } from '../../engine/src/index.js';
+import type { MixModel } from '../../grammar/src/model.js';
+import type { AudioRef, FrozenStemRef } from './protocol.js';
+
+export interface FreezePlan {
+  /** The stems the audio thread plays from, by group signature. */
+  readonly frozen: readonly { readonly signature: string; readonly path: string }[];
+  /** Those stems' files, to stream. */
+  readonly stems: readonly AudioRef[];
+  /** Channels that run: every bus, and the tracks not all of whose groups are frozen. */
+  readonly running: ReadonlySet<string>;
+  /** Tracks in the session, and how many of them do not run (every group they feed is frozen). */
+  readonly tracks: number;
+  readonly frozenTracks: number;
+  /** Frames the master lags the timeline: a stem's frame p sounds at timeline frame p - latency. */
+  readonly latency: number;
+}
+
+/**
+ * `channelsOf` gives each audio file's channel count (from its header):
+ * a mono track's pre-fader send is scaled, and the scale is part of its
+ * group's signature.
+ */
+export function freezePlan(
+  model: MixModel,
+  autoTrims: ReadonlyMap<string, number>,
+  versions: Readonly<Record<string, string>>,
+  stems: readonly FrozenStemRef[],
+  channelsOf: (path: string) => 1 | 2,
+): FreezePlan {
+  const bySignature = new Map(stems.map((s) => [s.signature, s.audio]));
+  const graph = new MixGraph(model, { open: (path) => ({ channels: channelsOf(path), frames: 0, read: () => {} }) }, {
+    autoTrims,
+    fileVersion: (path) => versions[path] ?? '',
+    frozen: (g) => (bySignature.has(g.signature) ? { channels: 2, frames: 0, read: () => {} } : null),
+  });
+  const used = graph.groups.filter((g) => bySignature.has(g.signature));
+  const running = new Set(graph.strips.filter((s) => graph.runs(s)).map((s) => s.name));
+  const tracks = model.channels.filter((c) => c.kind === 'track');
+  return {
+    frozen: used.map((g) => ({ signature: g.signature, path: bySignature.get(g.signature)!.path })),
+    stems: used.map((g) => bySignature.get(g.signature)!),
+    running,
+    tracks: tracks.length,
+    frozenTracks: tracks.filter((c) => !running.has(c.name)).length,
+    latency: graph.latency,
+  };
+}
