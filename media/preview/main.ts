@@ -206,6 +206,7 @@ async function sendSession(): Promise<void> {
     plan = next;
     placedPaths = new Set(placed.map((p) => p.path));
     placedNow = placed;
+    for (const [name, row] of rows) row.setFrozen(!next.running.has(name));
     sendToProcessor(audio, s);
     placementTimer = setTimeout(() => streamer.setPlacements(placedNow), REPLACED_PLACEMENTS_MS);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
@@ -559,8 +560,8 @@ function onMeters(m: MetersMessage): void {
     if (!row) return;
     const left = s.peaks[2 * i]!;
     const right = s.peaks[2 * i + 1]!;
-    // A row out of view is not drawn, but its clip light still latches.
-    if (!row.visible && left <= 1 && right <= 1) return;
+    // A row out of view is not drawn, but its clip light still latches. A frozen channel does not run: its meters rest.
+    if ((!row.visible && left <= 1 && right <= 1) || plan?.running.has(c.name) === false) return;
     row.peak.set(toDb(left), toDb(right));
     row.gr?.set(-s.gainReduction[i]!);
   });

@@ -76,6 +76,20 @@ export class ChannelRow {
     this.gr = reducesGain ? new GainReductionMeter(meters, { label: `${shown} gain reduction`, orientation: 'horizontal' }) : null;
   }
 
+  /**
+   * Frozen: the channel plays from a stem of its group (rendered by the
+   * extension) and does not run, so its own meters rest; said on the row.
+   */
+  setFrozen(frozen: boolean): void {
+    if (this.element.classList.contains('channel--frozen') === frozen) return;
+    this.element.classList.toggle('channel--frozen', frozen);
+    this.element.title = frozen ? 'Frozen: plays from a stem the extension rendered, so its meters rest; an edit to it makes it live again' : '';
+    if (frozen) {
+      this.peak.set(-Infinity, -Infinity);
+      this.gr?.set(0);
+    }
+  }
+
   setState(muted: boolean, soloed: boolean, selected: boolean, color: string | null): void {
     this.muteButton.setAttribute('aria-pressed', String(muted));
     this.soloButton?.setAttribute('aria-pressed', String(soloed));

@@ -7,10 +7,12 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview/html.js';
-import { toWire, type FromPage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
+import { toWire, type FromPage, type FrozenMessage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
+import { StemWriter } from '../../client/src/preview/frozen-stems.js';
+import { renderMix } from '../../session/src/index.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
 import { buildMedia, exampleSession, launchChromium } from './prepare.js';
 import { serve, type TestServer } from './server.js';
@@ -62,6 +64,33 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
   await mkdir(join(pageDir, 'preview'), { recursive: true });
   await writeFile(join(pageDir, 'preview', 'index.html'), html);
   return { server, session, pageUrl: `${server.origin}/page/preview/index.html`, folder: dirname(mix) };
+}
+
+/**
+ * The frozen stems of the site's session, as the extension's analysis
+ * writes them (into the session's folder, under frozen/, where they are
+ * served), the message that hands them to the page, and the `trim auto`
+ * gains the render measured (the page needs the same to match the stems).
+ * Stems already there are not written again.
+ */
+export async function frozenStems(site: PreviewSite, mixFile: string, threads: number | null = 1): Promise<{ frozen: FrozenMessage; trims: Record<string, number> }> {
+  const folder = join(site.folder, 'frozen');
+  await mkdir(folder, { recursive: true });
+  const writer = new StemWriter(folder, site.session.model.sampleRate);
+  const versions = Object.fromEntries(site.session.audio.map((a) => [a.path, a.version]));
+  let trims: Record<string, number> = {};
+  await renderMix(site.session.model, {
+    onAutoTrims: (gains) => { trims = Object.fromEntries(gains); },
+    file: mixFile, out: null, bits: '32f', stems: null, from: null, to: null, threads,
+    onGroup: (g, sum, p, n) => writer.add(g, sum, p, n),
+    fileVersion: (path) => versions[path] ?? '',
+  });
+  const stems = writer.finish();
+  const frozen: FrozenMessage = {
+    type: 'frozen',
+    stems: stems.map((f) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/session/frozen/${basename(f.file)}`, version: basename(f.file) } })),
+  };
+  return { frozen, trims };
 }
 
 /** What a test of the preview page runs on: the example session's site, and Chromium. */

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MixModel } from '../../grammar/src/model.js';
 import type { SessionMessage } from '../../media/preview/protocol.js';
 import { HAVE_CHROMIUM, ROOT } from './prepare.js';
-import { openPreview, posted, previewTestBed, send, type PreviewTestBed } from './preview-page.js';
+import { frozenStems, openPreview, posted, previewTestBed, send, type PreviewTestBed } from './preview-page.js';
 
 
 async function numberIn(page: Page, selector: string): Promise<number> {
@@ -344,6 +344,30 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
       await page.setViewportSize(size);
       await page.evaluate(() => window.scrollTo(0, 0));
     }
+  });
+
+  it("plays the analysis's frozen stems instead of the tracks, and makes a group live again for a mute in the panel", async () => {
+    const { frozen, trims } = await frozenStems(bed!.site, join(bed!.site.folder, session.fileName));
+    expect(frozen.stems.length).toBeGreaterThan(0);
+    await send(page, { type: 'trims', generation: session.generation, trims });
+    await send(page, frozen);
+    await page.waitForFunction(() => Number(document.body.dataset['frozen'] ?? 0) > 0, undefined, { timeout: 20_000 });
+    const frozenTracks = Number(await page.evaluate(() => document.body.dataset['frozen']));
+    expect(await page.textContent('#engine-load')).toMatch(new RegExp(`\\d+ channels live, ${frozenTracks} frozen`));
+    // The frozen rows say so, and their meters rest.
+    expect(await page.locator('li.channel--frozen').count()).toBe(frozenTracks);
+    await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
+    expect(await peakOverReports(page, 10)).toBeGreaterThan(-40);
+    // Muting a frozen track in the panel: its group runs live, without it.
+    const tracks = session.model.channels.filter((c) => c.kind === 'track' && !c.hidden).map((c) => c.name);
+    const mutedName = tracks.find((n) => n !== tracks[0]) ?? tracks[0]!;
+    await page.click(`li[data-channel="${mutedName}"] .channel-mute`);
+    await page.waitForFunction((n) => Number(document.body.dataset['frozen']) < n, frozenTracks, { timeout: 10_000 });
+    expect(await peakOverReports(page, 10)).toBeGreaterThan(-40);
+    // Unmuted, the stems match again.
+    await page.click(`li[data-channel="${mutedName}"] .channel-mute`);
+    await page.waitForFunction((n) => Number(document.body.dataset['frozen']) === n, frozenTracks, { timeout: 10_000 });
+    expect(errors).toEqual([]);
   });
 
   it('pauses with the Space bar, and has thrown nothing', async () => {
