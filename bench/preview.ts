@@ -31,7 +31,7 @@ import type { Page } from 'playwright-core';
 import { writeNoiseStem } from './stems.js';
 import { SessionChecker } from '../client/src/preview/session.js';
 import { CHROMIUM, launchChromium } from '../test/browser/prepare.js';
-import { openPreview, previewSite, send } from '../test/browser/preview-page.js';
+import { frozenStems, openPreview, previewSite, send } from '../test/browser/preview-page.js';
 
 const { values: args } = parseArgs({ options: { tracks: { type: 'string', default: '32' }, seconds: { type: 'string', default: '300' } } });
 const TRACKS = Number(args.tracks);
@@ -113,6 +113,46 @@ async function threadsBusy(page: Page, ms: number): Promise<[string, number][]> 
   return [...busy].sort((a, b) => b[1] - a[1]).slice(0, 4);
 }
 
+interface Playing {
+  readonly loads: number[];
+  readonly starved: number;
+  readonly samples: number;
+  readonly moved: number;
+  readonly wall: number;
+  readonly busy: [string, number][];
+  readonly memory: { rss: number; pss: number };
+}
+
+/** PLAY_SECONDS of playing: the audio thread's load, whether the files kept up, the threads' business, the memory. */
+async function playing(page: Page): Promise<Playing> {
+  const busy = await threadsBusy(page, 3000);
+  // (No named functions inside evaluate: the bundler's helpers do not exist in the page.)
+  const samples = await page.evaluate(async (seconds) => {
+    const loads: number[] = [];
+    let starved = 0;
+    const wall0 = performance.now();
+    const pos0 = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
+    while (performance.now() - wall0 < seconds * 1000) {
+      await new Promise((r) => setTimeout(r, 100));
+      loads.push(Number(document.body.dataset['load'] ?? 0));
+      if (document.body.dataset['starved'] === 'true') starved++;
+    }
+    const pos1 = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
+    return { loads, starved, moved: pos1 - pos0, wall: (performance.now() - wall0) / 1000 };
+  }, PLAY_SECONDS);
+  // Chromium runs as this process's child: its processes are our descendants, less ourselves.
+  return { ...samples, loads: samples.loads.filter((x) => x > 0), samples: samples.loads.length, busy, memory: descendantsMemoryMb(process.pid) };
+}
+
+function report(label: string, p: Playing): void {
+  const loads = p.loads;
+  console.log(`${label}, playing ${PLAY_SECONDS} s: engine load mean ${(100 * loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(0)}%, p95 ${(100 * quantile(loads, 0.95)).toFixed(0)}%, max ${(100 * Math.max(...loads)).toFixed(0)}% of the real-time budget; `
+    + `playhead moved ${p.moved.toFixed(2)} s in ${p.wall.toFixed(2)} s of wall time; `
+    + `${p.starved === 0 ? 'the files kept up all along' : `the files did not keep up in ${p.starved} of ${p.samples} samples`}`);
+  console.log(`  busy (share of 3 s of wall time): ${p.busy.map(([name, share]) => `${name} ${(100 * share).toFixed(0)}%`).join(', ')}`);
+  console.log(`  Chromium memory: ${p.memory.pss.toFixed(0)} MB proportional (PSS), ${p.memory.rss.toFixed(0)} MB resident counting shared pages in each process (RSS); all its processes`);
+}
+
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function main(): Promise<void> {
@@ -139,6 +179,8 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await openPreview(browser, site);
+    page.on("console", (m) => { if (m.type() === "error" || m.text().startsWith("DBG")) console.log("PAGE", m.text()); });
+    page.on("pageerror", (e) => console.log("PAGEERR", e.message));
     // Play pressed as the session arrives, as a producer presses it on opening the panel: the clock runs
     // from the session message to the first meter report with sound in it.
     await page.click('#play');
@@ -154,40 +196,51 @@ async function main(): Promise<void> {
     const firstSoundS = (Number(await soundAt.jsonValue()) - sessionAt) / 1000;
     await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '') === '', undefined, { timeout: 900_000, polling: 100 });
     const settledS = (Date.now() - sessionAt) / 1000;
-    const busy = await threadsBusy(page, 3000);
-    // (No named functions inside evaluate: the bundler's helpers do not exist in the page.)
-    const samples = await page.evaluate(async (seconds) => {
-      const loads: number[] = [];
-      let starved = 0;
-      const wall0 = performance.now();
-      const pos0 = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
-      while (performance.now() - wall0 < seconds * 1000) {
-        await new Promise((r) => setTimeout(r, 100));
-        loads.push(Number(document.body.dataset['load'] ?? 0));
-        if (document.body.dataset['starved'] === 'true') starved++;
-      }
-      const pos1 = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
-      return { loads, starved, moved: pos1 - pos0, wall: (performance.now() - wall0) / 1000 };
-    }, PLAY_SECONDS);
-    // Chromium runs as this process's child: its processes are our descendants, less ourselves.
-    const memoryPlaying = descendantsMemoryMb(process.pid);
+    console.log(`first sound ${firstSoundS.toFixed(2)} s after the session reached the page (Play already pressed); every file in ${settledS.toFixed(1)} s`);
+
+    // Every track live, streamed, as before the extension's first analysis is done.
+    report('every track live (before the analysis)', await playing(page));
+
+    // The analysis, as the extension runs it (one thread, beside the playing page), writes the summing
+    // groups' stems (kept between runs); then the page plays the groups that did not change from them.
+    const stemsAt = performance.now();
+    const { frozen, trims } = await frozenStems(site, mix, 1);
+    const stemsS = (performance.now() - stemsAt) / 1000;
+    await send(page, { type: 'trims', generation: site.session.generation, trims });
+    await send(page, frozen);
+    await page.waitForFunction(() => Number(document.body.dataset['frozen'] ?? 0) > 0, undefined, { timeout: 60_000, polling: 50 });
+    const frozenTracks = Number(await page.evaluate(() => document.body.dataset['frozen']));
+    console.log(`analysis with the stems of ${frozen.stems.length} summing groups: ${stemsS.toFixed(1)} s (stems already written are kept); ${frozenTracks} of ${TRACKS} tracks frozen`);
+    report('frozen, nothing edited', await playing(page));
 
     // Edits while playing: each changes one track's fader. The latency is from the message reaching
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
-    const latencies: number[] = [];
+    // The first edit to a track of a frozen group makes the group live: its tracks' files are fetched
+    // first. Edits to tracks that run already are taken at once.
+    const toFrozen: number[] = [];
+    const toLive: number[] = [];
+    const edited = new Set<string>();
     for (let i = 0; i < EDITS; i++) {
+      // Two groups of 16: the first edit of each finds it frozen.
+      const name = `t${i < EDITS / 2 ? i : 16 + i}`;
+      const wasFrozen = await page.evaluate((n) => document.querySelector(`li[data-channel="${n}"]`)?.classList.contains('channel--frozen') ?? false, name);
+      edited.add(name);
       const generation = 100 + i;
-      const model = { ...site.session.model, channels: site.session.model.channels.map((c) => (c.name === `t${i}` ? { ...c, gainDb: c.gainDb - 3 } : c)) };
+      const model = { ...site.session.model, channels: site.session.model.channels.map((c) => (edited.has(c.name) ? { ...c, gainDb: c.gainDb - 3 } : c)) };
       const start = await page.evaluate((message) => {
         const t = Date.now();
         window.postMessage(message, '*');
         return t;
       }, { ...site.session, generation, model } as unknown as Record<string, unknown>);
       await page.waitForFunction((g) => document.body.dataset['heard'] === String(g), generation, { timeout: 10_000, polling: 10 });
-      latencies.push(Number(await page.evaluate(() => document.body.dataset['heardAt'])) - start);
+      (wasFrozen ? toFrozen : toLive).push(Number(await page.evaluate(() => document.body.dataset['heardAt'])) - start);
       await page.waitForTimeout(150);
     }
     const outputLatencyMs = 1000 * Number(await page.evaluate(() => document.body.dataset['outputLatency']));
+    const figures = (xs: number[]) => (xs.length === 0 ? 'none' : `p50 ${quantile(xs, 0.5).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (${xs.length})`);
+    console.log(`edit reaches the audio thread's output after (page message to crossfade start; then the browser's output latency, ${outputLatencyMs.toFixed(0)} ms):`);
+    console.log(`  to a track that runs: ${figures(toLive)}; to a frozen track (its group goes live, its files are fetched first): ${figures(toFrozen)}`);
+    console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
 
     // Seeks far from the playhead: a click on the overview, then the first report of sound from at least
     // 50 ms past the click's time (so the report's peak is of audio played after the seek).
@@ -213,21 +266,12 @@ async function main(): Promise<void> {
       seekMs.push(heard ? Number(await heard.jsonValue()) - clickAt : Infinity);
       await page.waitForTimeout(500);
     }
-
-    const loads = samples.loads.filter((x) => x > 0);
-    console.log(`first sound ${firstSoundS.toFixed(2)} s after the session reached the page (Play already pressed); every file in ${settledS.toFixed(1)} s`);
-    console.log(`playing ${PLAY_SECONDS} s: engine load mean ${(100 * loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(0)}%, p95 ${(100 * quantile(loads, 0.95)).toFixed(0)}%, max ${(100 * Math.max(...loads)).toFixed(0)}% of the real-time budget; playhead moved ${samples.moved.toFixed(2)} s in ${samples.wall.toFixed(2)} s of wall time; `
-      + `${samples.starved === 0 ? 'the files kept up all along' : `the files did not keep up in ${samples.starved} of ${samples.loads.length} samples`}`);
-    console.log(`edit reaches the audio thread's output after: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (page message to crossfade start), then the browser's output latency ${outputLatencyMs.toFixed(0)} ms`);
-    console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
     const unheard = seekMs.filter((ms) => ms === Infinity).length;
     const heardMs = seekMs.filter((ms) => ms !== Infinity);
     console.log(heardMs.length === 0
       ? `seek to sound: none of ${SEEKS} clicks on the overview was heard within ${SEEK_TIMEOUT_MS / 1000} s`
-      : `seek to sound: p50 ${quantile(heardMs, 0.5).toFixed(0)} ms, max ${Math.max(...heardMs).toFixed(0)} ms (${SEEKS} clicks on the overview)`
+      : `seek to sound: p50 ${quantile(heardMs, 0.5).toFixed(0)} ms, max ${Math.max(...heardMs).toFixed(0)} ms (${SEEKS} clicks on the overview, ${EDITS} tracks live after the edits)`
         + (unheard > 0 ? `; ${unheard} not heard within ${SEEK_TIMEOUT_MS / 1000} s` : ''));
-    console.log(`busy while playing (share of 3 s of wall time): ${busy.map(([name, share]) => `${name} ${(100 * share).toFixed(0)}%`).join(', ')}`);
-    console.log(`Chromium memory while playing: ${memoryPlaying.pss.toFixed(0)} MB proportional (PSS), ${memoryPlaying.rss.toFixed(0)} MB resident counting shared pages in each process (RSS); all its processes`);
   } finally {
     await browser.close();
     await site.server.close();

@@ -8,7 +8,7 @@
  * the extension is not one), so the context is made on the first click or
  * key press in the panel; until then the page says so.
  */
-import { PROCESSOR_NAME, type FromProcessor, type MetersMessage, type SessionSpec, type StreamChunk, type StreamHeader, type ToProcessor } from '../worklet/protocol.js';
+import { PROCESSOR_NAME, type FromProcessor, type LoadedMessage, type MetersMessage, type SessionSpec, type StreamChunk, type StreamHeader, type ToProcessor } from '../worklet/protocol.js';
 import type { StreamSink } from './streamer.js';
 
 export interface AudioEvents {
@@ -16,6 +16,8 @@ export interface AudioEvents {
   onError(path: string | null, message: string): void;
   /** Buffers of streamed chunks the processor let go of. */
   onFreed(buffers: readonly ArrayBuffer[]): void;
+  /** A session the processor built (how many groups it plays frozen). */
+  onLoaded(m: LoadedMessage): void;
 }
 
 export class AudioOutput implements StreamSink {
@@ -32,6 +34,7 @@ export class AudioOutput implements StreamSink {
       if (m.type === 'meters') events.onMeters(m);
       else if (m.type === 'error') events.onError(m.path, m.message);
       else if (m.type === 'freed') events.onFreed(m.buffers);
+      else if (m.type === 'loaded') events.onLoaded(m);
     };
     node.onprocessorerror = () => events.onError(null, 'the audio engine stopped with an error');
   }

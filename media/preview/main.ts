@@ -241,7 +241,8 @@ function showLoading(text: string | null): void {
 
 /** The session to the processor, which lets go of the files it no longer names. */
 function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
-  out.retain(audioRefs(s).map((r) => r.path));
+  // The stems of the frozen groups are the session's files too.
+  out.retain([...audioRefs(s), ...(plan?.stems ?? [])].map((r) => r.path));
   sentChannels.set(s.generation, s.model.channels);
   // Older generations can only still be playing for a crossfade's length; keep a few.
   for (const g of sentChannels.keys()) if (g < s.generation - 8) sentChannels.delete(g);
@@ -298,6 +299,8 @@ function ensureAudio(): Promise<AudioOutput | null> {
           onMeters,
           onError: (path, text) => view.showError(path ? `${path}: ${text}` : text),
           onFreed: (buffers) => streamer.release(buffers),
+          // For tests and benchmarks: what the audio thread plays frozen.
+          onLoaded: (m) => { document.body.dataset['frozenGroups'] = String(m.frozenGroups); },
         });
         audio = out;
         view.attachSpectrum(out.analyser);

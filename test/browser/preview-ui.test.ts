@@ -352,12 +352,17 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await send(page, { type: 'trims', generation: session.generation, trims });
     await send(page, frozen);
     await page.waitForFunction(() => Number(document.body.dataset['frozen'] ?? 0) > 0, undefined, { timeout: 20_000 });
+    // The audio thread plays them: every group from its stem.
+    await page.waitForFunction((n) => Number(document.body.dataset['frozenGroups'] ?? 0) === n, frozen.stems.length, { timeout: 10_000 });
     const frozenTracks = Number(await page.evaluate(() => document.body.dataset['frozen']));
     expect(await page.textContent('#engine-load')).toMatch(new RegExp(`\\d+ channels live, ${frozenTracks} frozen`));
     // The frozen rows say so, and their meters rest.
     expect(await page.locator('li.channel--frozen').count()).toBe(frozenTracks);
     await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
     expect(await peakOverReports(page, 10)).toBeGreaterThan(-40);
+    // The stems are streamed as the tracks' files were: nothing the audio thread reads is missing.
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => document.body.dataset['starved'])).toBe('false');
     // Muting a frozen track in the panel: its group runs live, without it.
     const tracks = session.model.channels.filter((c) => c.kind === 'track' && !c.hidden).map((c) => c.name);
     const mutedName = tracks.find((n) => n !== tracks[0]) ?? tracks[0]!;
