@@ -179,8 +179,6 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await openPreview(browser, site);
-    page.on("console", (m) => { if (m.type() === "error" || m.text().startsWith("DBG")) console.log("PAGE", m.text()); });
-    page.on("pageerror", (e) => console.log("PAGEERR", e.message));
     // Play pressed as the session arrives, as a producer presses it on opening the panel: the clock runs
     // from the session message to the first meter report with sound in it.
     await page.click('#play');
