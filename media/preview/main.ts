@@ -147,8 +147,19 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
 function onSession(m: SessionMessage): void {
   const structureChanged = !session || channelKey(session.model) !== channelKey(m.model);
   session = m;
-  // The sound first, then the panel.
+  // The sound first, then the panel: a new set of channels (the first session, a track added) is
+  // drawn in a task of its own, once the requests for its files are out (a hundred rows take a while).
   queueSession();
+  if (structureChanged) {
+    setTimeout(() => {
+      if (session === m) showSession(m, true);
+    }, 0);
+  } else {
+    showSession(m, false);
+  }
+}
+
+function showSession(m: SessionMessage, structureChanged: boolean): void {
   view.clearProblems();
   view.setTitle(m.fileName, m.warnings);
   if (structureChanged) buildChannelRows(m.model);
@@ -635,6 +646,8 @@ function buildChannelRows(model: MixModel): void {
     },
   });
   updateChannelRows(model);
+  // Rows drawn after the session went to the audio thread: frozen as it plays them.
+  if (plan) for (const [name, row] of rows) row.setFrozen(!plan.running.has(name));
 }
 
 const current = (c: ChannelModel) => session?.model.channels.find((x) => x.name === c.name);
