@@ -50,7 +50,7 @@ let plan: FreezePlan | null = null;
 let placedPaths = new Set<string>();
 let placedNow: Placement[] = [];
 /** How long the files only the session before an edit played stay placed: past its crossfade. */
-const REPLACED_PLACEMENTS_MS = 1000;
+const REPLACED_PLACEMENTS_MS = 300;
 let placementTimer: ReturnType<typeof setTimeout> | undefined;
 let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;

@@ -177,7 +177,8 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     times.nodeWorkletS = (performance.now() - t1b) / 1000;
 
     // The page, in Chromium.
-    server = await serve({ '/media/': media, '/session/': dirname(mix) });
+    await mkdir(join(tmp, 'frozen'), { recursive: true });
+    server = await serve({ '/media/': media, '/session/': dirname(mix), '/frozen/': join(tmp, 'frozen') });
     browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
@@ -244,8 +245,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
 
     // Frozen: every summing group played from the stem the extension's analysis writes (in Node), the rest
     // run in Chromium. The bus inputs get the same numbers in the same order: the CLI's render again.
-    const folder = join(dirname(mix), 'frozen');
-    await mkdir(folder, { recursive: true });
+    const folder = join(tmp, 'frozen'); // served under /frozen/ (never in the example's own folder)
     const writer = new StemWriter(folder, model.sampleRate);
     await renderMix(checked.model, { file: mix, out: null, bits: '32f', stems: null, from: null, to: null, threads: 1, onGroup: (g, sum, p, n) => writer.add(g, sum, p, n) });
     const stems = writer.finish();
@@ -254,7 +254,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
       (options) => (globalThis as unknown as ParityPage).mixdownParity.run(options),
       {
         mix: `/session/${encodeURIComponent(basename(mix))}`, headGainDb, upload: '/upload/frozen',
-        frozen: stems.map((f) => ({ signature: f.signature, path: `frozen/${basename(f.file)}` })),
+        frozen: stems.map((f) => ({ signature: f.signature, path: `/frozen/${basename(f.file)}` })),
       },
     );
     expect(pageErrors).toEqual([]);

@@ -38,6 +38,8 @@ export interface PreviewSite {
   readonly pageUrl: string;
   /** The mix file's folder, whose files are served under /session/. */
   readonly folder: string;
+  /** The page's folder, served under /page/. */
+  readonly pageFolder: string;
 }
 
 /**
@@ -63,18 +65,19 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
   }).replace('<script type="module"', `<script nonce="${NONCE}">${STUB}</script>\n  <script type="module"`);
   await mkdir(join(pageDir, 'preview'), { recursive: true });
   await writeFile(join(pageDir, 'preview', 'index.html'), html);
-  return { server, session, pageUrl: `${server.origin}/page/preview/index.html`, folder: dirname(mix) };
+  return { server, session, pageUrl: `${server.origin}/page/preview/index.html`, folder: dirname(mix), pageFolder: pageDir };
 }
 
 /**
  * The frozen stems of the site's session, as the extension's analysis
- * writes them (into the session's folder, under frozen/, where they are
+ * writes them (into the page's folder, under frozen/, where they are
  * served), the message that hands them to the page, and the `trim auto`
  * gains the render measured (the page needs the same to match the stems).
  * Stems already there are not written again.
  */
 export async function frozenStems(site: PreviewSite, mixFile: string, threads: number | null = 1): Promise<{ frozen: FrozenMessage; trims: Record<string, number> }> {
-  const folder = join(site.folder, 'frozen');
+  // Beside the page (never in the session's folder, which may be the repository's example).
+  const folder = join(site.pageFolder, 'frozen');
   await mkdir(folder, { recursive: true });
   const writer = new StemWriter(folder, site.session.model.sampleRate);
   const versions = Object.fromEntries(site.session.audio.map((a) => [a.path, a.version]));
@@ -88,7 +91,7 @@ export async function frozenStems(site: PreviewSite, mixFile: string, threads: n
   const stems = writer.finish();
   const frozen: FrozenMessage = {
     type: 'frozen',
-    stems: stems.map((f) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/session/frozen/${basename(f.file)}`, version: basename(f.file) } })),
+    stems: stems.map((f) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/page/frozen/${basename(f.file)}`, version: basename(f.file) } })),
   };
   return { frozen, trims };
 }

@@ -219,10 +219,14 @@ describe("the host side of Compare with HEAD", () => {
     const meter = JSON.parse((await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'meter', out, '--json'])).stdout) as { integratedLufs: number };
     expect(done.integratedLufs).toBeCloseTo(meter.integratedLufs, 1);
     // The same text rendered by the CLI from a file beside the session is the same audio.
-    const copy = join(dirname(mix), 'head-copy.mix');
+    const copy = join(dirname(mix), `head-copy-${process.pid}.mix`);
     await writeFile(copy, head);
     const cliOut = join(tmp, 'head-cli.wav');
-    await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'render', copy, '-o', cliOut, '--bits', '32f']);
+    try {
+      await run(process.execPath, [join(ROOT, 'dist/cli.js'), 'render', copy, '-o', cliOut, '--bits', '32f']);
+    } finally {
+      await rm(copy, { force: true }); // the example's folder may be the repository's own
+    }
     const hash = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
     expect(await hash(out)).toBe(await hash(cliOut));
   }, 120_000);

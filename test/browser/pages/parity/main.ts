@@ -22,7 +22,7 @@ export interface ParityOptions {
   readonly upload: string;
   /** URL of the processor module; by default the one built beside this page. */
   readonly processor?: string;
-  /** Frozen stems (URLs relative to the .mix file) by summing group signature: those groups play from them. */
+  /** Frozen stems (URLs, relative to the .mix file or absolute paths) by summing group signature: those groups play from them. */
   readonly frozen?: readonly { readonly signature: string; readonly path: string }[];
 }
 
