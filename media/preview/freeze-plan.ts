@@ -20,11 +20,10 @@ export interface FreezePlan {
   readonly frozen: readonly { readonly signature: string; readonly path: string }[];
   /** Those stems' files, to stream. */
   readonly stems: readonly AudioRef[];
-  /** Channels that run: every bus, and the tracks not all of whose groups are frozen. */
+  /** Channels that run: every bus, and the tracks not all of whose groups are frozen or silent. */
   readonly running: ReadonlySet<string>;
-  /** Tracks in the session, and how many of them do not run (every group they feed is frozen). */
-  readonly tracks: number;
-  readonly frozenTracks: number;
+  /** Tracks that play from stems (every group they feed is frozen). */
+  readonly frozenTracks: ReadonlySet<string>;
   /** Frames the master lags the timeline: a stem's frame p sounds at timeline frame p - latency. */
   readonly latency: number;
 }
@@ -49,13 +48,13 @@ export function freezePlan(
   });
   const used = graph.groups.filter((g) => bySignature.has(g.signature));
   const running = new Set(graph.strips.filter((s) => graph.runs(s)).map((s) => s.name));
-  const tracks = model.channels.filter((c) => c.kind === 'track');
+  // Tracks that do not run because they are silenced (a solo elsewhere, a mute) are not frozen, only silent.
+  const frozenTracks = new Set(graph.strips.filter((s) => s.kind === 'track' && !running.has(s.name) && !s.silent).map((s) => s.name));
   return {
     frozen: used.map((g) => ({ signature: g.signature, path: bySignature.get(g.signature)!.path })),
     stems: used.map((g) => bySignature.get(g.signature)!),
     running,
-    tracks: tracks.length,
-    frozenTracks: tracks.filter((c) => !running.has(c.name)).length,
+    frozenTracks,
     latency: graph.latency,
   };
 }

@@ -217,7 +217,7 @@ async function sendSession(): Promise<void> {
     plan = next;
     placedPaths = new Set(placed.map((p) => p.path));
     placedNow = placed;
-    for (const [name, row] of rows) row.setFrozen(!next.running.has(name));
+    for (const [name, row] of rows) row.setFrozen(next.frozenTracks.has(name));
     sendToProcessor(audio, s);
     placementTimer = setTimeout(() => streamer.setPlacements(placedNow), REPLACED_PLACEMENTS_MS);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
@@ -575,7 +575,7 @@ function onMeters(m: MetersMessage): void {
     const left = s.peaks[2 * i]!;
     const right = s.peaks[2 * i + 1]!;
     // A row out of view is not drawn, but its clip light still latches. A frozen channel does not run: its meters rest.
-    if ((!row.visible && left <= 1 && right <= 1) || plan?.running.has(c.name) === false) return;
+    if ((!row.visible && left <= 1 && right <= 1) || plan?.frozenTracks.has(c.name) === true) return;
     row.peak.set(toDb(left), toDb(right));
     row.gr?.set(-s.gainReduction[i]!);
   });
@@ -587,7 +587,7 @@ function onMeters(m: MetersMessage): void {
   });
   view.setMasterPeak(s.running ? toDb(Math.max(s.outputPeakL, s.outputPeakR)) : null, toDb(s.outputPeakL), toDb(s.outputPeakR));
   const channels = session?.model.channels.length ?? 0;
-  const frozen = plan?.frozenTracks ?? 0;
+  const frozen = plan?.frozenTracks.size ?? 0;
   view.setLoad(m.load, { audioBytes: streamer.heldBytes(), starved: Date.now() < starvedUntil, live: channels - frozen, frozen });
   showState();
   // For tests and benchmarks: which edit is heard, and how hard the audio thread works.
@@ -647,7 +647,7 @@ function buildChannelRows(model: MixModel): void {
   });
   updateChannelRows(model);
   // Rows drawn after the session went to the audio thread: frozen as it plays them.
-  if (plan) for (const [name, row] of rows) row.setFrozen(!plan.running.has(name));
+  if (plan) for (const [name, row] of rows) row.setFrozen(plan.frozenTracks.has(name));
 }
 
 const current = (c: ChannelModel) => session?.model.channels.find((x) => x.name === c.name);

@@ -22,14 +22,14 @@ const files: Record<string, Float64Array[]> = {};
 for (let t = 0; t < TRACKS; t++) files[`t${t}.wav`] = [noise(FRAMES, 100 + t, 0.2), noise(FRAMES, 200 + t, 0.2)];
 files['kick.wav'] = [noise(FRAMES, 7, 0.5)];
 
-function session(edit: (t: number) => string = () => ''): MixModel {
+function session(edit: (t: number) => string = () => '', fader: (t: number) => string = (t) => `${-10 - (t % 5)} dB`, sends: (t: number) => boolean = () => true): MixModel {
   let text = `samplerate ${RATE} Hz\n`;
   text += `track kick {\n  file "kick.wav"\n  to drums\n}\n`;
   for (let t = 0; t < TRACKS; t++) {
     text += `track t${t} {\n  file "t${t}.wav"\n  eq { bell ${500 + 40 * t} Hz -3 dB q 1 }\n  comp { threshold -24 dB ratio 3:1 }\n`;
-    text += `  gain ${-10 - (t % 5)} dB\n  pan ${((t % 7) - 3) * 10}%\n`;
-    if (t % 4 === 0) text += `  send verb -12 dB\n`;
-    if (t % 6 === 1) text += `  send verb -18 dB pre\n`;
+    text += `  gain ${fader(t)}\n  pan ${((t % 7) - 3) * 10}%\n`;
+    if (t % 4 === 0 && sends(t)) text += `  send verb -12 dB\n`;
+    if (t % 6 === 1 && sends(t)) text += `  send verb -18 dB pre\n`;
     if (t < 3) text += `  to drums\n`;
     text += edit(t) + `}\n`;
   }
@@ -122,6 +122,23 @@ describe('summing groups and frozen groups', () => {
     expect(runs(`t${TRACKS - 1}`)).toBe(TRACKS - 1 < 3 || (TRACKS - 1) % 4 === 0 || (TRACKS - 1) % 6 === 1);
     expect(runs('t1')).toBe(true); // drums/1 is frozen, but t1 also sends to verb
     expect(runs('t2')).toBe(false);
+  });
+
+  it('runs none of the tracks of a group that is all muted, and mixes the same as with their faders closed', () => {
+    // master/2: the tracks from t19 on (routed to master, after master/1's sixteen), here without sends,
+    // so that a closed fader silences all they pass on, as a mute does.
+    const second = live.graph.groups.find((g) => g.key === 'master/2')!.members;
+    const inSecond = (t: number) => second.includes(`t${t}`);
+    const noSends = (t: number) => !inSecond(t);
+    const fader = (t: number) => `${-10 - (t % 5)} dB`;
+    const muted = render(session((t) => (inSecond(t) ? '  mute\n' : ''), fader, noSends));
+    const closed = render(session(undefined, (t) => (inSecond(t) ? '-inf dB' : fader(t)), noSends));
+    for (const name of second) {
+      expect(muted.graph.runs(muted.graph.strip(name)!)).toBe(false);
+      expect(closed.graph.runs(closed.graph.strip(name)!)).toBe(true);
+    }
+    expect(muted.out.every((side, c) => side.every((v, i) => v === closed.out[c]![i]))).toBe(true);
+    expect(muted.out.some((side, c) => side.some((v, i) => v !== live.out[c]![i]))).toBe(true);
   });
 
   it("changes the signature of exactly the groups an edit touches: a track's trim, its mute, a solo elsewhere, its file", () => {

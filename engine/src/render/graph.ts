@@ -13,7 +13,8 @@
  * changed from a stem the extension rendered (a frozen group) instead of
  * running its tracks, and the bus receives the same numbers in the same
  * order either way, so frozen and live playback are bit-identical by
- * construction.
+ * construction. A group whose tracks are all muted or silenced by a solo
+ * adds nothing, so it runs none of them.
  */
 import type { ChannelModel, MixModel } from '../../../grammar/src/model.js';
 import { TrackSources, type AudioSource, type SourceProvider } from './sources.js';
@@ -46,6 +47,16 @@ export interface SummingGroup {
    */
   readonly signature: string;
 }
+
+/** What a group of silenced tracks sums to. */
+const SILENCE: AudioSource = {
+  channels: 2,
+  frames: 0,
+  read(_start, count, out, offset) {
+    out[0]!.fill(0, offset, offset + count);
+    out[1]!.fill(0, offset, offset + count);
+  },
+};
 
 interface Group extends SummingGroup {
   /** The group's sum for the current block. */
@@ -393,11 +404,13 @@ export class MixGraph {
         }),
       });
       const described: SummingGroup = { key: `${f.bus.name}/${n}`, bus: f.bus.name, members: f.members.map((m) => m.name), signature };
+      // A group whose every track is muted or silenced by a solo adds nothing: it needs neither a stem nor its tracks.
+      const silent = f.members.every((m) => m.silent);
       const group: Group = {
         ...described,
         sum: [new Float64Array(maxBlock), new Float64Array(maxBlock)],
         lastEdge: this.edges.indexOf(f.edges.at(-1)!),
-        stem: options.frozen?.(described) ?? null,
+        stem: silent ? SILENCE : options.frozen?.(described) ?? null,
       };
       for (const e of f.edges) e.group = group;
       this.summing.push(group);
