@@ -45,6 +45,7 @@ export function freezePlan(
     autoTrims,
     fileVersion: (path) => versions[path] ?? '',
     frozen: (g) => (bySignature.has(g.signature) ? { channels: 2, frames: 0, read: () => {} } : null),
+    skipSilentGroups: true, // as the audio thread does
   });
   const used = graph.groups.filter((g) => bySignature.has(g.signature));
   const running = new Set(graph.strips.filter((s) => graph.runs(s)).map((s) => s.name));

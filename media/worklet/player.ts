@@ -300,6 +300,7 @@ export class Player {
         return path === undefined ? null : this.provider.open(path);
       },
       fileVersion: (path) => versions[path] ?? '',
+      skipSilentGroups: true,
     });
     graph.setMasterHeadGain(spec.headGainDb);
     const block = Array.from({ length: spec.model.output === 'mono' ? 1 : 2 }, () => new Float64Array(BLOCK));

@@ -124,19 +124,23 @@ describe('summing groups and frozen groups', () => {
     expect(runs('t2')).toBe(false);
   });
 
-  it('runs none of the tracks of a group that is all muted, and mixes the same as with their faders closed', () => {
+  it('in the preview, runs none of the tracks of a group that is all muted, and mixes the same as with their faders closed', () => {
     // master/2: the tracks from t19 on (routed to master, after master/1's sixteen), here without sends,
     // so that a closed fader silences all they pass on, as a mute does.
     const second = live.graph.groups.find((g) => g.key === 'master/2')!.members;
     const inSecond = (t: number) => second.includes(`t${t}`);
     const noSends = (t: number) => !inSecond(t);
     const fader = (t: number) => `${-10 - (t % 5)} dB`;
-    const muted = render(session((t) => (inSecond(t) ? '  mute\n' : ''), fader, noSends));
-    const closed = render(session(undefined, (t) => (inSecond(t) ? '-inf dB' : fader(t)), noSends));
+    const muted = render(session((t) => (inSecond(t) ? '  mute\n' : ''), fader, noSends), { skipSilentGroups: true });
+    const closed = render(session(undefined, (t) => (inSecond(t) ? '-inf dB' : fader(t)), noSends), { skipSilentGroups: true });
+    // A render (no skipSilentGroups) runs them: its stems and channel meters take every track.
+    const rendered = render(session((t) => (inSecond(t) ? '  mute\n' : ''), fader, noSends));
     for (const name of second) {
       expect(muted.graph.runs(muted.graph.strip(name)!)).toBe(false);
       expect(closed.graph.runs(closed.graph.strip(name)!)).toBe(true);
+      expect(rendered.graph.runs(rendered.graph.strip(name)!)).toBe(true);
     }
+    expect(rendered.out.every((side, c) => side.every((v, i) => v === muted.out[c]![i]))).toBe(true);
     expect(muted.out.every((side, c) => side.every((v, i) => v === closed.out[c]![i]))).toBe(true);
     expect(muted.out.some((side, c) => side.some((v, i) => v !== live.out[c]![i]))).toBe(true);
   });

@@ -14,7 +14,7 @@
  * running its tracks, and the bus receives the same numbers in the same
  * order either way, so frozen and live playback are bit-identical by
  * construction. A group whose tracks are all muted or silenced by a solo
- * adds nothing, so it runs none of them.
+ * adds nothing, so the preview runs none of them (`skipSilentGroups`).
  */
 import type { ChannelModel, MixModel } from '../../../grammar/src/model.js';
 import { TrackSources, type AudioSource, type SourceProvider } from './sources.js';
@@ -160,6 +160,12 @@ export interface GraphOptions {
   readonly frozen?: (group: SummingGroup) => AudioSource | null;
   /** Called with each summing group's sum for each block (rendering a frozen group's stem). */
   readonly onGroup?: (group: SummingGroup, sum: readonly Float64Array[], position: number, frames: number) => void;
+  /**
+   * Runs none of the tracks of a group that is all muted or silenced (the
+   * preview: it adds nothing to its bus). Off for renders, whose stems and
+   * channel meters take every track's output, silent or not.
+   */
+  readonly skipSilentGroups?: boolean;
   /** A version of the audio file at `path` (for the groups' signatures): a stem is not played over a changed file. */
   readonly fileVersion?: (path: string) => string;
   /**
@@ -405,7 +411,7 @@ export class MixGraph {
       });
       const described: SummingGroup = { key: `${f.bus.name}/${n}`, bus: f.bus.name, members: f.members.map((m) => m.name), signature };
       // A group whose every track is muted or silenced by a solo adds nothing: it needs neither a stem nor its tracks.
-      const silent = f.members.every((m) => m.silent);
+      const silent = options.skipSilentGroups === true && f.members.every((m) => m.silent);
       const group: Group = {
         ...described,
         sum: [new Float64Array(maxBlock), new Float64Array(maxBlock)],
