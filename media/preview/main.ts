@@ -52,6 +52,8 @@ let placedNow: Placement[] = [];
 /** How long the files only the session before an edit played stay placed: past its crossfade. */
 const REPLACED_PLACEMENTS_MS = 300;
 let placementTimer: ReturnType<typeof setTimeout> | undefined;
+/** A new set of channel rows is waiting to be drawn (see onSession). */
+let rowsPending = false;
 let analysis: Analysis | null = null;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
@@ -150,10 +152,15 @@ function onSession(m: SessionMessage): void {
   // The sound first, then the panel: a new set of channels (the first session, a track added) is
   // drawn in a task of its own, once the requests for its files are out (a hundred rows take a while).
   queueSession();
-  if (structureChanged) {
-    setTimeout(() => {
-      if (session === m) showSession(m, true);
-    }, 0);
+  if (structureChanged || rowsPending) {
+    // Edits that come before the rows are drawn are drawn with them (the rows follow the newest session).
+    if (!rowsPending) {
+      rowsPending = true;
+      setTimeout(() => {
+        rowsPending = false;
+        if (session) showSession(session, true);
+      }, 0);
+    }
   } else {
     showSession(m, false);
   }
@@ -252,8 +259,9 @@ function showLoading(text: string | null): void {
 
 /** The session to the processor, which lets go of the files it no longer names. */
 function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
-  // The stems of the frozen groups are the session's files too.
-  out.retain([...audioRefs(s), ...(plan?.stems ?? [])].map((r) => r.path));
+  // The stems are the session's files too, every one the streamer knows (a group live for a moment,
+  // for a mute or an edit undone, plays from its stem again without reading it anew).
+  out.retain([...audioRefs(s), ...frozenStems.map((f) => f.audio)].map((r) => r.path));
   sentChannels.set(s.generation, s.model.channels);
   // Older generations can only still be playing for a crossfade's length; keep a few.
   for (const g of sentChannels.keys()) if (g < s.generation - 8) sentChannels.delete(g);

@@ -369,9 +369,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await page.click(`li[data-channel="${mutedName}"] .channel-mute`);
     await page.waitForFunction((n) => Number(document.body.dataset['frozen']) < n, frozenTracks, { timeout: 10_000 });
     expect(await peakOverReports(page, 10)).toBeGreaterThan(-40);
-    // Unmuted, the stems match again.
+    // Unmuted, the stems match again, and the audio thread plays them (it still has the one it did not play meanwhile).
     await page.click(`li[data-channel="${mutedName}"] .channel-mute`);
     await page.waitForFunction((n) => Number(document.body.dataset['frozen']) === n, frozenTracks, { timeout: 10_000 });
+    await page.waitForFunction((n) => Number(document.body.dataset['frozenGroups'] ?? 0) === n, frozen.stems.length, { timeout: 10_000 });
+    const alert = page.getByRole('alert');
+    expect(await alert.isVisible() ? await alert.textContent() : null).toBeNull();
     expect(errors).toEqual([]);
   });
 
