@@ -24,12 +24,16 @@ export class Mulberry32 {
 
 export const DITHER_SEED = 0x6d697864; // "mixd"
 
-export function bytesPerSample(bits: WavBits): number {
-  return bits === 16 ? 2 : bits === 24 ? 3 : 4;
+export function bytesPerSample(bits: WavBits | '64f'): number {
+  return bits === 16 ? 2 : bits === 24 ? 3 : bits === '64f' ? 8 : 4;
 }
 
-/** The 44-byte header of a canonical PCM (format 1) or float (format 3) WAV. */
-export function wavHeader(sampleRate: number, channels: number, bits: WavBits, dataBytes: number): Uint8Array {
+/**
+ * The 44-byte header of a canonical PCM (format 1) or float (format 3) WAV.
+ * 64-bit float is for the preview's frozen stems, which hold the engine's
+ * numbers exactly; renders are written at WavBits.
+ */
+export function wavHeader(sampleRate: number, channels: number, bits: WavBits | '64f', dataBytes: number): Uint8Array {
   const h = new Uint8Array(44);
   const v = new DataView(h.buffer);
   const bps = bytesPerSample(bits);
@@ -39,7 +43,7 @@ export function wavHeader(sampleRate: number, channels: number, bits: WavBits, d
   ascii(8, 'WAVE');
   ascii(12, 'fmt ');
   v.setUint32(16, 16, true);
-  v.setUint16(20, bits === '32f' ? 3 : 1, true);
+  v.setUint16(20, bits === '32f' || bits === '64f' ? 3 : 1, true);
   v.setUint16(22, channels, true);
   v.setUint32(24, sampleRate, true);
   v.setUint32(28, sampleRate * channels * bps, true);

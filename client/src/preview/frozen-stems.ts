@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SummingGroup } from '../../../engine/src/index.js';
+import { wavHeader, type SummingGroup } from '../../../engine/src/index.js';
 
 /** A stem as the panel hands it to the page: the group's signature and the file. */
 export interface FrozenStem {
@@ -26,26 +26,9 @@ export function stemFile(folder: string, signature: string): string {
   return join(folder, `${createHash('sha256').update(signature).digest('hex').slice(0, 32)}.wav`);
 }
 
-/** A 64-bit IEEE float WAV header (format tag 3) for stereo audio. */
-function header(sampleRate: number, frames: number): Buffer {
-  const channels = 2;
-  const bytesPerFrame = channels * 8;
-  const data = frames * bytesPerFrame;
-  const b = Buffer.alloc(44);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + data, 4);
-  b.write('WAVE', 8, 'ascii');
-  b.write('fmt ', 12, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(3, 20);
-  b.writeUInt16LE(channels, 22);
-  b.writeUInt32LE(sampleRate, 24);
-  b.writeUInt32LE(sampleRate * bytesPerFrame, 28);
-  b.writeUInt16LE(bytesPerFrame, 32);
-  b.writeUInt16LE(64, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(data, 40);
-  return b;
+/** The header of a stereo 64-bit float WAV of `frames` frames. */
+function header(sampleRate: number, frames: number): Uint8Array {
+  return wavHeader(sampleRate, 2, '64f', frames * 16);
 }
 
 /**

@@ -107,9 +107,9 @@ export class PreviewPanel implements vscode.Disposable {
     PreviewPanel.panels.delete(this.uri.toString());
     clearTimeout(this.editTimer);
     clearTimeout(this.analysisTimer);
-    void this.runner.stop();
-    void this.versionRunner.stop().then(() => this.removeVersionFiles());
+    // The analysis stops before its stems are removed (it may be writing one).
     void this.runner.stop().then(() => rm(this.frozenFolder(), { recursive: true, force: true }));
+    void this.versionRunner.stop().then(() => this.removeVersionFiles());
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
