@@ -188,7 +188,9 @@ function queueSession(): void {
 async function sendSession(): Promise<void> {
   const s = session;
   if (!s) return;
-  const refs = [...audioRefs(s), ...frozenStems.map((f) => f.audio)];
+  // The stems as they are now: a newer list arriving meanwhile is taken by the session it queues.
+  const stems = frozenStems;
+  const refs = [...audioRefs(s), ...stems.map((f) => f.audio)];
   try {
     // The headers first (the graph needs every file's length and rate), then the start from the playhead.
     const known = streamer.has(refs);
@@ -196,7 +198,7 @@ async function sendSession(): Promise<void> {
     const fresh = await streamer.prepare(refs);
     if (s !== session) return; // a newer edit arrived meanwhile
     streamer.retain(refs.map((r) => r.path));
-    const next = freezePlan(overrides.apply(s.model), trims, fileVersions(s), frozenStems, (path) => streamer.channelsOf(path));
+    const next = freezePlan(overrides.apply(s.model), trims, fileVersions(s), stems, (path) => streamer.channelsOf(path));
     const placed = placements(s, next);
     // What the playing session reads stays placed until the new one has taken over (a group that froze
     // plays its tracks' files until the crossfade is over).
@@ -225,7 +227,7 @@ async function sendSession(): Promise<void> {
     placedPaths = new Set(placed.map((p) => p.path));
     placedNow = placed;
     for (const [name, row] of rows) row.setFrozen(next.frozenTracks.has(name));
-    sendToProcessor(audio, s);
+    sendToProcessor(audio, s, refs);
     placementTimer = setTimeout(() => streamer.setPlacements(placedNow), REPLACED_PLACEMENTS_MS);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
     if (playing) await start(audio);
@@ -257,11 +259,14 @@ function showLoading(text: string | null): void {
   showStatus();
 }
 
-/** The session to the processor, which lets go of the files it no longer names. */
-function sendToProcessor(out: AudioOutput, s: SessionMessage): void {
-  // The stems are the session's files too, every one the streamer knows (a group live for a moment,
-  // for a mute or an edit undone, plays from its stem again without reading it anew).
-  out.retain([...audioRefs(s), ...frozenStems.map((f) => f.audio)].map((r) => r.path));
+/**
+ * The session to the processor, which lets go of the files `files` does not
+ * name: the session's, and every stem the streamer was told of with it (a
+ * group live for a moment, for a mute or an edit undone, plays from its stem
+ * again without reading it anew).
+ */
+function sendToProcessor(out: AudioOutput, s: SessionMessage, files: readonly AudioRef[]): void {
+  out.retain(files.map((r) => r.path));
   sentChannels.set(s.generation, s.model.channels);
   // Older generations can only still be playing for a crossfade's length; keep a few.
   for (const g of sentChannels.keys()) if (g < s.generation - 8) sentChannels.delete(g);

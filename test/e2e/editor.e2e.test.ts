@@ -260,6 +260,11 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     // The audio is streamed by Range requests, which VS Code's webview resource loader answers with the part asked for.
     expect(await view.locator('body').getAttribute('data-range-ignored'), 'a Range request answered with the whole file').toBeNull();
     await expect(view.locator('#engine-load').textContent()).resolves.toMatch(/audio in memory \d+ MB/);
+    // Once the background render has written the summing groups' stems (in the extension's storage, served to
+    // the webview like the session's audio), the audio thread plays the groups from them, and nothing fails.
+    await expect.poll(async () => Number(await view.locator('body').getAttribute('data-frozen-groups')), { timeout: 90_000 }).toBeGreaterThan(0);
+    await expect(view.locator('#engine-load').textContent()).resolves.toMatch(/channels live, [1-9]\d* frozen/);
+    expect(await alert.isVisible() ? await alert.textContent() : null, 'an error shown by the preview once frozen').toBeNull();
     await shot('preview');
   });
 
