@@ -153,6 +153,37 @@ function report(label: string, p: Playing): void {
   console.log(`  Chromium memory: ${p.memory.pss.toFixed(0)} MB proportional (PSS), ${p.memory.rss.toFixed(0)} MB resident counting shared pages in each process (RSS); all its processes`);
 }
 
+/**
+ * Seeks far from the playhead: a click on the overview, then the first
+ * report of sound from at least 50 ms past the click's time (so the
+ * report's peak is of audio played after the seek).
+ */
+async function seeks(page: Page, label: string): Promise<void> {
+  const seekMs: number[] = [];
+  const box = (await page.locator('.md-waveform-top').boundingBox())!;
+  for (let i = 0; i < SEEKS; i++) {
+    const fraction = [0.8, 0.3, 0.6, 0.15, 0.9][i]!;
+    const target = fraction * SECONDS;
+    const clickAt = await page.evaluate(() => Date.now());
+    await page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+    const heard = await page.waitForFunction(({ target, clickAt }) => {
+      const clock = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
+      const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
+      const now = Date.now();
+      return clock - target > 0.05 && clock - target < 2 && /^-?\d/.test(peak) && Number(peak) > -60 && now;
+    }, { target, clickAt }, { timeout: SEEK_TIMEOUT_MS, polling: 10 }).catch(() => null);
+    // No sound there within the time: counted as that long, and said.
+    seekMs.push(heard ? Number(await heard.jsonValue()) - clickAt : Infinity);
+    await page.waitForTimeout(500);
+  }
+  const unheard = seekMs.filter((ms) => ms === Infinity).length;
+  const heardMs = seekMs.filter((ms) => ms !== Infinity);
+  console.log(heardMs.length === 0
+    ? `seek to sound (${label}): none of ${SEEKS} clicks on the overview was heard within ${SEEK_TIMEOUT_MS / 1000} s`
+    : `seek to sound (${label}): p50 ${quantile(heardMs, 0.5).toFixed(0)} ms, max ${Math.max(...heardMs).toFixed(0)} ms (${SEEKS} clicks on the overview)`
+      + (unheard > 0 ? `; ${unheard} not heard within ${SEEK_TIMEOUT_MS / 1000} s` : ''));
+}
+
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function main(): Promise<void> {
@@ -210,6 +241,12 @@ async function main(): Promise<void> {
     const frozenTracks = Number(await page.evaluate(() => document.body.dataset['frozen']));
     console.log(`analysis with the stems of ${frozen.stems.length} summing groups: ${stemsS.toFixed(1)} s (stems already written are kept); ${frozenTracks} of ${TRACKS} tracks frozen`);
     report('frozen, nothing edited', await playing(page));
+    // The overview's length (the host's analysis would bring it with the waveform): clicks map to times.
+    await send(page, {
+      type: 'analysis',
+      analysis: { generation: site.session.generation, headGainDb: 0, targetProblem: null, integratedLufs: -20, truePeakDb: -1, overview: { peaks: [], duration: SECONDS }, references: {} },
+    });
+    await seeks(page, 'every track frozen');
 
     // Edits while playing: each changes one track's fader. The latency is from the message reaching
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
@@ -240,36 +277,8 @@ async function main(): Promise<void> {
     console.log(`  to a track that runs: ${figures(toLive)}; to a frozen track (its group goes live, its files are fetched first): ${figures(toFrozen)}`);
     console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
 
-    // Seeks far from the playhead: a click on the overview, then the first report of sound from at least
-    // 50 ms past the click's time (so the report's peak is of audio played after the seek).
-    // The overview's length (the host's analysis would bring it with the waveform): clicks map to times.
-    await send(page, {
-      type: 'analysis',
-      analysis: { generation: site.session.generation, headGainDb: 0, targetProblem: null, integratedLufs: -20, truePeakDb: -1, overview: { peaks: [], duration: SECONDS }, references: {} },
-    });
-    const seekMs: number[] = [];
-    const box = (await page.locator('.md-waveform-top').boundingBox())!;
-    for (let i = 0; i < SEEKS; i++) {
-      const fraction = [0.8, 0.3, 0.6, 0.15, 0.9][i]!;
-      const target = fraction * SECONDS;
-      const clickAt = await page.evaluate(() => Date.now());
-      await page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
-      const heard = await page.waitForFunction(({ target, clickAt }) => {
-        const clock = (document.querySelector('#position-clock')?.textContent ?? '0:0').split(':').reduce((m, s) => m * 60 + Number(s), 0);
-        const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
-        const now = Date.now();
-        return clock - target > 0.05 && clock - target < 2 && /^-?\d/.test(peak) && Number(peak) > -60 && now;
-      }, { target, clickAt }, { timeout: SEEK_TIMEOUT_MS, polling: 10 }).catch(() => null);
-      // No sound there within the time: counted as that long, and said.
-      seekMs.push(heard ? Number(await heard.jsonValue()) - clickAt : Infinity);
-      await page.waitForTimeout(500);
-    }
-    const unheard = seekMs.filter((ms) => ms === Infinity).length;
-    const heardMs = seekMs.filter((ms) => ms !== Infinity);
-    console.log(heardMs.length === 0
-      ? `seek to sound: none of ${SEEKS} clicks on the overview was heard within ${SEEK_TIMEOUT_MS / 1000} s`
-      : `seek to sound: p50 ${quantile(heardMs, 0.5).toFixed(0)} ms, max ${Math.max(...heardMs).toFixed(0)} ms (${SEEKS} clicks on the overview, ${EDITS} tracks live after the edits)`
-        + (unheard > 0 ? `; ${unheard} not heard within ${SEEK_TIMEOUT_MS / 1000} s` : ''));
+    const liveNow = await page.evaluate(() => document.querySelectorAll('li.channel--track:not(.channel--frozen)').length);
+    await seeks(page, `${liveNow} tracks live after the edits`);
   } finally {
     await browser.close();
     await site.server.close();
