@@ -26,6 +26,9 @@ export function stemFile(folder: string, signature: string): string {
   return join(folder, `${createHash('sha256').update(signature).digest('hex').slice(0, 32)}.wav`);
 }
 
+/** A RIFF file's size field is 32 bits. */
+const MAX_RIFF_BYTES = 0xffffffff;
+
 /** The header of a stereo 64-bit float WAV of `frames` frames. */
 function header(sampleRate: number, frames: number): Uint8Array {
   return wavHeader(sampleRate, 2, '64f', frames * 16);
@@ -38,10 +41,12 @@ function header(sampleRate: number, frames: number): Uint8Array {
 export class StemWriter {
   private readonly open = new Map<string, { fd: number; part: string; file: string; frames: number; next: number }>();
   private readonly stems = new Map<string, string>();
+  private readonly tooLong = new Set<string>();
   /** Interleaved frames for one write (the platforms Node runs on are little-endian, as WAV is). */
   private block = new Float64Array(0);
 
-  constructor(private readonly folder: string, private readonly sampleRate: number) {
+  /** `maxBytes`: the largest file written (a RIFF file's limit; smaller in tests). */
+  constructor(private readonly folder: string, private readonly sampleRate: number, private readonly maxBytes = MAX_RIFF_BYTES) {
     // What a stopped render left.
     try {
       for (const name of readdirSync(folder)) if (name.endsWith('.part')) rmSync(join(folder, name), { force: true });
@@ -54,7 +59,7 @@ export class StemWriter {
     const key = group.signature;
     let stem = this.open.get(key);
     if (!stem) {
-      if (this.stems.has(key)) return; // the same group twice, or already whole
+      if (this.stems.has(key) || this.tooLong.has(key)) return; // the same group twice, already whole, or too long
       const file = stemFile(this.folder, key);
       this.stems.set(key, file);
       if (existsSync(file)) return;
@@ -66,6 +71,15 @@ export class StemWriter {
     }
     // Positions arrive in order from 0; a gap would be a render that skipped (it does not).
     if (position !== stem.next) throw new Error(`stem of ${group.key}: frames ${stem.next}… expected, ${position} given`);
+    if (44 + (stem.frames + frames) * 16 > this.maxBytes) {
+      // Longer than a WAV file can say (about 93 minutes at 48 kHz): no stem, the group stays live.
+      closeSync(stem.fd);
+      rmSync(stem.part, { force: true });
+      this.open.delete(key);
+      this.stems.delete(key);
+      this.tooLong.add(key);
+      return;
+    }
     if (this.block.length < 2 * frames) this.block = new Float64Array(2 * frames);
     const b = this.block;
     const L = sum[0]!;
