@@ -14,6 +14,7 @@
 import { MixGraph } from '../../engine/src/index.js';
 import type { MixModel } from '../../grammar/src/model.js';
 import type { AudioRef, FrozenStemRef } from './protocol.js';
+import { previewGraphOptions } from '../worklet/player.js';
 
 export interface FreezePlan {
   /** The stems the audio thread plays from, by group signature. */
@@ -41,12 +42,10 @@ export function freezePlan(
   channelsOf: (path: string) => 1 | 2,
 ): FreezePlan {
   const bySignature = new Map(stems.map((s) => [s.signature, s.audio]));
-  const graph = new MixGraph(model, { open: (path) => ({ channels: channelsOf(path), frames: 0, read: () => {} }) }, {
-    autoTrims,
-    fileVersion: (path) => versions[path] ?? '',
-    frozen: (g) => (bySignature.has(g.signature) ? { channels: 2, frames: 0, read: () => {} } : null),
-    skipSilentGroups: true, // as the audio thread does
-  });
+  // Only the graph's shape is needed: sources and stems that are never read.
+  const unread = (channels: 1 | 2) => ({ channels, frames: 0, read: () => {} });
+  const spec = { autoTrims, fileVersions: versions, frozen: stems.map((s) => ({ signature: s.signature, path: s.audio.path })) };
+  const graph = new MixGraph(model, { open: (path) => unread(channelsOf(path)) }, previewGraphOptions(spec, () => unread(2)));
   const used = graph.groups.filter((g) => bySignature.has(g.signature));
   const running = new Set(graph.strips.filter((s) => graph.runs(s)).map((s) => s.name));
   // Tracks that do not run because they are silenced (a solo elsewhere, a mute) are not frozen, only silent.

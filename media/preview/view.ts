@@ -311,13 +311,9 @@ export class PreviewView {
   }
 
   /**
-   * The footer: the audio thread's load, the audio the preview holds, and
-   * whether the disk kept up with playback (audio that came too late is
-   * played as silence).
-   */
-  /**
    * The footer: the audio thread's load, the channels that run and those
-   * that play frozen, the audio held, and whether the files keep up.
+   * that play frozen, the audio the preview holds, and whether the disk
+   * kept up with playback (audio that came too late is played as silence).
    */
   setLoad(load: number, audio: { audioBytes: number; starved: boolean; live: number; frozen: number }): void {
     const pct = Math.round(load * 100);

@@ -25,7 +25,7 @@
  * allocated per block: graphs are built when a session arrives, between
  * blocks, and only `snapshot` (the meter report, ~30 a second) makes objects.
  */
-import { LoudnessMeter, MixGraph, type AudioSource } from '../../engine/src/index.js';
+import { LoudnessMeter, MixGraph, type AudioSource, type GraphOptions } from '../../engine/src/index.js';
 import type { DecodedProvider } from './sources.js';
 import type { SessionSpec } from './protocol.js';
 
@@ -39,6 +39,27 @@ export const FADE = 1024;
 export const RAMP = 256;
 /** Frames of the crossfade between the mix and a reference (A/B). */
 export const AB_FADE = 480;
+
+/**
+ * The options the preview builds a session's graph with: `trim auto` gains,
+ * groups played from the stems the spec names (matched by signature, with
+ * the spec's file versions), and all-silent groups left out. The page works
+ * out which groups are frozen with the same options (freeze-plan.ts), so both
+ * sides freeze the same groups.
+ */
+export function previewGraphOptions(spec: Pick<SessionSpec, 'autoTrims' | 'frozen' | 'fileVersions'>, openStem: (path: string) => AudioSource): GraphOptions {
+  const stems = new Map((spec.frozen ?? []).map((f) => [f.signature, f.path]));
+  const versions = spec.fileVersions ?? {};
+  return {
+    autoTrims: spec.autoTrims,
+    frozen: (g) => {
+      const path = stems.get(g.signature);
+      return path === undefined ? null : openStem(path);
+    },
+    fileVersion: (path) => versions[path] ?? '',
+    skipSilentGroups: true,
+  };
+}
 
 /** What the meters saw since the last snapshot. */
 export interface MeterSnapshot {
@@ -289,21 +310,10 @@ export class Player {
   }
 
   private build(spec: SessionSpec): Voice {
-    const stems = new Map((spec.frozen ?? []).map((f) => [f.signature, f.path]));
-    const versions = spec.fileVersions ?? {};
-    const graph = new MixGraph(spec.model, this.provider, {
-      maxBlock: BLOCK,
-      autoTrims: spec.autoTrims,
-      // A group whose stem is here plays from it (frozen); the others run their tracks.
-      frozen: (g) => {
-        const path = stems.get(g.signature);
-        return path === undefined ? null : this.provider.open(path);
-      },
-      fileVersion: (path) => versions[path] ?? '',
-      skipSilentGroups: true,
-    });
+    const graph = new MixGraph(spec.model, this.provider, { maxBlock: BLOCK, ...previewGraphOptions(spec, (path) => this.provider.open(path)) });
     graph.setMasterHeadGain(spec.headGainDb);
     const block = Array.from({ length: spec.model.output === 'mono' ? 1 : 2 }, () => new Float64Array(BLOCK));
+    const stems = new Set((spec.frozen ?? []).map((f) => f.signature));
     return { graph, generation: spec.generation, block, frozenGroups: graph.groups.filter((g) => stems.has(g.signature)).length };
   }
 
