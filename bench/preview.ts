@@ -14,6 +14,10 @@
  *   and how long the extension host takes to check the edited file;
  * - seek-to-sound: from a click on the overview far from the playhead to
  *   the first report of audible output there;
+ * - a preview Mute on a frozen track: from the click to the audio thread
+ *   taking the session that runs its group live;
+ * - first sound again for a panel opened once more, whose last analysis's
+ *   stems the host hands over before the session;
  * - how busy Chromium's threads are while it plays (the page's own thread
  *   reads every fetched byte, draws the panel and takes the edits);
  * - the memory of Chromium's processes.
@@ -248,6 +252,20 @@ async function main(): Promise<void> {
     });
     await seeks(page, 'every track frozen');
 
+    // Mute in the panel on a track of a frozen group, and unmute: its group runs live, its files read first.
+    const muteMs: number[] = [];
+    for (const name of ['t3', 't20']) {
+      for (let press = 0; press < 2; press++) {
+        const before = await page.evaluate(() => document.body.dataset['loadedAt'] ?? '');
+        const clickAt = await page.evaluate(() => Date.now());
+        await page.click(`li[data-channel="${name}"] .channel-mute`);
+        const loaded = await page.waitForFunction((b) => (document.body.dataset['loadedAt'] ?? '') !== b && Number(document.body.dataset['loadedAt']), before, { timeout: 10_000, polling: 10 });
+        muteMs.push(Number(await loaded.jsonValue()) - clickAt);
+        await page.waitForTimeout(500);
+      }
+    }
+    console.log(`preview Mute and unmute of a frozen track, click to the audio thread taking it: p50 ${quantile(muteMs, 0.5).toFixed(0)} ms, max ${Math.max(...muteMs).toFixed(0)} ms (${muteMs.length})`);
+
     // Edits while playing: each changes one track's fader. The latency is from the message reaching
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
     // The first edit to a track of a frozen group makes the group live: its tracks' files are fetched
@@ -279,6 +297,25 @@ async function main(): Promise<void> {
 
     const liveNow = await page.evaluate(() => document.querySelectorAll('li.channel--track:not(.channel--frozen)').length);
     await seeks(page, `${liveNow} tracks live after the edits`);
+    await page.close();
+
+    // The panel opened again: the host hands over the last analysis's stems (and its trims) before
+    // the session, so the groups play frozen from the first sound.
+    const again = await openPreview(browser, site);
+    await again.click('#play');
+    await send(again, { type: 'trims', generation: 0, trims });
+    await send(again, frozen);
+    const againAt = await again.evaluate((message) => {
+      const t = Date.now();
+      window.postMessage(message, '*');
+      return t;
+    }, site.session as unknown as Record<string, unknown>);
+    const againSound = await again.waitForFunction(() => {
+      const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
+      return document.body.dataset['state'] === 'playing' && /^-?\d/.test(peak) && Number(peak) > -60 && Date.now();
+    }, undefined, { timeout: 900_000, polling: 10 });
+    const againFrozen = await again.evaluate(() => document.body.dataset['frozen']);
+    console.log(`panel opened again with the stems on disk: first sound ${((Number(await againSound.jsonValue()) - againAt) / 1000).toFixed(2)} s after the session, ${againFrozen} of ${TRACKS} tracks frozen`);
   } finally {
     await browser.close();
     await site.server.close();

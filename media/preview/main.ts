@@ -13,7 +13,7 @@ import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../.
 import { eqCurveDb, logFrequencies, reportsGainReduction, SourceError } from '../../engine/src/index.js';
 import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
-import { AudioStreamer, type Placement } from './streamer.js';
+import { AudioStreamer, type HostRead, type Placement } from './streamer.js';
 import { freezePlan, type FreezePlan } from './freeze-plan.js';
 import { ChannelOverrides } from './overrides.js';
 import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage, type FrozenStemRef } from './protocol.js';
@@ -100,8 +100,18 @@ function rate(): number {
   return session?.model.sampleRate ?? 48000;
 }
 
+/** Reads the host answers with a `bytes` message, by id. */
+const hostReads = new Map<number, { done: (parts: readonly ArrayBuffer[]) => void; failed: (err: SourceError) => void }>();
+let lastReadId = 0;
+const readOnHost: HostRead = (ranges) =>
+  new Promise((done, failed) => {
+    const id = ++lastReadId;
+    hostReads.set(id, { done, failed });
+    post({ type: 'read', id, ranges });
+  });
+
 /** The session's audio, streamed to the processor around the playhead. */
-const streamer = new AudioStreamer(rate);
+const streamer = new AudioStreamer(rate, undefined, readOnHost);
 
 function saveState(): void {
   vscode.setState({ document: documentUri, position, loop, ...overrides.saved(), selected });
@@ -143,6 +153,13 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
     case 'transport':
       void togglePlay();
       break;
+    case 'bytes': {
+      const read = hostReads.get(m.id);
+      hostReads.delete(m.id);
+      if (m.problem) read?.failed(new SourceError(m.problem.path, m.problem.reason));
+      else read?.done(m.parts);
+      break;
+    }
   }
 });
 
@@ -323,8 +340,11 @@ function ensureAudio(): Promise<AudioOutput | null> {
           onMeters,
           onError: (path, text) => view.showError(path ? `${path}: ${text}` : text),
           onFreed: (buffers) => streamer.release(buffers),
-          // For tests and benchmarks: what the audio thread plays frozen.
-          onLoaded: (m) => { document.body.dataset['frozenGroups'] = String(m.frozenGroups); },
+          // For tests and benchmarks: what the audio thread plays frozen, and when it took the session.
+          onLoaded: (m) => {
+            document.body.dataset['frozenGroups'] = String(m.frozenGroups);
+            document.body.dataset['loadedAt'] = String(Date.now());
+          },
         });
         audio = out;
         view.attachSpectrum(out.analyser);

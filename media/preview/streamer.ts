@@ -4,9 +4,13 @@
  * the preview's memory depends on the window and the track count, not on
  * the song's length.
  *
- * - A file's header is read first (a small `Range` request); a session can
- *   be built once every header is in, and plays from a position once the
- *   first START_SECONDS from there are in for every file that sounds there.
+ * - A file's header comes from the host with its reference (else it is
+ *   read first, by a small `Range` request); a session can be built once
+ *   every header is known, and plays from a position once the first
+ *   START_SECONDS from there are in for every file that sounds there.
+ * - What is due at once (a start, a seek, a group that goes live) is read
+ *   by the host, every file's part in one message (`HostRead`), where it
+ *   can: requests, not bytes, are what a start waits for.
  * - While it plays, each file is read ahead: when less than REFILL_SECONDS
  *   are in ahead of the playhead, the chunks up to AHEAD_SECONDS are fetched
  *   in one `Range` request (audio due soon in short ones first), most
@@ -28,7 +32,7 @@
 import { decodeFrames, parseWavHeader, SourceError, type WavFormat } from '../../engine/src/index.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../worklet/protocol.js';
 import { concat, deinterleave16 } from '../worklet/sources.js';
-import type { AudioRef } from './protocol.js';
+import type { AudioRef, ByteRange } from './protocol.js';
 
 /** Seconds read ahead of the playhead, at most. */
 export const AHEAD_SECONDS = 16;
@@ -58,6 +62,8 @@ const CUE_MS = 4000;
 const PIN_MS = 2000;
 /** Requests in flight at once. */
 const CONCURRENT_FETCHES = 6;
+/** A file whose read failed is read again after this long, not at once (the error is on screen meanwhile). */
+const RETRY_MS = 1000;
 /** Chunks in one request, at most (about 16 s at 48 kHz). */
 const RUN_CHUNKS = 48;
 /**
@@ -84,6 +90,12 @@ const SOON_SECONDS = 4;
  * file before it sounds.
  */
 const HEADER_BYTES = 16384 + 3 * STREAM_CHUNK_FRAMES * 4;
+/**
+ * Bytes in one host read, at most: the start of about 40 stereo 16-bit
+ * files. A larger message would hold up the page's thread while it is
+ * copied, and the first files could play sooner.
+ */
+const HOST_READ_BYTES = 8 * 2 ** 20;
 /** Input frames a resampler reads beyond the ones it is asked for (its kernel's half width, with room). */
 const RESAMPLER_MARGIN = 256;
 
@@ -92,6 +104,12 @@ export interface Placement {
   readonly path: string;
   readonly at: number;
 }
+
+/**
+ * Reads byte ranges of the session's files on the host, in one message;
+ * resolves with each range's bytes in order, or throws a SourceError.
+ */
+export type HostRead = (ranges: readonly ByteRange[]) => Promise<readonly ArrayBuffer[]>;
 
 /** The processor's side (AudioOutput), once there is one. */
 export interface StreamSink {
@@ -115,6 +133,8 @@ interface StreamedFile {
   /** Chunks with the processor, and their bytes; chunks decoded before there was a processor wait here. */
   readonly have: Map<number, Held>;
   readonly fetching: Set<number>;
+  /** When a read of it last failed (0: never): it is not read again for RETRY_MS. */
+  failedAt: number;
 }
 
 interface Run {
@@ -123,6 +143,8 @@ interface Run {
   readonly last: number;
   /** Timeline frame at which its first chunk is needed: lower is more urgent. */
   readonly due: number;
+  /** Waited for, or due within URGENT_SECONDS: read by the host where it can. */
+  readonly urgent: boolean;
   /** Stops its request when the playhead has moved away before it is done. */
   readonly abort: AbortController;
 }
@@ -133,6 +155,8 @@ export class AudioStreamer {
   private sink: StreamSink | null = null;
   private queue: Run[] = [];
   private readonly running = new Set<Run>();
+  /** Requests in flight (a host read carries many runs). */
+  private requests = 0;
   private playhead = 0;
   private loopFrom: number | null = null;
   private waiters: { frame: number; done: () => void }[] = [];
@@ -152,8 +176,10 @@ export class AudioStreamer {
   /**
    * `cacheBytes`: audio outside every window kept for seeks back to where
    * the playhead has been (the least recently wanted goes first).
+   * `hostRead`: reads urgent runs of many files in one message (else each
+   * is a `Range` request).
    */
-  constructor(private readonly sessionRate: () => number, private readonly cacheBytes = CACHE_BYTES) {}
+  constructor(private readonly sessionRate: () => number, private readonly cacheBytes = CACHE_BYTES, private readonly hostRead: HostRead | null = null) {}
 
   /**
    * Reads the headers of the files not known at their version; returns how
@@ -161,13 +187,14 @@ export class AudioStreamer {
    */
   async prepare(refs: readonly AudioRef[]): Promise<number> {
     const fresh = refs.filter((r) => this.files.get(r.path)?.ref.version !== r.version);
-    const read = await Promise.all(fresh.map(async (ref) => ({ ref, ...(await readHeader(ref)) })));
+    // A header the host read comes with its reference; its first chunks are then read with the others'.
+    const read = await Promise.all(fresh.map(async (ref) => (ref.format ? { ref, format: ref.format, bytes: new Uint8Array(0) } : { ref, ...(await readHeader(ref)) })));
     const headers: StreamHeader[] = [];
     const first: StreamChunk[] = [];
     for (const { ref, format, bytes } of read) {
       if (format.channels !== 1 && format.channels !== 2) throw new SourceError(ref.path, `${format.channels} channels; only mono and stereo files are supported`);
       const header: StreamHeader = { path: ref.path, version: ref.version, sampleRate: format.sampleRate, frames: format.frames, channels: format.channels };
-      const file: StreamedFile = { ref, header, format, have: new Map(), fetching: new Set() };
+      const file: StreamedFile = { ref, header, format, have: new Map(), fetching: new Set(), failedAt: 0 };
       this.files.set(ref.path, file);
       headers.push(header);
       // The first chunks, as far as they came whole with the header.
@@ -277,6 +304,7 @@ export class AudioStreamer {
       const file = this.files.get(p.path);
       if (!file) continue;
       const keep = wanted.get(file)!;
+      const retryLater = now - file.failedAt < RETRY_MS;
       // Kept: around the playhead, at the loop's start, and where a seek or a start waits to play from.
       const windows: [number, number][] = [[this.playhead - behind, this.playhead + ahead]];
       if (loopFrom !== null) windows.push([loopFrom, loopFrom + start]);
@@ -290,7 +318,7 @@ export class AudioStreamer {
       if (loopFrom !== null) reads.push([loopFrom, loopFrom + start, 'loop']);
       for (const w of this.waiters) reads.push([w.frame, w.frame + start, 'wait']);
       if (this.cue) reads.push([this.cue.frame, this.cue.frame + start, 'loop']);
-      for (const [from, to, kind] of reads) {
+      for (const [from, to, kind] of retryLater ? [] : reads) {
         const refilling = kind === 'refill';
         const needed = this.chunksFor(file, p, from, to);
         const first = needed.find((k) => !file.have.has(k) && !file.fetching.has(k));
@@ -303,7 +331,7 @@ export class AudioStreamer {
         let last = first;
         while (last < needed[needed.length - 1]! && last - first + 1 < runChunks && !file.have.has(last + 1) && !file.fetching.has(last + 1)) last++;
         for (let k = first; k <= last; k++) file.fetching.add(k);
-        runs.push({ file, first, last, due, abort: new AbortController() });
+        runs.push({ file, first, last, due, urgent: runChunks === URGENT_RUN_CHUNKS, abort: new AbortController() });
       }
     }
     // Chunks no window wants stay as heard audio while the cache has room; beyond it, the least
@@ -405,16 +433,75 @@ export class AudioStreamer {
   }
 
   private pump(): void {
-    while (this.running.size < CONCURRENT_FETCHES && this.queue.length > 0) {
+    while (this.requests < CONCURRENT_FETCHES && this.queue.length > 0) {
+      // While a start or a seek waits for urgent reads, nothing else takes the bandwidth (the browser
+      // brings a few tens of MB a second, whatever the number of requests).
+      if (!this.queue[0]!.urgent && this.waiters.length > 0 && [...this.running].some((r) => r.urgent)) break;
       const run = this.queue.shift()!;
-      this.running.add(run);
-      void this.fetchRun(run).finally(() => {
-        for (let k = run.first; k <= run.last; k++) run.file.fetching.delete(k);
-        this.running.delete(run);
+      // Urgent runs go to the host together, as many as fit one message (the queue is most urgent first).
+      const batch = [run];
+      if (this.hostRead && run.urgent) {
+        let bytes = runBytes(run);
+        for (let i = 0; i < this.queue.length && bytes < HOST_READ_BYTES; ) {
+          const next = this.queue[i]!;
+          if (!next.urgent) {
+            i++;
+            continue;
+          }
+          batch.push(next);
+          bytes += runBytes(next);
+          this.queue.splice(i, 1);
+        }
+      }
+      for (const r of batch) this.running.add(r);
+      this.requests++;
+      const request = this.hostRead && run.urgent ? this.readOnHost(this.hostRead, batch) : this.fetchRun(run);
+      void request.finally(() => {
+        this.requests--;
+        for (const r of batch) {
+          for (let k = r.first; k <= r.last; k++) r.file.fetching.delete(k);
+          this.running.delete(r);
+        }
         // What is due next is asked for at once, not at the next report of the playhead.
         this.update(this.playhead, this.loopFrom);
       });
     }
+  }
+
+  /** Reads `runs` on the host in one message and decodes them (those given up meanwhile excepted). */
+  private async readOnHost(hostRead: HostRead, runs: readonly Run[]): Promise<void> {
+    let parts: readonly ArrayBuffer[];
+    try {
+      parts = await hostRead(runs.map((r) => ({ path: r.file.ref.path, version: r.file.ref.version, url: r.file.ref.url, ...byteSpan(r) })));
+    } catch (err) {
+      const path = runs[0]!.file.ref.path;
+      this.failure ??= err instanceof SourceError ? err : new SourceError(path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
+      // The file named, or every file of the read when none is.
+      const failed = runs.filter((r) => r.file.ref.path === this.failure?.path);
+      for (const r of failed.length > 0 ? failed : runs) r.file.failedAt = Date.now();
+      return;
+    }
+    runs.forEach((run, i) => {
+      const { file } = run;
+      if (run.abort.signal.aborted || this.files.get(file.ref.path) !== file) return;
+      const bytes = new Uint8Array(parts[i] ?? new ArrayBuffer(0));
+      const span = byteSpan(run);
+      if (bytes.length < span.to - span.from) {
+        this.failure ??= new SourceError(file.ref.path, 'cannot be read (the file is shorter than its header says)');
+        file.failedAt = Date.now();
+        return;
+      }
+      const f = file.format;
+      const ready: StreamChunk[] = [];
+      for (let index = run.first, offset = 0; index <= run.last; index++) {
+        const frames = Math.min(STREAM_CHUNK_FRAMES, f.frames - index * STREAM_CHUNK_FRAMES);
+        const size = frames * f.blockAlign;
+        ready.push(this.keep(file, index, this.decode(bytes.subarray(offset, offset + size), f, index * STREAM_CHUNK_FRAMES, frames)));
+        offset += size;
+      }
+      const toSend = ready.filter((k) => file.have.get(k.index)?.waiting === null);
+      if (toSend.length > 0) this.sink!.chunks(toSend);
+    });
   }
 
   /** Records a decoded chunk as with the processor, or waiting here for one; returns it. */
@@ -433,10 +520,9 @@ export class AudioStreamer {
   private async fetchRun(run: Run): Promise<void> {
     const { file } = run;
     const f = file.format;
-    const firstFrame = run.first * STREAM_CHUNK_FRAMES;
-    const endFrame = Math.min(f.frames, (run.last + 1) * STREAM_CHUNK_FRAMES);
-    const from = f.dataOffset + firstFrame * f.blockAlign;
-    const to = f.dataOffset + endFrame * f.blockAlign - 1;
+    const span = byteSpan(run);
+    const from = span.from;
+    const to = span.to - 1;
     let pending: Uint8Array = new Uint8Array(0);
     let index = run.first;
     let skip = 0;
@@ -478,6 +564,7 @@ export class AudioStreamer {
       void reader.cancel().catch(() => {});
     } catch (err) {
       if (run.abort.signal.aborted) return; // given up: the chunks decoded so far stay
+      file.failedAt = Date.now();
       this.failure ??= new SourceError(file.ref.path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
     }
   }
@@ -496,6 +583,18 @@ export class AudioStreamer {
     else decodeFrames(bytes, f.dataOffset + first * f.blockAlign, f, first, frames, channels as (Float32Array | Float64Array)[], 0);
     return channels;
   }
+}
+
+/** The bytes [from, to) of a run's chunks in its file. */
+function byteSpan(run: Run): { from: number; to: number } {
+  const f = run.file.format;
+  const endFrame = Math.min(f.frames, (run.last + 1) * STREAM_CHUNK_FRAMES);
+  return { from: f.dataOffset + run.first * STREAM_CHUNK_FRAMES * f.blockAlign, to: f.dataOffset + endFrame * f.blockAlign };
+}
+
+function runBytes(run: Run): number {
+  const span = byteSpan(run);
+  return span.to - span.from;
 }
 
 /** A file's header and the bytes read for it, by `Range` requests of its first bytes (more when its chunks before the audio are long). */

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview/html.js';
 import { toWire, type FromPage, type FrozenMessage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
-import { StemWriter } from '../../client/src/preview/frozen-stems.js';
+import { StemWriter, stemFormat } from '../../client/src/preview/frozen-stems.js';
 import { renderMix } from '../../session/src/index.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
 import { buildMedia, exampleSession, launchChromium } from './prepare.js';
@@ -20,12 +20,30 @@ import { serve, type TestServer } from './server.js';
 const NONCE = 'testnonce0123456789abcdef0123456';
 
 
-/** The stand-in for acquireVsCodeApi: records what the page posts and keeps its state. */
+/**
+ * The stand-in for acquireVsCodeApi: records what the page posts and keeps
+ * its state, and answers the page's reads as the extension host does, in
+ * one message (by the test server's POST /read).
+ */
 const STUB = `
   window.__posted = [];
   window.__state = undefined;
+  const hostRead = async (m) => {
+    try {
+      const r = await fetch('/read', { method: 'POST', body: JSON.stringify(m.ranges.map((x) => ({ url: x.url, from: x.from, to: x.to }))) });
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      const lengths = r.headers.get('x-parts').split(',').filter((n) => n !== '').map(Number);
+      const all = await r.arrayBuffer();
+      const parts = [];
+      let at = 0;
+      for (const n of lengths) { parts.push(all.slice(at, at + n)); at += n; }
+      window.postMessage({ type: 'bytes', id: m.id, parts }, '*');
+    } catch (e) {
+      window.postMessage({ type: 'bytes', id: m.id, parts: [], problem: { path: m.ranges[0].path, reason: 'cannot be read (' + e.message + ')' } }, '*');
+    }
+  };
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(m),
+    postMessage: (m) => { if (m.type === 'read') { window.__reads = (window.__reads ?? 0) + 1; void hostRead(m); } else window.__posted.push(m); },
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
@@ -53,8 +71,9 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
   const url = (written: string) => `${server.origin}/session/${written.split('/').map(encodeURIComponent).join('/')}`;
   const session: SessionMessage = {
     type: 'session', generation: 1, fileName: mix.split('/').pop()!, model: result.model, warnings: result.warnings,
-    audio: result.audio.map((f) => ({ path: f.written, url: url(f.written), version: f.version })),
-    references: Object.fromEntries(Object.entries(result.references).map(([n, f]) => [n, { path: f.written, url: url(f.written), version: f.version }])),
+    // With the headers the host read, as the extension sends them.
+    audio: result.audio.map((f) => ({ path: f.written, url: url(f.written), version: f.version, ...(f.format ? { format: f.format } : {}) })),
+    references: Object.fromEntries(Object.entries(result.references).map(([n, f]) => [n, { path: f.written, url: url(f.written), version: f.version, ...(f.format ? { format: f.format } : {}) }])),
   };
   const html = previewHtml({
     source: server.origin, nonce: NONCE,
@@ -89,9 +108,10 @@ export async function frozenStems(site: PreviewSite, mixFile: string, threads: n
     fileVersion: (path) => versions[path] ?? '',
   });
   const stems = writer.finish();
+  const formats = await Promise.all(stems.map((f) => stemFormat(f.file)));
   const frozen: FrozenMessage = {
     type: 'frozen',
-    stems: stems.map((f) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/page/frozen/${basename(f.file)}`, version: basename(f.file) } })),
+    stems: stems.map((f, i) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/page/frozen/${basename(f.file)}`, version: basename(f.file), ...(formats[i] ? { format: formats[i] } : {}) } })),
   };
   return { frozen, trims };
 }

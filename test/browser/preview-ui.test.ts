@@ -378,6 +378,39 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('plays the stems from the first sound when the panel is opened again (the host hands them over before the session)', async () => {
+    const { frozen, trims } = await frozenStems(bed!.site, join(bed!.site.folder, session.fileName));
+    const again = await openPreview(bed!.browser, bed!.site);
+    await recordReports(again);
+    const pageErrors: string[] = [];
+    again.on('pageerror', (err) => pageErrors.push(err.message));
+    // Every file the page reads, by a Range request or through the host.
+    const read = new Set<string>();
+    again.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/read')) for (const x of JSON.parse(r.postData() ?? '[]') as { url: string }[]) read.add(decodeURIComponent(new URL(x.url).pathname));
+      else if (r.url().includes('/session/')) read.add(decodeURIComponent(new URL(r.url()).pathname));
+    });
+    await again.click('#play');
+    await send(again, { type: 'trims', generation: 0, trims });
+    await send(again, frozen);
+    await send(again, session);
+    await again.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 20_000 });
+    // The first session the audio thread took already played every group from its stem.
+    expect(Number(await again.evaluate(() => document.body.dataset['frozenGroups']))).toBe(frozen.stems.length);
+    expect(await peakOverReports(again, 10)).toBeGreaterThan(-40);
+    // Only the stems and the files of the tracks that still run (none of the frozen ones) were read.
+    const frozenTracks = await again.$$eval('li.channel--frozen', (rows) => rows.map((r) => (r as HTMLElement).dataset['channel']!));
+    expect(frozenTracks.length).toBeGreaterThan(0);
+    const frozenFiles = new Set(session.model.channels.filter((c) => frozenTracks.includes(c.name)).flatMap((c) => c.clips.map((k) => `/session/${k.path}`)));
+    const running = new Set(session.model.channels.filter((c) => !frozenTracks.includes(c.name)).flatMap((c) => c.clips.map((k) => `/session/${k.path}`)));
+    const onlyFrozen = [...frozenFiles].filter((f) => !running.has(f));
+    expect(onlyFrozen.length).toBeGreaterThan(0);
+    expect(onlyFrozen.filter((f) => read.has(f))).toEqual([]);
+    expect([...read].some((f) => f.startsWith('/page/frozen/'))).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await again.close();
+  });
+
   it('pauses with the Space bar, and has thrown nothing', async () => {
     // Space on the page (not on a button, which Space presses).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -1,11 +1,13 @@
 /**
  * A small HTTP server on 127.0.0.1 for browser tests: serves folders at
  * fixed URL prefixes (GET only, with `Range` requests, nothing outside
- * them), and takes uploads
- * (POST /upload/NAME) back from the page, kept in memory for the test.
+ * them), takes uploads (POST /upload/NAME) back from the page, kept in
+ * memory for the test, and reads byte ranges of served files for the
+ * page's stand-in host (POST /read: JSON `[{url, from, to}]`, answered
+ * with the parts one after the other and their lengths in `x-parts`).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -32,6 +34,13 @@ export async function serve(mounts: Record<string, string>): Promise<TestServer>
   const uploads = new Map<string, Buffer>();
   const roots = Object.entries(mounts).map(([prefix, dir]) => ({ prefix, dir: resolve(dir) }));
 
+  /** The served file at URL path `path`, or null outside every mount. */
+  function fileOf(path: string): string | null {
+    const root = roots.find((r) => path.startsWith(r.prefix));
+    const file = root ? resolve(root.dir, '.' + path.slice(root.prefix.length - 1)) : null;
+    return root && file && file.startsWith(root.dir + sep) ? file : null;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
@@ -42,13 +51,33 @@ export async function serve(mounts: Record<string, string>): Promise<TestServer>
       res.writeHead(204).end();
       return;
     }
+    if (req.method === 'POST' && path === '/read') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const ranges = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { url: string; from: number; to: number }[];
+      const parts: Buffer[] = [];
+      for (const r of ranges) {
+        const file = fileOf(decodeURIComponent(new URL(r.url).pathname));
+        const handle = file ? await open(file, 'r').catch(() => null) : null;
+        if (!handle) {
+          res.writeHead(404).end();
+          return;
+        }
+        const bytes = Buffer.alloc(r.to - r.from);
+        const { bytesRead } = await handle.read(bytes, 0, bytes.length, r.from);
+        await handle.close();
+        parts.push(bytes.subarray(0, bytesRead));
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-parts': parts.map((p) => p.length).join(','), 'access-control-expose-headers': 'x-parts' });
+      res.end(Buffer.concat(parts));
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405).end();
       return;
     }
-    const root = roots.find((r) => path.startsWith(r.prefix));
-    const file = root ? resolve(root.dir, '.' + path.slice(root.prefix.length - 1)) : null;
-    if (!root || !file || !file.startsWith(root.dir + sep)) {
+    const file = fileOf(path);
+    if (!file) {
       res.writeHead(404).end();
       return;
     }

@@ -2,13 +2,16 @@
  * The frozen stems' writer (client/src/preview/frozen-stems.ts): a 64-bit
  * float stereo WAV per group, readable by the engine's own WAV code with the
  * sums exactly; nothing half written; a group too long for a WAV file gets
- * no stem (it stays live) instead of a file whose header lies.
+ * no stem (it stays live) instead of a file whose header lies; the index
+ * that lets a panel opened again play them at once, and the bound on the
+ * folders kept.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StemWriter } from '../../client/src/preview/frozen-stems.js';
+import { pruneFrozenFolders, readStemIndex, StemWriter, stemFormat, textHash, writeStemIndex } from '../../client/src/preview/frozen-stems.js';
+import { mkdir, rm as remove, utimes, writeFile } from 'node:fs/promises';
 import { decodeFrames, parseWavHeader, type SummingGroup } from '../../engine/src/index.js';
 
 const group = (n: number): SummingGroup => ({ key: `master/${n}`, bus: 'master', members: [`t${n}`], signature: `{"group":${n}}` });
@@ -59,5 +62,35 @@ describe('the frozen stems writer', () => {
     writer.add(group(1), block(384, 128), 384, 128);
     expect(writer.finish()).toEqual([]);
     expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('keeps an index of the last analysis: a panel opened again finds the stems still on disk, and the trims of the same text', async () => {
+    folder = await mkdtemp(join(tmpdir(), 'mixdown-stems-'));
+    const writer = new StemWriter(folder, 48000);
+    for (const n of [1, 2]) writer.add(group(n), block(0, 64), 0, 64);
+    const stems = writer.finish();
+    const text = 'track t1 { file "a.wav" trim auto }';
+    await writeStemIndex(folder, { text: textHash(text), trims: { t1: -3.25 }, stems });
+    expect(await readStemIndex(folder)).toEqual({ text: textHash(text), trims: { t1: -3.25 }, stems });
+    expect((await stemFormat(stems[0]!.file))?.frames).toBe(64);
+    // A stem deleted since is left out; an index that is not ours is no index.
+    await remove(stems[1]!.file);
+    expect((await readStemIndex(folder))?.stems).toEqual([stems[0]]);
+    await writeFile(join(folder, 'stems.json'), '{"text": 3}');
+    expect(await readStemIndex(folder)).toBeNull();
+    expect(await stemFormat(join(folder, 'none.wav'))).toBeNull();
+  });
+
+  it('keeps the stems of the files previewed last, and of the one open', async () => {
+    folder = await mkdtemp(join(tmpdir(), 'mixdown-frozen-'));
+    const names = ['a', 'b', 'c', 'd'];
+    for (const [i, name] of names.entries()) {
+      await mkdir(join(folder, name));
+      await writeStemIndex(join(folder, name), { text: '', trims: {}, stems: [] });
+      const t = new Date(Date.UTC(2026, 0, 1 + i));
+      await utimes(join(folder, name, 'stems.json'), t, t);
+    }
+    await pruneFrozenFolders(folder, join(folder, 'a'), 2);
+    expect((await readdir(folder)).sort()).toEqual(['a', 'c', 'd']);
   });
 });

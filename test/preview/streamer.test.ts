@@ -20,6 +20,8 @@ import type { AudioRef } from '../../media/preview/protocol.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../../media/worklet/protocol.js';
 import { decodeWav, DecodedProvider } from '../../media/worklet/sources.js';
 import { serve, type TestServer } from '../browser/server.js';
+import { ReadableFiles } from '../../client/src/preview/file-reads.js';
+import { parseWavHeader } from '../../engine/src/index.js';
 
 const RATE = 48000;
 
@@ -212,6 +214,56 @@ describe('streaming audio to the preview', () => {
     expect(streamer.pending).toBe(0);
     await ready;
     expect(resolved).toBe(true);
+  });
+
+  it('reads what a start waits for through the host, every file in one message, with the headers the host sent', async () => {
+    // The host's own reader (client/src/preview/file-reads.ts), as the panel answers the page's `read` messages.
+    const host = new ReadableFiles();
+    const names = ['long.wav', 'mono24.wav', 'take441.wav'];
+    host.set('session', names.map((path) => ({ path, absolute: join(tmp, path) })));
+    const reads: number[] = [];
+    const streamer = new AudioStreamer(() => RATE, 0, async (ranges) => {
+      reads.push(ranges.length);
+      const answer = await host.read(reads.length, ranges);
+      if (answer.problem) throw new SourceError(answer.problem.path, answer.problem.reason);
+      return answer.parts;
+    });
+    const processor = new ProcessorStandIn(() => streamer);
+    streamer.attach(processor);
+    const withFormat = (path: string): AudioRef => {
+      const header = parseWavHeader(files[path]!, files[path]!.length);
+      if (!header.ok) throw new Error(path);
+      return { ...ref(path), url: `${server.origin}/nowhere/${path}`, format: header.format };
+    };
+    // No header request: the URLs lead nowhere, so a fetch before the start is in would fail.
+    await streamer.prepare(names.map(withFormat));
+    const placements = [{ path: 'long.wav', at: 0 }, { path: 'mono24.wav', at: 0 }, { path: 'take441.wav', at: 0 }];
+    streamer.setPlacements(placements);
+    await streamer.ready(0);
+    expect(reads[0]).toBe(names.length);
+    expect(streamer.takeFailure()).toBeNull();
+    const whole = new DecodedProvider(Object.entries(files).map(([name, bytes]) => decodeWav(name, bytes)), RATE);
+    for (const path of names) expect(firstDifference(read(processor.provider, path, 0, START_SECONDS * RATE), read(whole, path, 0, START_SECONDS * RATE)), path).toBeNull();
+    streamer.setPlacements([]);
+  });
+
+  it('names the file when the host cannot read it', async () => {
+    const host = new ReadableFiles();
+    host.set('session', [{ path: 'gone.wav', absolute: join(tmp, 'gone.wav') }]);
+    const streamer = new AudioStreamer(() => RATE, 0, async (ranges) => {
+      const answer = await host.read(1, ranges);
+      if (answer.problem) throw new SourceError(answer.problem.path, answer.problem.reason);
+      return answer.parts;
+    });
+    streamer.attach(new ProcessorStandIn(() => streamer));
+    const header = parseWavHeader(files['long.wav']!, files['long.wav']!.length);
+    if (!header.ok) throw new Error('long.wav');
+    await streamer.prepare([{ path: 'gone.wav', url: `${server.origin}/nowhere/gone.wav`, version: '1', format: header.format }]);
+    streamer.setPlacements([{ path: 'gone.wav', at: 0 }]);
+    let failure: SourceError | null = null;
+    await vi.waitFor(() => expect((failure ??= streamer.takeFailure())).not.toBeNull());
+    expect(failure!.message).toBe('gone.wav: no such file');
+    streamer.setPlacements([]);
   });
 
   it('names a file that is missing or is no WAV file', async () => {

@@ -11,8 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { wavHeader, type SummingGroup } from '../../../engine/src/index.js';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseWavHeader, wavHeader, type SummingGroup, type WavFormat } from '../../../engine/src/index.js';
 
 /** A stem as the panel hands it to the page: the group's signature and the file. */
 export interface FrozenStem {
@@ -113,4 +114,93 @@ export class StemWriter {
     }
     this.open.clear();
   }
+}
+
+/**
+ * What the last analysis froze, kept beside its stems (INDEX_FILE) so that
+ * a panel opened again plays them at once, before its own analysis is done:
+ * the stems by signature, and the `trim auto` gains measured for the text
+ * with hash `text` (the groups of auto-trimmed tracks match only with them).
+ */
+export interface StemIndex {
+  /** sha256 of the mix file's text the analysis was made for. */
+  readonly text: string;
+  readonly trims: Readonly<Record<string, number>>;
+  readonly stems: readonly FrozenStem[];
+}
+
+const INDEX_FILE = 'stems.json';
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Writes the index (whole or not at all: a new file renamed over the old). */
+export async function writeStemIndex(folder: string, index: StemIndex): Promise<void> {
+  const file = join(folder, INDEX_FILE);
+  const stems = index.stems.map((s) => ({ signature: s.signature, file: basename(s.file) }));
+  await mkdir(folder, { recursive: true });
+  await writeFile(`${file}.part`, JSON.stringify({ text: index.text, trims: index.trims, stems }));
+  await rename(`${file}.part`, file);
+}
+
+/** The index in `folder`, with only the stems still on disk; null when there is none or it cannot be read. */
+export async function readStemIndex(folder: string): Promise<StemIndex | null> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(folder, INDEX_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  const r = raw as Partial<{ text: unknown; trims: unknown; stems: unknown }>;
+  if (typeof r.text !== 'string' || typeof r.trims !== 'object' || r.trims === null || !Array.isArray(r.stems)) return null;
+  const trims: Record<string, number> = {};
+  for (const [name, db] of Object.entries(r.trims)) if (typeof db === 'number') trims[name] = db;
+  const stems: FrozenStem[] = [];
+  for (const s of r.stems as Partial<{ signature: unknown; file: unknown }>[]) {
+    // A stem's name is its signature's hash: one that does not match was not written by us.
+    if (typeof s.signature !== 'string' || typeof s.file !== 'string') continue;
+    const file = stemFile(folder, s.signature);
+    if (basename(file) === s.file && existsSync(file)) stems.push({ signature: s.signature, file });
+  }
+  return { text: r.text, trims, stems };
+}
+
+/** A stem's format, from its header (the page then reads no header itself); null if it cannot be read. */
+export async function stemFormat(file: string): Promise<WavFormat | null> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const bytes = new Uint8Array(64);
+      const { bytesRead } = await handle.read(bytes, 0, 64, 0);
+      const header = parseWavHeader(bytes.subarray(0, bytesRead), size);
+      return header.ok ? header.format : null;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keeps the stems of the `keep` mix files previewed last (by their index's
+ * time) under `root`, and of `current`; the other folders are deleted.
+ * Stems take room (a 16-track group of a 5-minute song is 230 MB), so only
+ * the sessions one goes back to keep theirs.
+ */
+export async function pruneFrozenFolders(root: string, current: string, keep: number): Promise<void> {
+  const folders = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const dated = await Promise.all(
+    folders
+      .filter((d) => d.isDirectory() && join(root, d.name) !== current)
+      .map(async (d) => {
+        const folder = join(root, d.name);
+        const s = await stat(join(folder, INDEX_FILE)).catch(() => null);
+        return { folder, time: s?.mtimeMs ?? 0 };
+      }),
+  );
+  dated.sort((a, b) => b.time - a.time);
+  for (const { folder } of dated.slice(keep)) await rm(folder, { recursive: true, force: true });
 }

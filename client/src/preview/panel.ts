@@ -14,6 +14,8 @@ import { toWire, type AudioRef, type ComparedVersion, type FromPage, type ToPage
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type SessionFile } from './session.js';
+import { ReadableFiles } from './file-reads.js';
+import { pruneFrozenFolders, readStemIndex, stemFormat, textHash, writeStemIndex, type FrozenStem } from './frozen-stems.js';
 import { unfinishedPath } from '../../../session/src/index.js';
 
 export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
@@ -21,6 +23,8 @@ export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
 const COMPARE_FOLDER = 'compare';
 /** Frozen stems of the summing groups, a folder per previewed file, in the extension's global storage. */
 const FROZEN_FOLDER = 'frozen';
+/** Mix files besides the open ones whose stems are kept on disk (the last previewed). */
+const KEPT_STEM_FOLDERS = 2;
 /** Edits are checked this long after the last keystroke. */
 const EDIT_DELAY_MS = 15;
 /** The whole-mix analysis waits for typing to pause this long. */
@@ -76,6 +80,10 @@ export class PreviewPanel implements vscode.Disposable {
   private compared: ComparedVersion | null = null;
   /** The stem files of the last two analyses: older ones are deleted (the page may still play the last but one for a moment). */
   private stemFiles: readonly string[][] = [];
+  /** The files the page may read through `read` messages. */
+  private readonly readable = new ReadableFiles();
+  /** The text the analysis under way was made for (by hash), and the `trim auto` gains it measured. */
+  private analysing: { generation: number; text: string; trims: Readonly<Record<string, number>> } | null = null;
 
   private constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri) {
     PreviewPanel.panels.set(uri.toString(), this);
@@ -83,6 +91,7 @@ export class PreviewPanel implements vscode.Disposable {
     this.versionRunner = new AnalysisRunner(context.asAbsolutePath('dist/preview-analysis.js'), (m) => this.fromVersionWorker(m));
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'mix-file.svg');
     panel.webview.html = this.html();
+    void pruneFrozenFolders(join(context.globalStorageUri.fsPath, FROZEN_FOLDER), this.frozenFolder(), KEPT_STEM_FOLDERS);
     const audioWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), '**/*.wav'));
     const audioChanged = (file: vscode.Uri) => {
       this.checker.invalidate(file.fsPath);
@@ -107,8 +116,8 @@ export class PreviewPanel implements vscode.Disposable {
     PreviewPanel.panels.delete(this.uri.toString());
     clearTimeout(this.editTimer);
     clearTimeout(this.analysisTimer);
-    // The analysis stops before its stems are removed (it may be writing one).
-    void this.runner.stop().then(() => rm(this.frozenFolder(), { recursive: true, force: true }));
+    // The stems stay: the panel opened again plays them at once (pruneFrozenFolders bounds them).
+    void this.runner.stop();
     void this.versionRunner.stop().then(() => this.removeVersionFiles());
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
@@ -164,6 +173,7 @@ export class PreviewPanel implements vscode.Disposable {
     void stat(m.out).then((s) => {
       if (this.version !== v) return; // replaced meanwhile
       const audio: AudioRef = { path: m.out, url: this.panel.webview.asWebviewUri(vscode.Uri.file(m.out)).toString(), version: `${s.size}-${s.mtimeMs}` };
+      this.readable.set('compared', [{ path: m.out, absolute: m.out }]);
       this.setCompared({ label: v.label, description: v.description, state: 'ready', audio, integratedLufs: Number.isFinite(m.integratedLufs) ? m.integratedLufs : null });
     });
   }
@@ -200,7 +210,8 @@ export class PreviewPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        void this.check();
+        // The stems of the last analysis first, so the first session already plays them.
+        void this.restoreStems().finally(() => this.check());
         if (this.compared) this.post({ type: 'compared', compared: this.compared });
         break;
       case 'reveal':
@@ -208,6 +219,9 @@ export class PreviewPanel implements vscode.Disposable {
         break;
       case 'render':
         void vscode.commands.executeCommand('mixdown.renderToWav', this.uri);
+        break;
+      case 'read':
+        void this.readable.read(m.id, m.ranges).then((answer) => this.post(answer));
         break;
     }
   }
@@ -247,7 +261,8 @@ export class PreviewPanel implements vscode.Disposable {
       return;
     }
     const generation = ++this.generation;
-    const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version });
+    const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version, ...(f.format ? { format: f.format } : {}) });
+    this.readable.set('session', [...result.audio, ...Object.values(result.references)].map((f) => ({ path: f.written, absolute: f.absolute })));
     this.post({
       type: 'session',
       generation,
@@ -262,6 +277,7 @@ export class PreviewPanel implements vscode.Disposable {
     const delay = this.analysed ? ANALYSIS_DELAY_MS : 0;
     this.analysed = true;
     this.analysisTimer = setTimeout(() => {
+      this.analysing = { generation, text: textHash(text), trims: {} };
       this.runner.start({
         type: 'analyse',
         file: this.uri.fsPath,
@@ -280,6 +296,34 @@ export class PreviewPanel implements vscode.Disposable {
     return join(this.context.globalStorageUri.fsPath, FROZEN_FOLDER, id);
   }
 
+  /**
+   * Hands the page the stems the last analysis of this file left (a panel
+   * opened again), and the `trim auto` gains measured then if the text is
+   * still the same. Groups whose signature is unchanged play frozen at once.
+   */
+  private async restoreStems(): Promise<void> {
+    const index = await readStemIndex(this.frozenFolder());
+    if (!index || index.stems.length === 0) return;
+    const document = await vscode.workspace.openTextDocument(this.uri);
+    if (textHash(document.getText()) === index.text && Object.keys(index.trims).length > 0) this.post({ type: 'trims', generation: 0, trims: index.trims });
+    this.stemFiles = [index.stems.map((f) => f.file)];
+    await this.postStems(index.stems);
+  }
+
+  /** The stems to play frozen, with their headers read here (the page then reads none). */
+  private async postStems(stems: readonly FrozenStem[]): Promise<void> {
+    const formats = await Promise.all(stems.map((f) => stemFormat(f.file)));
+    this.readable.set('stems', stems.map((f) => ({ path: f.file, absolute: f.file })));
+    this.post({
+      type: 'frozen',
+      stems: stems.map((f, i) => ({
+        signature: f.signature,
+        // The file's name is a hash of the signature, so its contents never change: it is its own version.
+        audio: { path: f.file, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.file)).toString(), version: basename(f.file), ...(formats[i] ? { format: formats[i] } : {}) },
+      })),
+    });
+  }
+
   /** Deletes the stems neither of the last two analyses uses. */
   private async pruneStems(current: readonly string[]): Promise<void> {
     this.stemFiles = [...this.stemFiles.slice(-1), [...current]];
@@ -294,22 +338,19 @@ export class PreviewPanel implements vscode.Disposable {
   private fromWorker(m: FromWorker): void {
     switch (m.type) {
       case 'trims':
+        if (this.analysing?.generation === m.generation) this.analysing.trims = m.trims;
         this.post({ type: 'trims', generation: m.generation, trims: m.trims });
         break;
-      case 'analysis':
+      case 'analysis': {
         this.referenceLoudness = { ...this.referenceLoudness, ...m.referenceLoudness };
         this.post({ type: 'analysis', analysis: m.analysis });
-        this.post({
-          type: 'frozen',
-          stems: m.frozen.map((f) => ({
-            signature: f.signature,
-            // The file's name is a hash of the signature, so its contents never change: it is its own version.
-            audio: { path: f.file, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.file)).toString(), version: basename(f.file) },
-          })),
-        });
+        void this.postStems(m.frozen);
         void this.pruneStems(m.frozen.map((f) => f.file));
+        const analysed = this.analysing;
+        if (analysed?.generation === m.analysis.generation) void writeStemIndex(this.frozenFolder(), { text: analysed.text, trims: analysed.trims, stems: m.frozen }).catch(() => {});
         void this.runner.stop();
         break;
+      }
       case 'failed':
         this.post({ type: 'analysisFailed', generation: m.generation ?? this.generation, message: m.message });
         void this.runner.stop();
