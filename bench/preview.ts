@@ -252,19 +252,6 @@ async function main(): Promise<void> {
     });
     await seeks(page, 'every track frozen');
 
-    // Mute in the panel on a track of a frozen group, and unmute: its group runs live, its files read first.
-    const muteMs: number[] = [];
-    for (const name of ['t3', 't20']) {
-      for (let press = 0; press < 2; press++) {
-        const before = await page.evaluate(() => document.body.dataset['loadedAt'] ?? '');
-        const clickAt = await page.evaluate(() => Date.now());
-        await page.click(`li[data-channel="${name}"] .channel-mute`);
-        const loaded = await page.waitForFunction((b) => (document.body.dataset['loadedAt'] ?? '') !== b && Number(document.body.dataset['loadedAt']), before, { timeout: 10_000, polling: 10 });
-        muteMs.push(Number(await loaded.jsonValue()) - clickAt);
-        await page.waitForTimeout(500);
-      }
-    }
-    console.log(`preview Mute and unmute of a frozen track, click to the audio thread taking it: p50 ${quantile(muteMs, 0.5).toFixed(0)} ms, max ${Math.max(...muteMs).toFixed(0)} ms (${muteMs.length})`);
 
     // Edits while playing: each changes one track's fader. The latency is from the message reaching
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
@@ -297,6 +284,25 @@ async function main(): Promise<void> {
 
     const liveNow = await page.evaluate(() => document.querySelectorAll('li.channel--track:not(.channel--frozen)').length);
     await seeks(page, `${liveNow} tracks live after the edits`);
+
+    // Mute in the panel on a track of a frozen group, and unmute. The edits undone, every group plays
+    // frozen again; 20 s on, what the edits fetched of the tracks' files is behind the playhead.
+    await page.evaluate((message) => window.postMessage(message, '*'), { ...site.session, generation: 200 } as unknown as Record<string, unknown>);
+    await page.waitForFunction((n) => Number(document.body.dataset['frozen'] ?? 0) === n, frozenTracks, { timeout: 60_000, polling: 50 });
+    await page.waitForTimeout(20_000);
+    const unfreezeMs: number[] = [];
+    const refreezeMs: number[] = [];
+    for (const name of ['t3', 't20']) {
+      for (const list of [unfreezeMs, refreezeMs]) {
+        const before = await page.evaluate(() => document.body.dataset['loadedAt'] ?? '');
+        const clickAt = await page.evaluate(() => Date.now());
+        await page.click(`li[data-channel="${name}"] .channel-mute`);
+        const loaded = await page.waitForFunction((b) => (document.body.dataset['loadedAt'] ?? '') !== b && Number(document.body.dataset['loadedAt']), before, { timeout: 10_000, polling: 10 });
+        list.push(Number(await loaded.jsonValue()) - clickAt);
+        await page.waitForTimeout(500);
+      }
+    }
+    console.log(`preview Mute in the panel, click to the audio thread taking the session: on a frozen track (its group goes live, its files read first) ${figures(unfreezeMs)}; unmuted (the group plays its stem again) ${figures(refreezeMs)}`);
     await page.close();
 
     // The panel opened again: the host hands over the last analysis's stems (and its trims) before

@@ -13,6 +13,7 @@ export * from './dsp/limiter.js';
 export * from './dsp/pan.js';
 export * from './dsp/resampler.js';
 export * from './dsp/true-peak.js';
+export * from './meter/channel-meters.js';
 export * from './meter/loudness.js';
 export * from './render/fades.js';
 export * from './render/graph.js';

@@ -10,7 +10,7 @@
  * every edit; an invalid edit leaves the last valid mix playing.
  */
 import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies, reportsGainReduction, SourceError } from '../../engine/src/index.js';
+import { eqCurveDb, logFrequencies, metersOver, reportsGainReduction, SourceError, type ChannelMeterEnvelope } from '../../engine/src/index.js';
 import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioStreamer, type HostRead, type Placement } from './streamer.js';
@@ -55,6 +55,10 @@ let placementTimer: ReturnType<typeof setTimeout> | undefined;
 /** A new set of channel rows is waiting to be drawn (see onSession). */
 let rowsPending = false;
 let analysis: Analysis | null = null;
+/** The tracks' meters measured by the last analysis, by name: what frozen rows show. */
+let frozenMeters = new Map<string, ChannelMeterEnvelope>();
+/** Timeline frame of the last meter report: the next one covers the frames since. */
+let lastReportFrame = 0;
 let audio: AudioOutput | null = null;
 let audioStarting: Promise<AudioOutput | null> | null = null;
 /**
@@ -322,6 +326,7 @@ function audioRefs(s: SessionMessage): AudioRef[] {
 function onAnalysis(a: Analysis): void {
   const headChanged = (a.headGainDb ?? 0) !== (analysis?.headGainDb ?? 0);
   analysis = a;
+  frozenMeters = new Map((a.channelMeters?.channels ?? []).map((c) => [c.name, c]));
   view.waveform.setOverview({ peaks: [...a.overview.peaks], duration: a.overview.duration });
   view.setAnalysis(a);
   if (headChanged) queueSession();
@@ -602,15 +607,28 @@ function onMeters(m: MetersMessage): void {
   view.setAudioRunning(s.running);
   ++meterReports;
   if (s.ended || (playing && engineStarted && !s.running)) setNotPlaying();
+  // A frozen channel does not run: its figures come from the analysis that rendered its stem, over
+  // the frames played since the last report (none while stopped).
+  const from = lastReportFrame;
+  lastReportFrame = s.position;
+  const envelopes = analysis?.channelMeters;
   (sentChannels.get(s.generation) ?? []).forEach((c, i) => {
     const row = rows.get(c.name);
     if (!row) return;
-    const left = s.peaks[2 * i]!;
-    const right = s.peaks[2 * i + 1]!;
-    // A row out of view is not drawn, but its clip light still latches. A frozen channel does not run: its meters rest.
-    if ((!row.visible && left <= 1 && right <= 1) || plan?.frozenTracks.has(c.name) === true) return;
+    let left = s.peaks[2 * i]!;
+    let right = s.peaks[2 * i + 1]!;
+    let gainReduction = s.gainReduction[i]!;
+    if (plan?.frozenTracks.has(c.name) === true) {
+      const envelope = frozenMeters.get(c.name);
+      if (!envelope || !envelopes) return; // not measured yet: the meters rest
+      // After a seek, the frames since the last report are not what was played: the last tenth of a second is.
+      const start = s.position - from > 0 && s.position - from < rate() / 2 ? from : s.position - Math.round(rate() / 10);
+      ({ left, right, gainReduction } = s.running ? metersOver(envelopes, envelope, start, s.position) : { left: 0, right: 0, gainReduction: 0 });
+    }
+    // A row out of view is not drawn, but its clip light still latches.
+    if (!row.visible && left <= 1 && right <= 1) return;
     row.peak.set(toDb(left), toDb(right));
-    row.gr?.set(-s.gainReduction[i]!);
+    row.gr?.set(-gainReduction);
   });
   view.setLoudness({
     momentary: s.running ? s.momentaryLufs : null,

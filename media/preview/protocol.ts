@@ -5,7 +5,7 @@
  * `postMessage`'s structured clone.
  */
 import type { MixModel } from '../../grammar/src/model.js';
-import type { WavFormat } from '../../engine/src/index.js';
+import type { ChannelMeterEnvelopes, WavFormat } from '../../engine/src/index.js';
 
 /** An audio file the page may fetch: its path as written, where to fetch it, and a version that changes when the file does. */
 export interface AudioRef {
@@ -51,6 +51,8 @@ export interface Analysis {
   readonly overview: Overview;
   /** Integrated loudness of each reference, by name (null when it could not be measured). */
   readonly references: Readonly<Record<string, number | null>>;
+  /** Each track's meters over the song, for the rows of frozen channels (which do not run). */
+  readonly channelMeters?: ChannelMeterEnvelopes;
 }
 
 /** Extension host → page. */

@@ -434,9 +434,9 @@ export class AudioStreamer {
 
   private pump(): void {
     while (this.requests < CONCURRENT_FETCHES && this.queue.length > 0) {
-      // While a start or a seek waits for urgent reads, nothing else takes the bandwidth (the browser
-      // brings a few tens of MB a second, whatever the number of requests).
-      if (!this.queue[0]!.urgent && this.waiters.length > 0 && [...this.running].some((r) => r.urgent)) break;
+      // While urgent reads (a start, a seek, audio due within a second) are under way, nothing else
+      // takes the bandwidth: the browser brings the page a few tens of MB a second, however asked.
+      if (!this.queue[0]!.urgent && [...this.running].some((r) => r.urgent)) break;
       const run = this.queue.shift()!;
       // Urgent runs go to the host together, as many as fit one message (the queue is most urgent first).
       const batch = [run];

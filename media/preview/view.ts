@@ -78,12 +78,13 @@ export class ChannelRow {
 
   /**
    * Frozen: the channel plays from a stem of its group (rendered by the
-   * extension) and does not run, so its own meters rest; said on the row.
+   * extension) and does not run; said on the row. Its meters show what the
+   * render measured (they rest until they are given them).
    */
   setFrozen(frozen: boolean): void {
     if (this.element.classList.contains('channel--frozen') === frozen) return;
     this.element.classList.toggle('channel--frozen', frozen);
-    this.element.title = frozen ? 'Frozen: plays from a stem the extension rendered, so its meters rest; an edit to it makes it live again' : '';
+    this.element.title = frozen ? 'Frozen: plays from a stem the extension rendered, and its meters show what that render measured; an edit to it makes it live again' : '';
     if (frozen) {
       this.peak.set(-Infinity, -Infinity);
       this.gr?.set(0);

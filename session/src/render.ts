@@ -65,6 +65,8 @@ export interface RenderJob {
   onGroup?: GraphOptions['onGroup'];
   /** Versions of the audio files, by path as written, for the summing groups' signatures. */
   fileVersion?: GraphOptions['fileVersion'];
+  /** Given each strip after each block it processed, at graph position `position` (the preview's meters of frozen channels). */
+  onStrip?: GraphOptions['onStrip'];
 }
 
 /**
@@ -124,7 +126,10 @@ export async function renderMix(model: MixModel, a: RenderJob, options: RenderOp
       external: pool ?? undefined,
       maxBlock: BLOCK,
       autoTrims,
-      onStrip: taps.empty ? undefined : (s: Strip, p: number, n: number) => taps.write(s, p, n),
+      onStrip: taps.empty && !a.onStrip ? undefined : (s: Strip, p: number, n: number) => {
+        taps.write(s, p, n);
+        a.onStrip?.(s, p, n);
+      },
       onMasterInput: cache ? (input, n) => cache.append(input, n) : undefined,
       onGroup: a.onGroup,
       fileVersion: a.fileVersion,

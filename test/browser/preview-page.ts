@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview/html.js';
 import { toWire, type FromPage, type FrozenMessage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
 import { StemWriter, stemFormat } from '../../client/src/preview/frozen-stems.js';
+import { ChannelMeterRecorder, type ChannelMeterEnvelopes } from '../../engine/src/index.js';
 import { renderMix } from '../../session/src/index.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
 import { buildMedia, exampleSession, launchChromium } from './prepare.js';
@@ -91,17 +92,20 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
  * The frozen stems of the site's session, as the extension's analysis
  * writes them (into the page's folder, under frozen/, where they are
  * served), the message that hands them to the page, and the `trim auto`
- * gains the render measured (the page needs the same to match the stems).
- * Stems already there are not written again.
+ * gains the render measured (the page needs the same to match the stems),
+ * and the tracks' meters it measured (what frozen rows show). Stems
+ * already there are not written again.
  */
-export async function frozenStems(site: PreviewSite, mixFile: string, threads: number | null = 1): Promise<{ frozen: FrozenMessage; trims: Record<string, number> }> {
+export async function frozenStems(site: PreviewSite, mixFile: string, threads: number | null = 1): Promise<{ frozen: FrozenMessage; trims: Record<string, number>; channelMeters: ChannelMeterEnvelopes }> {
   // Beside the page (never in the session's folder, which may be the repository's example).
   const folder = join(site.pageFolder, 'frozen');
   await mkdir(folder, { recursive: true });
   const writer = new StemWriter(folder, site.session.model.sampleRate);
   const versions = Object.fromEntries(site.session.audio.map((a) => [a.path, a.version]));
   let trims: Record<string, number> = {};
+  const meters = new ChannelMeterRecorder(site.session.model, 4096);
   await renderMix(site.session.model, {
+    onStrip: (s, p, n) => meters.add(s, p, n),
     onAutoTrims: (gains) => { trims = Object.fromEntries(gains); },
     file: mixFile, out: null, bits: '32f', stems: null, from: null, to: null, threads,
     onGroup: (g, sum, p, n) => writer.add(g, sum, p, n),
@@ -113,7 +117,7 @@ export async function frozenStems(site: PreviewSite, mixFile: string, threads: n
     type: 'frozen',
     stems: stems.map((f, i) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/page/frozen/${basename(f.file)}`, version: basename(f.file), ...(formats[i] ? { format: formats[i] } : {}) } })),
   };
-  return { frozen, trims };
+  return { frozen, trims, channelMeters: meters.finish() };
 }
 
 /** What a test of the preview page runs on: the example session's site, and Chromium. */

@@ -347,7 +347,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
   });
 
   it("plays the analysis's frozen stems instead of the tracks, and makes a group live again for a mute in the panel", async () => {
-    const { frozen, trims } = await frozenStems(bed!.site, join(bed!.site.folder, session.fileName));
+    const { frozen, trims, channelMeters } = await frozenStems(bed!.site, join(bed!.site.folder, session.fileName));
     expect(frozen.stems.length).toBeGreaterThan(0);
     await send(page, { type: 'trims', generation: session.generation, trims });
     await send(page, frozen);
@@ -356,10 +356,20 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await page.waitForFunction((n) => Number(document.body.dataset['frozenGroups'] ?? 0) === n, frozen.stems.length, { timeout: 10_000 });
     const frozenTracks = Number(await page.evaluate(() => document.body.dataset['frozen']));
     expect(await page.textContent('#engine-load')).toMatch(new RegExp(`\\d+ channels live, ${frozenTracks} frozen`));
-    // The frozen rows say so, and their meters rest.
+    // The frozen rows say so; their meters rest until the analysis brings what it measured.
     expect(await page.locator('li.channel--frozen').count()).toBe(frozenTracks);
     await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
     expect(await peakOverReports(page, 10)).toBeGreaterThan(-40);
+    const frozenRow = (await page.$$eval('li.channel--frozen', (rows) => rows.map((r) => (r as HTMLElement).dataset['channel']!)))[0]!;
+    const frozenMeter = `li[data-channel="${frozenRow}"] .md-meter-bars`;
+    expect(await page.getAttribute(frozenMeter, 'aria-valuetext')).toBe('silent');
+    const duration = session.model.length ?? 46;
+    await send(page, {
+      type: 'analysis',
+      analysis: { generation: session.generation, headGainDb: null, targetProblem: null, integratedLufs: -14, truePeakDb: -1, overview: { peaks: [], duration }, references: {}, channelMeters },
+    });
+    await page.waitForFunction((s) => Number(document.querySelector(s)?.getAttribute('aria-valuenow') ?? -999) > -60, frozenMeter, { timeout: 10_000 });
+    expect(await page.locator('li.channel--frozen').count()).toBe(frozenTracks);
     // The stems are streamed as the tracks' files were: nothing the audio thread reads is missing.
     await page.waitForTimeout(1500);
     expect(await page.evaluate(() => document.body.dataset['starved'])).toBe('false');

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../../client/src/preview/analysis-protocol.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
-import { decodeFrames, MixGraph, parseWavHeader } from '../../engine/src/index.js';
+import { decodeFrames, metersOver, MixGraph, parseWavHeader } from '../../engine/src/index.js';
 import { Player } from '../../media/worklet/player.js';
 import type { DecodedAudio } from '../../media/worklet/protocol.js';
 import { DecodedProvider } from '../../media/worklet/sources.js';
@@ -134,6 +134,23 @@ describe('the preview host side', () => {
     const differing = live.reduce((n, side, c) => n + side.filter((v, i) => !Object.is(v, frozen[c]![i])).length, 0);
     expect(differing).toBe(0);
     expect(live[0]!.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeGreaterThan(0.05);
+    // The frozen channels' meters the analysis measured are those the player measures live: over the
+    // whole song, each track's largest peak of each side is the same number.
+    const meters = analysis.analysis.channelMeters!;
+    const whole = graph.length;
+    const player = new Player(checked.model.sampleRate, new DecodedProvider(files, checked.model.sampleRate));
+    player.setSession({ model: checked.model, autoTrims, headGainDb: 0, generation: 1, frozen: [], fileVersions: versions });
+    player.play(true);
+    player.render([new Float32Array(whole), new Float32Array(whole)], whole);
+    const snapshot = player.snapshot();
+    const tracks = graph.strips.map((st, i) => ({ name: st.name, kind: st.kind, i })).filter((st) => st.kind === 'track');
+    expect(meters.channels.map((c) => c.name).sort()).toEqual(tracks.map((t) => t.name).sort());
+    for (const t of tracks) {
+      const envelope = meters.channels.find((c) => c.name === t.name)!;
+      const over = metersOver(meters, envelope, 0, whole);
+      expect([over.left, over.right], t.name).toEqual([snapshot.peaks[2 * t.i], snapshot.peaks[2 * t.i + 1]]);
+    }
+    expect(meters.channels.some((c) => c.gainReduction.some((db) => db > 0.5))).toBe(true);
     // Stems of another take would be heard: the comparison can fail.
     const swapped = play(analysis.frozen.map((f, i, all) => ({ signature: f.signature, path: all[(i + 1) % all.length]!.file })));
     expect(swapped[0]!.some((v, i) => v !== live[0]![i])).toBe(analysis.frozen.length > 1);

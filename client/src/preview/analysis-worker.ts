@@ -12,9 +12,17 @@ import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { LineIndex } from '../../../grammar/src/lines.js';
 import { checkWithFacts, guardOutputs, meterWav, renderMix, renderSummary } from '../../../session/src/index.js';
+import { ChannelMeterRecorder } from '../../../engine/src/index.js';
 import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
 import { StemWriter } from './frozen-stems.js';
+
+/**
+ * Frames in a window of the frozen channels' meters: the render's block
+ * (a strip's peak is known per block), 85 ms at 48 kHz, about as often as
+ * the panel's meters move.
+ */
+const METER_WINDOW = 4096;
 
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
@@ -37,6 +45,8 @@ async function analyse(m: AnalyseRequest): Promise<void> {
   const freeze = m.freeze;
   if (freeze) mkdirSync(freeze.folder, { recursive: true });
   const stems = freeze ? new StemWriter(freeze.folder, model.sampleRate) : null;
+  // The frozen channels' meters, taken as the render goes.
+  const meters = new ChannelMeterRecorder(model, METER_WINDOW);
   let result: Awaited<ReturnType<typeof renderMix>>;
   try {
     result = await renderMix(model, {
@@ -44,6 +54,7 @@ async function analyse(m: AnalyseRequest): Promise<void> {
       onAutoTrims: (gains) => send({ type: 'trims', generation: m.generation, trims: Object.fromEntries(gains) }),
       onOutput: (b, n) => overview.add(b, n),
       onGroup: stems ? (g, sum, p, n) => stems.add(g, sum, p, n) : undefined,
+      onStrip: (s, p, n) => meters.add(s, p, n),
       fileVersion: freeze ? (path) => freeze.versions[path] ?? '' : undefined,
     });
   } catch (err) {
@@ -72,6 +83,7 @@ async function analyse(m: AnalyseRequest): Promise<void> {
       truePeakDb: result.report.truePeakDbtp,
       overview: overview.finish(),
       references: byName,
+      channelMeters: meters.finish(),
     },
   });
 }
