@@ -67,12 +67,12 @@ const RETRY_MS = 1000;
 /** Chunks in one request, at most (about 16 s at 48 kHz). */
 const RUN_CHUNKS = 48;
 /**
- * Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s),
- * and for what a start or a seek waits for: short, so the next chunk comes
- * at once even where the resource loader answers only once it has read the
- * whole range (VS Code's webviews do).
+ * Chunks in one run of audio due within URGENT_SECONDS, and of what a start
+ * or a seek waits for: 1.02 s, START_SECONDS and no more, since the bytes
+ * a start waits for are what it takes (a hundred files' first second is
+ * 20 MB). These runs are read by the host, many in one message.
  */
-const URGENT_RUN_CHUNKS = 4;
+const URGENT_RUN_CHUNKS = 3;
 const URGENT_SECONDS = 1;
 /**
  * Chunks in one request for audio due within SOON_SECONDS (about 4 s). Not
