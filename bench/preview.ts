@@ -257,13 +257,23 @@ async function main(): Promise<void> {
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
     // The first edit to a track of a frozen group makes the group live: its tracks' files are fetched
     // first. Edits to tracks that run already are taken at once.
+    // The editor's cursor is in the block of the track edited (the host says so as it moves): from the
+    // second group on, the edits are made a second after the cursor got there, as a person's are, and
+    // the page has kept that group's files streamed meanwhile. The first group's first edit comes
+    // with no warning: its files are read first.
     const toFrozen: number[] = [];
+    const toWarm: number[] = [];
     const toLive: number[] = [];
     const edited = new Set<string>();
     for (let i = 0; i < EDITS; i++) {
       // Two groups of 16: the first edit of each finds it frozen.
       const name = `t${i < EDITS / 2 ? i : 16 + i}`;
       const wasFrozen = await page.evaluate((n) => document.querySelector(`li[data-channel="${n}"]`)?.classList.contains('channel--frozen') ?? false, name);
+      const warned = i >= EDITS / 2;
+      if (warned) {
+        await send(page, { type: 'focus', channel: name });
+        await page.waitForTimeout(1000);
+      }
       edited.add(name);
       const generation = 100 + i;
       const model = { ...site.session.model, channels: site.session.model.channels.map((c) => (edited.has(c.name) ? { ...c, gainDb: c.gainDb - 3 } : c)) };
@@ -273,13 +283,13 @@ async function main(): Promise<void> {
         return t;
       }, { ...site.session, generation, model } as unknown as Record<string, unknown>);
       await page.waitForFunction((g) => document.body.dataset['heard'] === String(g), generation, { timeout: 10_000, polling: 10 });
-      (wasFrozen ? toFrozen : toLive).push(Number(await page.evaluate(() => document.body.dataset['heardAt'])) - start);
+      (wasFrozen ? (warned ? toWarm : toFrozen) : toLive).push(Number(await page.evaluate(() => document.body.dataset['heardAt'])) - start);
       await page.waitForTimeout(150);
     }
     const outputLatencyMs = 1000 * Number(await page.evaluate(() => document.body.dataset['outputLatency']));
     const figures = (xs: number[]) => (xs.length === 0 ? 'none' : `p50 ${quantile(xs, 0.5).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (${xs.length})`);
     console.log(`edit reaches the audio thread's output after (page message to crossfade start; then the browser's output latency, ${outputLatencyMs.toFixed(0)} ms):`);
-    console.log(`  to a track that runs: ${figures(toLive)}; to a frozen track (its group goes live, its files are fetched first): ${figures(toFrozen)}`);
+    console.log(`  to a track that runs: ${figures(toLive)}; to a frozen track (its group goes live): ${figures(toFrozen)} with its files read first, ${figures(toWarm)} with the cursor in its block for a second before`);
     console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
 
     const liveNow = await page.evaluate(() => document.querySelectorAll('li.channel--track:not(.channel--frozen)').length);
@@ -290,19 +300,28 @@ async function main(): Promise<void> {
     await page.evaluate((message) => window.postMessage(message, '*'), { ...site.session, generation: 200 } as unknown as Record<string, unknown>);
     await page.waitForFunction((n) => Number(document.body.dataset['frozen'] ?? 0) === n, frozenTracks, { timeout: 60_000, polling: 50 });
     await page.waitForTimeout(20_000);
+    await send(page, { type: 'focus', channel: null });
     const unfreezeMs: number[] = [];
+    const unfreezeHoveredMs: number[] = [];
     const refreezeMs: number[] = [];
-    for (const name of ['t3', 't20']) {
-      for (const list of [unfreezeMs, refreezeMs]) {
+    // The pointer moves straight onto Mute and clicks; then, on another group, rests on it for half a
+    // second first (the page keeps the group of a row whose Mute or Solo is under the pointer streamed).
+    for (const [name, restMs] of [['t3', 0], ['t20', 500]] as const) {
+      for (const list of [restMs > 0 ? unfreezeHoveredMs : unfreezeMs, refreezeMs]) {
+        const button = `li[data-channel="${name}"] .channel-mute`;
+        if (restMs > 0 && list !== refreezeMs) {
+          await page.hover(button);
+          await page.waitForTimeout(restMs);
+        }
         const before = await page.evaluate(() => document.body.dataset['loadedAt'] ?? '');
         const clickAt = await page.evaluate(() => Date.now());
-        await page.click(`li[data-channel="${name}"] .channel-mute`);
+        await page.click(button);
         const loaded = await page.waitForFunction((b) => (document.body.dataset['loadedAt'] ?? '') !== b && Number(document.body.dataset['loadedAt']), before, { timeout: 10_000, polling: 10 });
         list.push(Number(await loaded.jsonValue()) - clickAt);
         await page.waitForTimeout(500);
       }
     }
-    console.log(`preview Mute in the panel, click to the audio thread taking the session: on a frozen track (its group goes live, its files read first) ${figures(unfreezeMs)}; unmuted (the group plays its stem again) ${figures(refreezeMs)}`);
+    console.log(`preview Mute in the panel, click to the audio thread taking the session: on a frozen track (its group goes live) ${figures(unfreezeMs)} clicked at once, ${figures(unfreezeHoveredMs)} with the pointer on Mute for 0.5 s first; unmuted (the group plays its stem again) ${figures(refreezeMs)}`);
     await page.close();
 
     // The panel opened again: the host hands over the last analysis's stems (and its trims) before

@@ -25,6 +25,8 @@ export interface FreezePlan {
   readonly running: ReadonlySet<string>;
   /** Tracks that play from stems (every group they feed is frozen). */
   readonly frozenTracks: ReadonlySet<string>;
+  /** The tracks of each frozen group: an edit to one of them makes them all run. */
+  readonly frozenGroups: readonly (readonly string[])[];
   /** Frames the master lags the timeline: a stem's frame p sounds at timeline frame p - latency. */
   readonly latency: number;
 }
@@ -55,6 +57,7 @@ export function freezePlan(
     stems: used.map((g) => bySignature.get(g.signature)!),
     running,
     frozenTracks,
+    frozenGroups: used.map((g) => g.members),
     latency: graph.latency,
   };
 }

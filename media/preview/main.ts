@@ -84,6 +84,9 @@ let loadingText: string | null = null;
 let position = (saved?.position ?? 0);
 let loop = saved?.loop ?? null;
 let selected = saved?.selected ?? null;
+/** The row whose Mute and Solo the pointer is over, and the channel the editor's cursor is in. */
+let approached: string | null = null;
+let focused: string | null = null;
 /** The A/B option heard instead of the mix (its key: `ref:NAME` or VERSION_KEY), or null for the mix. */
 let listening: string | null = null;
 /** The version of the mix to A/B against ("Mix: Compare with HEAD"), or null. */
@@ -157,6 +160,10 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
     case 'transport':
       void togglePlay();
       break;
+    case 'focus':
+      focused = m.channel;
+      placeWarm();
+      break;
     case 'bytes': {
       const read = hostReads.get(m.id);
       hostReads.delete(m.id);
@@ -224,7 +231,7 @@ async function sendSession(): Promise<void> {
     // What the playing session reads stays placed until the new one has taken over (a group that froze
     // plays its tracks' files until the crossfade is over).
     clearTimeout(placementTimer);
-    streamer.setPlacements([...placed, ...placedNow]);
+    streamer.setPlacements([...placed, ...placedNow, ...warmPlacements(s, next)]);
     // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are fetched first.
     const newFiles = placed.some((p) => !placedPaths.has(p.path));
     // No output yet: the start is fetched meanwhile; Play makes the output and sends this session.
@@ -249,13 +256,34 @@ async function sendSession(): Promise<void> {
     placedNow = placed;
     for (const [name, row] of rows) row.setFrozen(next.frozenTracks.has(name));
     sendToProcessor(audio, s, refs);
-    placementTimer = setTimeout(() => streamer.setPlacements(placedNow), REPLACED_PLACEMENTS_MS);
+    placementTimer = setTimeout(placeWarm, REPLACED_PLACEMENTS_MS);
     // Play was pressed before the session came or while its files loaded: start now that there is something to play.
     if (playing) await start(audio);
   } catch (err) {
     showLoading(null);
     view.showError(err instanceof SourceError ? `${err.path}: ${err.reason}` : `The preview could not load the session: ${message(err)}`);
   }
+}
+
+/**
+ * The files of the frozen groups about to be edited, kept streamed around
+ * the playhead though nothing plays them: the group of the channel the
+ * editor's cursor is in, of the selected row and of the row whose Mute or
+ * Solo the pointer is over. When one of them goes live (the edit, the
+ * click), its files are in, and it is heard at once instead of after a
+ * read of sixteen files.
+ */
+function warmPlacements(s: SessionMessage, frozen: FreezePlan): Placement[] {
+  const near = new Set([focused, selected, approached].filter((n): n is string => n !== null && frozen.frozenTracks.has(n)));
+  if (near.size === 0) return [];
+  const warm = new Set(frozen.frozenGroups.filter((g) => g.some((n) => near.has(n))).flat());
+  const sr = s.model.sampleRate;
+  return s.model.channels.filter((c) => warm.has(c.name)).flatMap((c) => c.clips.map((k) => ({ path: k.path, at: Math.round(k.at * sr) })));
+}
+
+/** What is placed now: what the session plays, and the warm groups' files. */
+function placeWarm(): void {
+  if (session && plan) streamer.setPlacements([...placedNow, ...warmPlacements(session, plan)]);
 }
 
 /**
@@ -683,6 +711,11 @@ function buildChannelRows(model: MixModel): void {
       selected = c.name;
       showEq();
       saveState();
+      placeWarm();
+    },
+    approach: (c) => {
+      approached = c?.name ?? null;
+      placeWarm();
     },
     // The file may have changed since the row was made: act on the channel as it is now.
     mute: (c) => {

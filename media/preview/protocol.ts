@@ -56,7 +56,7 @@ export interface Analysis {
 }
 
 /** Extension host → page. */
-export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | FrozenMessage | ComparedMessage | TransportCommand | BytesMessage;
+export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | FrozenMessage | ComparedMessage | TransportCommand | BytesMessage | FocusMessage;
 
 /** The file is valid: play this. Sent when the preview opens and after each edit that leaves the file valid. */
 export interface SessionMessage {
@@ -141,6 +141,16 @@ export interface ComparedMessage {
 export interface TransportCommand {
   readonly type: 'transport';
   readonly command: 'togglePlay';
+}
+
+/**
+ * The channel whose block holds the editor's cursor (null: none): the page
+ * keeps its files streamed when it plays frozen, so an edit there is heard
+ * at once.
+ */
+export interface FocusMessage {
+  readonly type: 'focus';
+  readonly channel: string | null;
 }
 
 /** The bytes a `read` asked for, in its order (an ArrayBuffer each), or why they cannot be read. */

@@ -31,6 +31,8 @@ export interface ChannelActions {
   select(c: ChannelModel): void;
   mute(c: ChannelModel): void;
   solo(c: ChannelModel): void;
+  /** The pointer or the keyboard's focus reached the row's Mute and Solo (null: left them). */
+  approach(c: ChannelModel | null): void;
 }
 
 /** One channel's row: name, mute, solo, peak meter, gain-reduction meter. */
@@ -59,6 +61,10 @@ export class ChannelRow {
     this.muteButton = el('button', { type: 'button', class: 'channel-mute', id: `mute-${id}`, 'aria-pressed': 'false', 'aria-label': `Mute ${shown} in the preview`, title: `Mute ${shown} (the file is not changed)` }, 'M');
     this.muteButton.addEventListener('click', () => actions.mute(c));
     const controls = el('span', { class: 'channel-controls' }, this.muteButton);
+    controls.addEventListener('pointerenter', () => actions.approach(c));
+    controls.addEventListener('pointerleave', () => actions.approach(null));
+    controls.addEventListener('focusin', () => actions.approach(c));
+    controls.addEventListener('focusout', () => actions.approach(null));
     if (c.kind !== 'master') {
       this.soloButton = el('button', { type: 'button', class: 'channel-solo', id: `solo-${id}`, 'aria-pressed': 'false', 'aria-label': `Solo ${shown} in the preview`, title: `Solo ${shown} (the file is not changed)` }, 'S');
       this.soloButton.addEventListener('click', () => actions.solo(c));

@@ -417,6 +417,20 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     expect(onlyFrozen.length).toBeGreaterThan(0);
     expect(onlyFrozen.filter((f) => read.has(f))).toEqual([]);
     expect([...read].some((f) => f.startsWith('/page/frozen/'))).toBe(true);
+    // The editor's cursor in a frozen track's block: its group's files are read (kept streamed, not
+    // played), so an edit there is heard at once; so are those of a row whose Mute the pointer is on.
+    const focusedTrack = session.model.channels.find((c) => c.name === frozenTracks[0])!;
+    await send(again, { type: 'focus', channel: focusedTrack.name });
+    await expect.poll(() => read.has(`/session/${focusedTrack.clips[0]!.path}`), { timeout: 10_000 }).toBe(true);
+    expect(Number(await again.evaluate(() => document.body.dataset['frozenGroups']))).toBe(frozen.stems.length);
+    const hoveredTrack = session.model.channels.find((c) => frozenTracks.includes(c.name) && c.clips.some((k) => !read.has(`/session/${k.path}`)));
+    // With another frozen group, some frozen track's files are still unread.
+    expect(hoveredTrack !== undefined).toBe(frozen.stems.length > 1);
+    if (hoveredTrack) {
+      const unread = hoveredTrack.clips.find((k) => !read.has(`/session/${k.path}`))!;
+      await again.hover(`li[data-channel="${hoveredTrack.name}"] .channel-mute`);
+      await expect.poll(() => read.has(`/session/${unread.path}`), { timeout: 10_000 }).toBe(true);
+    }
     expect(pageErrors).toEqual([]);
     await again.close();
   });

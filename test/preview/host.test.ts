@@ -61,8 +61,17 @@ describe('the preview host side', () => {
     for (const f of result.audio) {
       expect(f.absolute).toBe(join(dirname(mix), f.written));
       expect(f.version).toMatch(/^\d+-[\d.]+$/);
+      // With the header the check read, so the page reads none.
+      expect(f.format?.frames).toBeGreaterThan(0);
     }
     expect(Object.keys(result.references)).toEqual(result.model.references.map((r) => r.name));
+    // Where each channel's statement is: from its keyword to its closing brace (the cursor's channel for the page).
+    expect(result.channelSpans.map((c) => c.name).sort()).toEqual(result.model.channels.map((c) => c.name).sort());
+    for (const c of result.channelSpans) {
+      const statement = text.slice(c.start, c.end);
+      expect(statement, c.name).toMatch(c.name === 'master' ? /^master\b/ : new RegExp(`^(track|bus) ${c.name}\\b`));
+      expect(statement.endsWith('}'), c.name).toBe(true);
+    }
   });
 
   it('reports what stops an edit from playing, by line: a syntax error, a missing file', async () => {

@@ -13,7 +13,7 @@ import { makeNonce, previewHtml } from './html.js';
 import { toWire, type AudioRef, type ComparedVersion, type FromPage, type ToPage } from '../../../media/preview/protocol.js';
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';
-import { SessionChecker, type SessionFile } from './session.js';
+import { SessionChecker, type ChannelSpan, type SessionFile } from './session.js';
 import { ReadableFiles } from './file-reads.js';
 import { pruneFrozenFolders, readStemIndex, stemFormat, textHash, writeStemIndex, type FrozenStem } from './frozen-stems.js';
 import { unfinishedPath } from '../../../session/src/index.js';
@@ -84,6 +84,9 @@ export class PreviewPanel implements vscode.Disposable {
   private readonly readable = new ReadableFiles();
   /** The text the analysis under way was made for (by hash), and the `trim auto` gains it measured. */
   private analysing: { generation: number; text: string; trims: Readonly<Record<string, number>> } | null = null;
+  /** Where each channel is in the text, as of the last valid check, and the channel the cursor was last in. */
+  private channelSpans: readonly ChannelSpan[] = [];
+  private focused: string | null = null;
 
   private constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri) {
     PreviewPanel.panels.set(uri.toString(), this);
@@ -104,6 +107,9 @@ export class PreviewPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: FromPage) => this.fromPage(m)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === uri.toString() && e.contentChanges.length > 0) this.scheduleCheck();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor.document.uri.toString() === uri.toString()) this.cursorAt(e.textEditor.document.offsetAt(e.selections[0]!.active));
       }),
       audioWatcher,
       audioWatcher.onDidChange(audioChanged),
@@ -181,6 +187,14 @@ export class PreviewPanel implements vscode.Disposable {
   private setCompared(compared: ComparedVersion | null): void {
     this.compared = compared;
     if (this.ready) this.post({ type: 'compared', compared });
+  }
+
+  /** Tells the page which channel the editor's cursor is in, when that changes (see FocusMessage). */
+  private cursorAt(offset: number): void {
+    const channel = this.channelSpans.find((c) => offset >= c.start && offset <= c.end)?.name ?? null;
+    if (channel === this.focused || !this.ready) return;
+    this.focused = channel;
+    this.post({ type: 'focus', channel });
   }
 
   /** Play or pause, from the editor's key binding. */
@@ -263,6 +277,7 @@ export class PreviewPanel implements vscode.Disposable {
     const generation = ++this.generation;
     const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version, ...(f.format ? { format: f.format } : {}) });
     this.readable.set('session', [...result.audio, ...Object.values(result.references)].map((f) => ({ path: f.written, absolute: f.absolute })));
+    this.channelSpans = result.channelSpans;
     this.post({
       type: 'session',
       generation,

@@ -23,8 +23,18 @@ export interface SessionFile {
   readonly format?: WavFormat;
 }
 
+/** Where a channel's statement is in the text (offsets), from its keyword to its closing brace. */
+export interface ChannelSpan {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 export type SessionCheck =
-  | { readonly ok: true; readonly model: MixModel; readonly warnings: number; readonly audio: readonly SessionFile[]; readonly references: Readonly<Record<string, SessionFile>> }
+  | {
+    readonly ok: true; readonly model: MixModel; readonly warnings: number; readonly audio: readonly SessionFile[]; readonly references: Readonly<Record<string, SessionFile>>;
+    readonly channelSpans: readonly ChannelSpan[];
+  }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 export class SessionChecker {
@@ -57,7 +67,8 @@ export class SessionChecker {
     try {
       const audio = await Promise.all(written.map(file));
       const references = Object.fromEntries(await Promise.all(model.references.map(async (r) => [r.name, await file(r.path)] as const)));
-      return { ok: true, model, warnings: checked.diagnostics.filter((d) => d.severity === 'warning').length, audio, references };
+      const channelSpans = checked.document.statements.flatMap((s) => (s.kind === 'channel' ? [{ name: s.name.name, start: s.span.start, end: Math.max(s.span.end, s.bodySpan.end) }] : []));
+      return { ok: true, model, warnings: checked.diagnostics.filter((d) => d.severity === 'warning').length, audio, references, channelSpans };
     } catch (err) {
       // The file went away between the check and now.
       return { ok: false, problems: [{ line: 1, message: `an audio file cannot be read: ${(err as Error).message}` }] };
