@@ -275,8 +275,10 @@ async function sendSession(): Promise<void> {
  */
 function warmPlacements(s: SessionMessage, frozen: FreezePlan): Placement[] {
   const near = new Set([focused, selected, approached].filter((n): n is string => n !== null && frozen.frozenTracks.has(n)));
-  if (near.size === 0) return [];
   const warm = new Set(frozen.frozenGroups.filter((g) => g.some((n) => near.has(n))).flat());
+  // For tests: how many tracks are kept warm.
+  document.body.dataset['warm'] = String(warm.size);
+  if (warm.size === 0) return [];
   const sr = s.model.sampleRate;
   return s.model.channels.filter((c) => warm.has(c.name)).flatMap((c) => c.clips.map((k) => ({ path: k.path, at: Math.round(k.at * sr) })));
 }

@@ -10,7 +10,9 @@
  *   START_SECONDS from there are in for every file that sounds there.
  * - What is due at once (a start, a seek, a group that goes live) is read
  *   by the host, every file's part in one message (`HostRead`), where it
- *   can: requests, not bytes, are what a start waits for.
+ *   can, instead of a request a file (a request costs the browser 25 to
+ *   100 ms whatever its size, six at a time); nothing else is read
+ *   meanwhile.
  * - While it plays, each file is read ahead: when less than REFILL_SECONDS
  *   are in ahead of the playhead, the chunks up to AHEAD_SECONDS are fetched
  *   in one `Range` request (audio due soon in short ones first), most
@@ -46,9 +48,9 @@ export const REFILL_SECONDS = 8;
 export const BEHIND_SECONDS = 2;
 /**
  * What must be in from a position before playing from there (a refill
- * follows at once). One second fits one short request a file, and requests,
- * not bytes, are what a start and a seek wait for: a request costs the
- * browser 25 to 100 ms whatever its size, six at a time.
+ * follows at once). A start or a seek waits for these bytes of every file
+ * that sounds there: a hundred 16-bit stereo files' second is 20 MB, and
+ * the page takes in a few tens of MB a second.
  */
 export const START_SECONDS = 1;
 /**

@@ -21,7 +21,9 @@
  *       soon as it shows (while the page still waits for the session or
  *       loads its audio), is taken at once and starts playback once the
  *       audio is in; the loudness and peak meters show changing numbers,
- *       with no error shown;
+ *       with no error shown; once the background render has written its
+ *       stems, the page plays them, and the cursor moved into a frozen
+ *       track's block makes the page keep that track's group streamed;
  *   (d) after a reload of the window the preview is back, showing the same
  *       file (the panel serializer);
  *   (e) the workspace is a git repository: with the kick's gain changed
@@ -265,6 +267,14 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     await expect.poll(async () => Number(await view.locator('body').getAttribute('data-frozen-groups')), { timeout: 90_000 }).toBeGreaterThan(0);
     await expect(view.locator('#engine-load').textContent()).resolves.toMatch(/channels live, [1-9]\d* frozen/);
     expect(await alert.isVisible() ? await alert.textContent() : null, 'an error shown by the preview once frozen').toBeNull();
+    // The editor's cursor in a frozen track's block: the extension tells the page, which keeps that
+    // track's group streamed (warm), so an edit there would be heard at once.
+    const frozenTrack = await view.locator('li.channel--frozen').first().getAttribute('data-channel');
+    expect(frozenTrack, 'a frozen track').not.toBeNull();
+    await page.locator('.tab', { hasText: EXAMPLE_FILE }).first().click();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await goToLine(lineOf(`track ${frozenTrack} {`) + 1);
+    await expect.poll(async () => Number(await view.locator('body').getAttribute('data-warm')), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
     await shot('preview');
   });
 

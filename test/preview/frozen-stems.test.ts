@@ -81,7 +81,7 @@ describe('the frozen stems writer', () => {
     expect(await stemFormat(join(folder, 'none.wav'))).toBeNull();
   });
 
-  it('keeps the stems of the files previewed last, and of the one open', async () => {
+  it('keeps the stems of the files previewed last, and of those open', async () => {
     folder = await mkdtemp(join(tmpdir(), 'mixdown-frozen-'));
     const names = ['a', 'b', 'c', 'd'];
     for (const [i, name] of names.entries()) {
@@ -90,7 +90,7 @@ describe('the frozen stems writer', () => {
       const t = new Date(Date.UTC(2026, 0, 1 + i));
       await utimes(join(folder, name, 'stems.json'), t, t);
     }
-    await pruneFrozenFolders(folder, join(folder, 'a'), 2);
+    await pruneFrozenFolders(folder, [join(folder, 'a')], 2);
     expect((await readdir(folder)).sort()).toEqual(['a', 'c', 'd']);
   });
 });

@@ -186,15 +186,15 @@ export async function stemFormat(file: string): Promise<WavFormat | null> {
 
 /**
  * Keeps the stems of the `keep` mix files previewed last (by their index's
- * time) under `root`, and of `current`; the other folders are deleted.
+ * time) under `root`, and of the `open` ones; the other folders are deleted.
  * Stems take room (a 16-track group of a 5-minute song is 230 MB), so only
  * the sessions one goes back to keep theirs.
  */
-export async function pruneFrozenFolders(root: string, current: string, keep: number): Promise<void> {
+export async function pruneFrozenFolders(root: string, open: readonly string[], keep: number): Promise<void> {
   const folders = await readdir(root, { withFileTypes: true }).catch(() => []);
   const dated = await Promise.all(
     folders
-      .filter((d) => d.isDirectory() && join(root, d.name) !== current)
+      .filter((d) => d.isDirectory() && !open.includes(join(root, d.name)))
       .map(async (d) => {
         const folder = join(root, d.name);
         const s = await stat(join(folder, INDEX_FILE)).catch(() => null);

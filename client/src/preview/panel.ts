@@ -23,7 +23,7 @@ export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
 const COMPARE_FOLDER = 'compare';
 /** Frozen stems of the summing groups, a folder per previewed file, in the extension's global storage. */
 const FROZEN_FOLDER = 'frozen';
-/** Mix files besides the open ones whose stems are kept on disk (the last previewed). */
+/** Mix files besides those with a preview open whose stems are kept on disk (the last previewed). */
 const KEPT_STEM_FOLDERS = 2;
 /** Edits are checked this long after the last keystroke. */
 const EDIT_DELAY_MS = 15;
@@ -94,7 +94,8 @@ export class PreviewPanel implements vscode.Disposable {
     this.versionRunner = new AnalysisRunner(context.asAbsolutePath('dist/preview-analysis.js'), (m) => this.fromVersionWorker(m));
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'mix-file.svg');
     panel.webview.html = this.html();
-    void pruneFrozenFolders(join(context.globalStorageUri.fsPath, FROZEN_FOLDER), this.frozenFolder(), KEPT_STEM_FOLDERS);
+    const open = [...PreviewPanel.panels.values()].map((p) => p.frozenFolder());
+    void pruneFrozenFolders(join(context.globalStorageUri.fsPath, FROZEN_FOLDER), open, KEPT_STEM_FOLDERS);
     const audioWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), '**/*.wav'));
     const audioChanged = (file: vscode.Uri) => {
       this.checker.invalidate(file.fsPath);
@@ -143,6 +144,7 @@ export class PreviewPanel implements vscode.Disposable {
       return;
     }
     void this.versionRunner.stop().then(() => this.removeVersionFiles());
+    this.readable.set('compared', []);
     this.setCompared(null);
   }
 
@@ -321,14 +323,20 @@ export class PreviewPanel implements vscode.Disposable {
     if (!index || index.stems.length === 0) return;
     const document = await vscode.workspace.openTextDocument(this.uri);
     if (textHash(document.getText()) === index.text && Object.keys(index.trims).length > 0) this.post({ type: 'trims', generation: 0, trims: index.trims });
-    this.stemFiles = [index.stems.map((f) => f.file)];
+    this.keepStems(index.stems);
     await this.postStems(index.stems);
+  }
+
+  /** `stems` are the last analysis's: those of the last two stay on disk and readable (the page may still play the older for a moment). */
+  private keepStems(stems: readonly FrozenStem[]): void {
+    this.stemFiles = [...this.stemFiles.slice(-1), stems.map((f) => f.file)];
+    const files = [...new Set(this.stemFiles.flat())];
+    this.readable.set('stems', files.map((file) => ({ path: file, absolute: file })));
   }
 
   /** The stems to play frozen, with their headers read here (the page then reads none). */
   private async postStems(stems: readonly FrozenStem[]): Promise<void> {
     const formats = await Promise.all(stems.map((f) => stemFormat(f.file)));
-    this.readable.set('stems', stems.map((f) => ({ path: f.file, absolute: f.file })));
     this.post({
       type: 'frozen',
       stems: stems.map((f, i) => ({
@@ -339,9 +347,8 @@ export class PreviewPanel implements vscode.Disposable {
     });
   }
 
-  /** Deletes the stems neither of the last two analyses uses. */
-  private async pruneStems(current: readonly string[]): Promise<void> {
-    this.stemFiles = [...this.stemFiles.slice(-1), [...current]];
+  /** Deletes the stems neither of the last two analyses uses (keepStems). */
+  private async pruneStems(): Promise<void> {
     const keep = new Set(this.stemFiles.flat());
     const folder = this.frozenFolder();
     for (const name of await readdir(folder).catch(() => [] as string[])) {
@@ -359,8 +366,9 @@ export class PreviewPanel implements vscode.Disposable {
       case 'analysis': {
         this.referenceLoudness = { ...this.referenceLoudness, ...m.referenceLoudness };
         this.post({ type: 'analysis', analysis: m.analysis });
+        this.keepStems(m.frozen);
         void this.postStems(m.frozen);
-        void this.pruneStems(m.frozen.map((f) => f.file));
+        void this.pruneStems();
         const analysed = this.analysing;
         if (analysed?.generation === m.analysis.generation) void writeStemIndex(this.frozenFolder(), { text: analysed.text, trims: analysed.trims, stems: m.frozen }).catch(() => {});
         void this.runner.stop();
