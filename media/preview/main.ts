@@ -110,10 +110,19 @@ function rate(): number {
 /** Reads the host answers with a `bytes` message, by id. */
 const hostReads = new Map<number, { done: (parts: readonly ArrayBuffer[]) => void; failed: (err: SourceError) => void }>();
 let lastReadId = 0;
+/** A read not answered in this long fails (and is made again a second later) instead of holding its place. */
+const HOST_READ_TIMEOUT_MS = 10_000;
 const readOnHost: HostRead = (ranges) =>
   new Promise((done, failed) => {
     const id = ++lastReadId;
-    hostReads.set(id, { done, failed });
+    const timer = setTimeout(() => {
+      hostReads.delete(id);
+      failed(new SourceError(ranges[0]?.path ?? '', 'cannot be read (the extension did not answer)'));
+    }, HOST_READ_TIMEOUT_MS);
+    hostReads.set(id, {
+      done: (parts) => { clearTimeout(timer); done(parts); },
+      failed: (err) => { clearTimeout(timer); failed(err); },
+    });
     post({ type: 'read', id, ranges });
   });
 
@@ -228,15 +237,20 @@ async function sendSession(): Promise<void> {
     streamer.retain(refs.map((r) => r.path));
     const next = freezePlan(overrides.apply(s.model), trims, fileVersions(s), stems, (path) => streamer.channelsOf(path));
     const placed = placements(s, next);
+    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are read first.
+    const newFiles = placed.some((p) => !placedPaths.has(p.path));
+    // No output yet: the start is read meanwhile (Play makes the output and sends this session). A new
+    // file (or a first session for this output) plays once its start is in; an edit of the same files
+    // goes straight on: what is in stays in, and waiting would not bring more. The wait is set before
+    // the files are placed, so what it needs is read first, every file's part in one read by the host.
+    const wait = !audio || (audio.sampleRate === s.model.sampleRate && (fresh > 0 || newFiles || !sentToOutput.has(audio)));
+    const startIn = wait ? streamer.expect(frameAt(position)) : null;
     // What the playing session reads stays placed until the new one has taken over (a group that froze
     // plays its tracks' files until the crossfade is over).
     clearTimeout(placementTimer);
     streamer.setPlacements([...placed, ...placedNow, ...warmPlacements(s, next)]);
-    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are fetched first.
-    const newFiles = placed.some((p) => !placedPaths.has(p.path));
-    // No output yet: the start is fetched meanwhile; Play makes the output and sends this session.
     if (!audio) {
-      await streamer.ready(frameAt(position));
+      await startIn;
       showLoading(null);
       return;
     }
@@ -245,9 +259,7 @@ async function sendSession(): Promise<void> {
       await restartAudio();
       return;
     }
-    // A new file (or a first session for this output) plays once its start is in; an edit of
-    // the same files goes straight on: what is in stays in, and waiting would not bring more.
-    if (fresh > 0 || newFiles || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
+    if (startIn) await startIn;
     showLoading(null);
     if (s !== session) return;
     sentToOutput.add(audio);

@@ -69,12 +69,14 @@ const RETRY_MS = 1000;
 /** Chunks in one request, at most (about 16 s at 48 kHz). */
 const RUN_CHUNKS = 48;
 /**
- * Chunks in one run of audio due within URGENT_SECONDS, and of what a start
- * or a seek waits for: 1.02 s, START_SECONDS and no more, since the bytes
- * a start waits for are what it takes (a hundred files' first second is
- * 20 MB). These runs are read by the host, many in one message.
+ * Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s):
+ * short, so the next chunk comes at once even where the resource loader
+ * answers only once it has read the whole range (VS Code's webviews do).
+ * What a start or a seek waits for is START_SECONDS exactly, read by the
+ * host (a hundred files' first second is 20 MB: its bytes are what a start
+ * takes).
  */
-const URGENT_RUN_CHUNKS = 3;
+const URGENT_RUN_CHUNKS = 4;
 const URGENT_SECONDS = 1;
 /**
  * Chunks in one request for audio due within SOON_SECONDS (about 4 s). Not
@@ -145,8 +147,8 @@ interface Run {
   readonly last: number;
   /** Timeline frame at which its first chunk is needed: lower is more urgent. */
   readonly due: number;
-  /** Waited for, or due within URGENT_SECONDS: read by the host where it can. */
-  readonly urgent: boolean;
+  /** What a start or a seek waits for: read by the host where it can, many files in one message. */
+  readonly waited: boolean;
   /** Stops its request when the playhead has moved away before it is done. */
   readonly abort: AbortController;
 }
@@ -316,9 +318,10 @@ export class AudioStreamer {
       for (const [a, b] of windows) for (const k of this.chunksFor(file, p, a, b)) keep.add(k);
       // Read ahead when what is in runs out within REFILL_SECONDS; a loop's start whenever it is not in.
       // What a seek or a start waits for comes before everything else.
-      const reads: [number, number, 'refill' | 'loop' | 'wait'][] = [[this.playhead, this.playhead + ahead, 'refill']];
+      // What a wait needs is claimed first: it goes to the host in one read with the other files' parts.
+      const reads: [number, number, 'refill' | 'loop' | 'wait'][] = this.waiters.map((w) => [w.frame, w.frame + start, 'wait']);
+      reads.push([this.playhead, this.playhead + ahead, 'refill']);
       if (loopFrom !== null) reads.push([loopFrom, loopFrom + start, 'loop']);
-      for (const w of this.waiters) reads.push([w.frame, w.frame + start, 'wait']);
       if (this.cue) reads.push([this.cue.frame, this.cue.frame + start, 'loop']);
       for (const [from, to, kind] of retryLater ? [] : reads) {
         const refilling = kind === 'refill';
@@ -333,7 +336,7 @@ export class AudioStreamer {
         let last = first;
         while (last < needed[needed.length - 1]! && last - first + 1 < runChunks && !file.have.has(last + 1) && !file.fetching.has(last + 1)) last++;
         for (let k = first; k <= last; k++) file.fetching.add(k);
-        runs.push({ file, first, last, due, urgent: runChunks === URGENT_RUN_CHUNKS, abort: new AbortController() });
+        runs.push({ file, first, last, due, waited: kind === 'wait', abort: new AbortController() });
       }
     }
     // Chunks no window wants stay as heard audio while the cache has room; beyond it, the least
@@ -390,10 +393,17 @@ export class AudioStreamer {
 
   /** Resolves once START_SECONDS from `frame` are in for every file that sounds there (fetching them first). */
   ready(frame: number): Promise<void> {
-    return new Promise((done) => {
-      this.waiters.push({ frame: Math.max(0, Math.floor(frame)), done });
-      this.update(this.playhead, this.loopFrom);
-    });
+    const waiting = this.expect(frame);
+    this.update(this.playhead, this.loopFrom);
+    return waiting;
+  }
+
+  /**
+   * As `ready`, for the placements about to be set: what the wait needs is
+   * then read first (in one read by the host), not by the read-ahead.
+   */
+  expect(frame: number): Promise<void> {
+    return new Promise((done) => this.waiters.push({ frame: Math.max(0, Math.floor(frame)), done }));
   }
 
   private settleWaiters(): void {
@@ -436,17 +446,17 @@ export class AudioStreamer {
 
   private pump(): void {
     while (this.requests < CONCURRENT_FETCHES && this.queue.length > 0) {
-      // While urgent reads (a start, a seek, audio due within a second) are under way, nothing else
-      // takes the bandwidth: the browser brings the page a few tens of MB a second, however asked.
-      if (!this.queue[0]!.urgent && [...this.running].some((r) => r.urgent)) break;
+      // While what a start or a seek waits for is being read, nothing else takes the bandwidth: the
+      // browser brings the page a few tens of MB a second, however asked.
+      if (!this.queue[0]!.waited && [...this.running].some((r) => r.waited)) break;
       const run = this.queue.shift()!;
-      // Urgent runs go to the host together, as many as fit one message (the queue is most urgent first).
+      // Waited-for runs go to the host together, as many as fit one message (the queue is most urgent first).
       const batch = [run];
-      if (this.hostRead && run.urgent) {
+      if (this.hostRead && run.waited) {
         let bytes = runBytes(run);
         for (let i = 0; i < this.queue.length && bytes < HOST_READ_BYTES; ) {
           const next = this.queue[i]!;
-          if (!next.urgent) {
+          if (!next.waited) {
             i++;
             continue;
           }
@@ -457,7 +467,7 @@ export class AudioStreamer {
       }
       for (const r of batch) this.running.add(r);
       this.requests++;
-      const request = this.hostRead && run.urgent ? this.readOnHost(this.hostRead, batch) : this.fetchRun(run);
+      const request = this.hostRead && run.waited ? this.readOnHost(this.hostRead, batch) : this.fetchRun(run);
       void request.finally(() => {
         this.requests--;
         for (const r of batch) {

@@ -233,13 +233,16 @@ describe('streaming audio to the preview', () => {
     const withFormat = (path: string): AudioRef => {
       const header = parseWavHeader(files[path]!, files[path]!.length);
       if (!header.ok) throw new Error(path);
-      return { ...ref(path), url: `${server.origin}/nowhere/${path}`, format: header.format };
+      return { ...ref(path), format: header.format };
     };
-    // No header request: the URLs lead nowhere, so a fetch before the start is in would fail.
+    // No header is read: prepare() makes no request (and the start comes before the read-ahead).
     await streamer.prepare(names.map(withFormat));
+    expect(streamer.pending).toBe(0);
     const placements = [{ path: 'long.wav', at: 0 }, { path: 'mono24.wav', at: 0 }, { path: 'take441.wav', at: 0 }];
+    // As the page does: the wait is set before the files are placed, so the start is read first, by the host.
+    const started = streamer.expect(0);
     streamer.setPlacements(placements);
-    await streamer.ready(0);
+    await started;
     expect(reads[0]).toBe(names.length);
     expect(streamer.takeFailure()).toBeNull();
     const whole = new DecodedProvider(Object.entries(files).map(([name, bytes]) => decodeWav(name, bytes)), RATE);
@@ -259,6 +262,7 @@ describe('streaming audio to the preview', () => {
     const header = parseWavHeader(files['long.wav']!, files['long.wav']!.length);
     if (!header.ok) throw new Error('long.wav');
     await streamer.prepare([{ path: 'gone.wav', url: `${server.origin}/nowhere/gone.wav`, version: '1', format: header.format }]);
+    void streamer.expect(0);
     streamer.setPlacements([{ path: 'gone.wav', at: 0 }]);
     let failure: SourceError | null = null;
     await vi.waitFor(() => expect((failure ??= streamer.takeFailure())).not.toBeNull());
