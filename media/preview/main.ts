@@ -13,7 +13,7 @@ import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../.
 import { eqCurveDb, logFrequencies, metersOver, reportsGainReduction, SourceError, type ChannelMeterEnvelope } from '../../engine/src/index.js';
 import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
-import { AudioStreamer, type HostRead, type Placement } from './streamer.js';
+import { AudioStreamer, type Placement } from './streamer.js';
 import { freezePlan, type FreezePlan } from './freeze-plan.js';
 import { ChannelOverrides } from './overrides.js';
 import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage, type FrozenStemRef } from './protocol.js';
@@ -107,27 +107,8 @@ function rate(): number {
   return session?.model.sampleRate ?? 48000;
 }
 
-/** Reads the host answers with a `bytes` message, by id. */
-const hostReads = new Map<number, { done: (parts: readonly ArrayBuffer[]) => void; failed: (err: SourceError) => void }>();
-let lastReadId = 0;
-/** A read not answered in this long fails (and is made again a second later) instead of holding its place. */
-const HOST_READ_TIMEOUT_MS = 10_000;
-const readOnHost: HostRead = (ranges) =>
-  new Promise((done, failed) => {
-    const id = ++lastReadId;
-    const timer = setTimeout(() => {
-      hostReads.delete(id);
-      failed(new SourceError(ranges[0]?.path ?? '', 'cannot be read (the extension did not answer)'));
-    }, HOST_READ_TIMEOUT_MS);
-    hostReads.set(id, {
-      done: (parts) => { clearTimeout(timer); done(parts); },
-      failed: (err) => { clearTimeout(timer); failed(err); },
-    });
-    post({ type: 'read', id, ranges });
-  });
-
 /** The session's audio, streamed to the processor around the playhead. */
-const streamer = new AudioStreamer(rate, undefined, readOnHost);
+const streamer = new AudioStreamer(rate);
 
 function saveState(): void {
   vscode.setState({ document: documentUri, position, loop, ...overrides.saved(), selected });
@@ -173,13 +154,6 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
       focused = m.channel;
       placeWarm();
       break;
-    case 'bytes': {
-      const read = hostReads.get(m.id);
-      hostReads.delete(m.id);
-      if (m.problem) read?.failed(new SourceError(m.problem.path, m.problem.reason));
-      else read?.done(m.parts);
-      break;
-    }
   }
 });
 
@@ -242,7 +216,7 @@ async function sendSession(): Promise<void> {
     // No output yet: the start is read meanwhile (Play makes the output and sends this session). A new
     // file (or a first session for this output) plays once its start is in; an edit of the same files
     // goes straight on: what is in stays in, and waiting would not bring more. The wait is set before
-    // the files are placed, so what it needs is read first, every file's part in one read by the host.
+    // the files are placed, so what it needs is read first.
     const wait = !audio || (audio.sampleRate === s.model.sampleRate && (fresh > 0 || newFiles || !sentToOutput.has(audio)));
     const startIn = wait ? streamer.expect(frameAt(position)) : null;
     // What the playing session reads stays placed until the new one has taken over (a group that froze

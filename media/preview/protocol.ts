@@ -56,7 +56,7 @@ export interface Analysis {
 }
 
 /** Extension host → page. */
-export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | FrozenMessage | ComparedMessage | TransportCommand | BytesMessage | FocusMessage;
+export type ToPage = SessionMessage | InvalidMessage | TrimsMessage | AnalysisMessage | AnalysisFailedMessage | FrozenMessage | ComparedMessage | TransportCommand | FocusMessage;
 
 /** The file is valid: play this. Sent when the preview opens and after each edit that leaves the file valid. */
 export interface SessionMessage {
@@ -153,17 +153,8 @@ export interface FocusMessage {
   readonly channel: string | null;
 }
 
-/** The bytes a `read` asked for, in its order (an ArrayBuffer each), or why they cannot be read. */
-export interface BytesMessage {
-  readonly type: 'bytes';
-  readonly id: number;
-  readonly parts: readonly ArrayBuffer[];
-  /** Set when the read failed: names the file and the reason; `parts` is then empty. */
-  readonly problem?: { readonly path: string; readonly reason: string };
-}
-
 /** Page → extension host. */
-export type FromPage = ReadyMessage | RevealMessage | RenderRequest | ReadRequest;
+export type FromPage = ReadyMessage | RevealMessage | RenderRequest;
 
 /** The page has loaded and wants the session. */
 export interface ReadyMessage {
@@ -179,28 +170,6 @@ export interface RevealMessage {
 /** The panel's "Render to WAV" button. */
 export interface RenderRequest {
   readonly type: 'render';
-}
-
-/**
- * Byte ranges of the session's files, read by the host and answered in one
- * `bytes` message. A start or a seek needs the next second of every file
- * at once: one message instead of a request per file (the browser makes six
- * at a time, 25 to 100 ms each, so a hundred files would take seconds).
- */
-export interface ReadRequest {
-  readonly type: 'read';
-  readonly id: number;
-  readonly ranges: readonly ByteRange[];
-}
-
-/** Bytes [from, to) of a file the page was given (`path` as in its AudioRef, at `version`). */
-export interface ByteRange {
-  readonly path: string;
-  readonly version: string;
-  /** The file's URL (the AudioRef's), for hosts that serve files by URL. */
-  readonly url: string;
-  readonly from: number;
-  readonly to: number;
 }
 
 

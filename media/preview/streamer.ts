@@ -8,11 +8,8 @@
  *   read first, by a small `Range` request); a session can be built once
  *   every header is known, and plays from a position once the first
  *   START_SECONDS from there are in for every file that sounds there.
- * - What is due at once (a start, a seek, a group that goes live) is read
- *   by the host, every file's part in one message (`HostRead`), where it
- *   can, instead of a request a file (a request costs the browser 25 to
- *   100 ms whatever its size, six at a time); nothing else is read
- *   meanwhile.
+ * - What a start, a seek or a group going live waits for is read first,
+ *   and nothing else is read meanwhile.
  * - While it plays, each file is read ahead: when less than REFILL_SECONDS
  *   are in ahead of the playhead, the chunks up to AHEAD_SECONDS are fetched
  *   in one `Range` request (audio due soon in short ones first), most
@@ -34,7 +31,7 @@
 import { decodeFrames, parseWavHeader, SourceError, type WavFormat } from '../../engine/src/index.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../worklet/protocol.js';
 import { concat, deinterleave16 } from '../worklet/sources.js';
-import type { AudioRef, ByteRange } from './protocol.js';
+import type { AudioRef } from './protocol.js';
 
 /** Seconds read ahead of the playhead, at most. */
 export const AHEAD_SECONDS = 16;
@@ -72,9 +69,8 @@ const RUN_CHUNKS = 48;
  * Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s):
  * short, so the next chunk comes at once even where the resource loader
  * answers only once it has read the whole range (VS Code's webviews do).
- * What a start or a seek waits for is START_SECONDS exactly, read by the
- * host (a hundred files' first second is 20 MB: its bytes are what a start
- * takes).
+ * What a start or a seek waits for is START_SECONDS exactly (a hundred
+ * files' first second is 20 MB: its bytes are what a start takes).
  */
 const URGENT_RUN_CHUNKS = 4;
 const URGENT_SECONDS = 1;
@@ -94,12 +90,6 @@ const SOON_SECONDS = 4;
  * file before it sounds.
  */
 const HEADER_BYTES = 16384 + 3 * STREAM_CHUNK_FRAMES * 4;
-/**
- * Bytes in one host read, at most: the start of about 40 stereo 16-bit
- * files. A larger message would hold up the page's thread while it is
- * copied, and the first files could play sooner.
- */
-const HOST_READ_BYTES = 8 * 2 ** 20;
 /** Input frames a resampler reads beyond the ones it is asked for (its kernel's half width, with room). */
 const RESAMPLER_MARGIN = 256;
 
@@ -108,12 +98,6 @@ export interface Placement {
   readonly path: string;
   readonly at: number;
 }
-
-/**
- * Reads byte ranges of the session's files on the host, in one message;
- * resolves with each range's bytes in order, or throws a SourceError.
- */
-export type HostRead = (ranges: readonly ByteRange[]) => Promise<readonly ArrayBuffer[]>;
 
 /** The processor's side (AudioOutput), once there is one. */
 export interface StreamSink {
@@ -147,7 +131,7 @@ interface Run {
   readonly last: number;
   /** Timeline frame at which its first chunk is needed: lower is more urgent. */
   readonly due: number;
-  /** What a start or a seek waits for: read by the host where it can, many files in one message. */
+  /** What a start or a seek waits for: read before anything else. */
   readonly waited: boolean;
   /** Stops its request when the playhead has moved away before it is done. */
   readonly abort: AbortController;
@@ -159,8 +143,6 @@ export class AudioStreamer {
   private sink: StreamSink | null = null;
   private queue: Run[] = [];
   private readonly running = new Set<Run>();
-  /** Requests in flight (a host read carries many runs). */
-  private requests = 0;
   private playhead = 0;
   private loopFrom: number | null = null;
   private waiters: { frame: number; done: () => void }[] = [];
@@ -180,10 +162,8 @@ export class AudioStreamer {
   /**
    * `cacheBytes`: audio outside every window kept for seeks back to where
    * the playhead has been (the least recently wanted goes first).
-   * `hostRead`: reads urgent runs of many files in one message (else each
-   * is a `Range` request).
    */
-  constructor(private readonly sessionRate: () => number, private readonly cacheBytes = CACHE_BYTES, private readonly hostRead: HostRead | null = null) {}
+  constructor(private readonly sessionRate: () => number, private readonly cacheBytes = CACHE_BYTES) {}
 
   /**
    * Reads the headers of the files not known at their version; returns how
@@ -400,7 +380,7 @@ export class AudioStreamer {
 
   /**
    * As `ready`, for the placements about to be set: what the wait needs is
-   * then read first (in one read by the host), not by the read-ahead.
+   * then read first, not by the read-ahead.
    */
   expect(frame: number): Promise<void> {
     return new Promise((done) => this.waiters.push({ frame: Math.max(0, Math.floor(frame)), done }));
@@ -445,75 +425,19 @@ export class AudioStreamer {
   }
 
   private pump(): void {
-    while (this.requests < CONCURRENT_FETCHES && this.queue.length > 0) {
+    while (this.running.size < CONCURRENT_FETCHES && this.queue.length > 0) {
       // While what a start or a seek waits for is being read, nothing else takes the bandwidth: the
       // browser brings the page a few tens of MB a second, however asked.
       if (!this.queue[0]!.waited && [...this.running].some((r) => r.waited)) break;
       const run = this.queue.shift()!;
-      // Waited-for runs go to the host together, as many as fit one message (the queue is most urgent first).
-      const batch = [run];
-      if (this.hostRead && run.waited) {
-        let bytes = runBytes(run);
-        for (let i = 0; i < this.queue.length && bytes < HOST_READ_BYTES; ) {
-          const next = this.queue[i]!;
-          if (!next.waited) {
-            i++;
-            continue;
-          }
-          batch.push(next);
-          bytes += runBytes(next);
-          this.queue.splice(i, 1);
-        }
-      }
-      for (const r of batch) this.running.add(r);
-      this.requests++;
-      const request = this.hostRead && run.waited ? this.readOnHost(this.hostRead, batch) : this.fetchRun(run);
-      void request.finally(() => {
-        this.requests--;
-        for (const r of batch) {
-          for (let k = r.first; k <= r.last; k++) r.file.fetching.delete(k);
-          this.running.delete(r);
-        }
+      this.running.add(run);
+      void this.fetchRun(run).finally(() => {
+        for (let k = run.first; k <= run.last; k++) run.file.fetching.delete(k);
+        this.running.delete(run);
         // What is due next is asked for at once, not at the next report of the playhead.
         this.update(this.playhead, this.loopFrom);
       });
     }
-  }
-
-  /** Reads `runs` on the host in one message and decodes them (those given up meanwhile excepted). */
-  private async readOnHost(hostRead: HostRead, runs: readonly Run[]): Promise<void> {
-    let parts: readonly ArrayBuffer[];
-    try {
-      parts = await hostRead(runs.map((r) => ({ path: r.file.ref.path, version: r.file.ref.version, url: r.file.ref.url, ...byteSpan(r) })));
-    } catch (err) {
-      const path = runs[0]!.file.ref.path;
-      this.failure ??= err instanceof SourceError ? err : new SourceError(path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
-      // The file named, or every file of the read when none is.
-      const failed = runs.filter((r) => r.file.ref.path === this.failure?.path);
-      for (const r of failed.length > 0 ? failed : runs) r.file.failedAt = Date.now();
-      return;
-    }
-    runs.forEach((run, i) => {
-      const { file } = run;
-      if (run.abort.signal.aborted || this.files.get(file.ref.path) !== file) return;
-      const bytes = new Uint8Array(parts[i] ?? new ArrayBuffer(0));
-      const span = byteSpan(run);
-      if (bytes.length < span.to - span.from) {
-        this.failure ??= new SourceError(file.ref.path, 'cannot be read (the file is shorter than its header says)');
-        file.failedAt = Date.now();
-        return;
-      }
-      const f = file.format;
-      const ready: StreamChunk[] = [];
-      for (let index = run.first, offset = 0; index <= run.last; index++) {
-        const frames = Math.min(STREAM_CHUNK_FRAMES, f.frames - index * STREAM_CHUNK_FRAMES);
-        const size = frames * f.blockAlign;
-        ready.push(this.keep(file, index, this.decode(bytes.subarray(offset, offset + size), f, index * STREAM_CHUNK_FRAMES, frames)));
-        offset += size;
-      }
-      const toSend = ready.filter((k) => file.have.get(k.index)?.waiting === null);
-      if (toSend.length > 0) this.sink!.chunks(toSend);
-    });
   }
 
   /** Records a decoded chunk as with the processor, or waiting here for one; returns it. */
@@ -602,11 +526,6 @@ function byteSpan(run: Run): { from: number; to: number } {
   const f = run.file.format;
   const endFrame = Math.min(f.frames, (run.last + 1) * STREAM_CHUNK_FRAMES);
   return { from: f.dataOffset + run.first * STREAM_CHUNK_FRAMES * f.blockAlign, to: f.dataOffset + endFrame * f.blockAlign };
-}
-
-function runBytes(run: Run): number {
-  const span = byteSpan(run);
-  return span.to - span.from;
 }
 
 /** A file's header and the bytes read for it, by `Range` requests of its first bytes (more when its chunks before the audio are long). */

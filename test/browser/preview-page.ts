@@ -21,30 +21,12 @@ import { serve, type TestServer } from './server.js';
 const NONCE = 'testnonce0123456789abcdef0123456';
 
 
-/**
- * The stand-in for acquireVsCodeApi: records what the page posts and keeps
- * its state, and answers the page's reads as the extension host does, in
- * one message (by the test server's POST /read).
- */
+/** The stand-in for acquireVsCodeApi: records what the page posts and keeps its state. */
 const STUB = `
   window.__posted = [];
   window.__state = undefined;
-  const hostRead = async (m) => {
-    try {
-      const r = await fetch('/read', { method: 'POST', body: JSON.stringify(m.ranges.map((x) => ({ url: x.url, from: x.from, to: x.to }))) });
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      const lengths = r.headers.get('x-parts').split(',').filter((n) => n !== '').map(Number);
-      const all = await r.arrayBuffer();
-      const parts = [];
-      let at = 0;
-      for (const n of lengths) { parts.push(all.slice(at, at + n)); at += n; }
-      window.postMessage({ type: 'bytes', id: m.id, parts }, '*');
-    } catch (e) {
-      window.postMessage({ type: 'bytes', id: m.id, parts: [], problem: { path: m.ranges[0].path, reason: 'cannot be read (' + e.message + ')' } }, '*');
-    }
-  };
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => { if (m.type === 'read') { window.__reads = (window.__reads ?? 0) + 1; void hostRead(m); } else window.__posted.push(m); },
+    postMessage: (m) => window.__posted.push(m),
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });

@@ -394,11 +394,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await recordReports(again);
     const pageErrors: string[] = [];
     again.on('pageerror', (err) => pageErrors.push(err.message));
-    // Every file the page reads, by a Range request or through the host.
+    // Every file the page reads.
     const read = new Set<string>();
     again.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/read')) for (const x of JSON.parse(r.postData() ?? '[]') as { url: string }[]) read.add(decodeURIComponent(new URL(x.url).pathname));
-      else if (r.url().includes('/session/')) read.add(decodeURIComponent(new URL(r.url()).pathname));
+      const path = decodeURIComponent(new URL(r.url()).pathname);
+      if (path.startsWith('/session/') || path.startsWith('/page/frozen/')) read.add(path);
     });
     await again.click('#play');
     await send(again, { type: 'trims', generation: 0, trims });

@@ -1,13 +1,11 @@
 /**
  * A small HTTP server on 127.0.0.1 for browser tests: serves folders at
  * fixed URL prefixes (GET only, with `Range` requests, nothing outside
- * them), takes uploads (POST /upload/NAME) back from the page, kept in
- * memory for the test, and reads byte ranges of served files for the
- * page's stand-in host (POST /read: JSON `[{url, from, to}]`, answered
- * with the parts one after the other and their lengths in `x-parts`).
+ * them), and takes uploads
+ * (POST /upload/NAME) back from the page, kept in memory for the test.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -49,27 +47,6 @@ export async function serve(mounts: Record<string, string>): Promise<TestServer>
       for await (const chunk of req) chunks.push(chunk as Buffer);
       uploads.set(path.slice('/upload/'.length), Buffer.concat(chunks));
       res.writeHead(204).end();
-      return;
-    }
-    if (req.method === 'POST' && path === '/read') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const ranges = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { url: string; from: number; to: number }[];
-      const parts: Buffer[] = [];
-      for (const r of ranges) {
-        const file = fileOf(decodeURIComponent(new URL(r.url).pathname));
-        const handle = file ? await open(file, 'r').catch(() => null) : null;
-        if (!handle) {
-          res.writeHead(404).end();
-          return;
-        }
-        const bytes = Buffer.alloc(r.to - r.from);
-        const { bytesRead } = await handle.read(bytes, 0, bytes.length, r.from);
-        await handle.close();
-        parts.push(bytes.subarray(0, bytesRead));
-      }
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-parts': parts.map((p) => p.length).join(','), 'access-control-expose-headers': 'x-parts' });
-      res.end(Buffer.concat(parts));
       return;
     }
     if (req.method !== 'GET') {

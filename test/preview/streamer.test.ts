@@ -20,7 +20,6 @@ import type { AudioRef } from '../../media/preview/protocol.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../../media/worklet/protocol.js';
 import { decodeWav, DecodedProvider } from '../../media/worklet/sources.js';
 import { serve, type TestServer } from '../browser/server.js';
-import { ReadableFiles } from '../../client/src/preview/file-reads.js';
 import { parseWavHeader } from '../../engine/src/index.js';
 
 const RATE = 48000;
@@ -216,18 +215,9 @@ describe('streaming audio to the preview', () => {
     expect(resolved).toBe(true);
   });
 
-  it('reads what a start waits for through the host, every file in one message, with the headers the host sent', async () => {
-    // The host's own reader (client/src/preview/file-reads.ts), as the panel answers the page's `read` messages.
-    const host = new ReadableFiles();
+  it('reads no header when the host sent it, and reads what a start waits for before anything else', async () => {
     const names = ['long.wav', 'mono24.wav', 'take441.wav'];
-    host.set('session', names.map((path) => ({ path, absolute: join(tmp, path) })));
-    const reads: number[] = [];
-    const streamer = new AudioStreamer(() => RATE, 0, async (ranges) => {
-      reads.push(ranges.length);
-      const answer = await host.read(reads.length, ranges);
-      if (answer.problem) throw new SourceError(answer.problem.path, answer.problem.reason);
-      return answer.parts;
-    });
+    const streamer = new AudioStreamer(() => RATE, 0);
     const processor = new ProcessorStandIn(() => streamer);
     streamer.attach(processor);
     const withFormat = (path: string): AudioRef => {
@@ -235,38 +225,19 @@ describe('streaming audio to the preview', () => {
       if (!header.ok) throw new Error(path);
       return { ...ref(path), format: header.format };
     };
-    // No header is read: prepare() makes no request (and the start comes before the read-ahead).
+    // No header is read: prepare() makes no request.
     await streamer.prepare(names.map(withFormat));
     expect(streamer.pending).toBe(0);
     const placements = [{ path: 'long.wav', at: 0 }, { path: 'mono24.wav', at: 0 }, { path: 'take441.wav', at: 0 }];
-    // As the page does: the wait is set before the files are placed, so the start is read first, by the host.
+    // As the page does: the wait is set before the files are placed, so the start is read first and
+    // the read-ahead waits for it.
     const started = streamer.expect(0);
     streamer.setPlacements(placements);
+    expect(streamer.pending).toBeGreaterThan(names.length);
     await started;
-    expect(reads[0]).toBe(names.length);
     expect(streamer.takeFailure()).toBeNull();
     const whole = new DecodedProvider(Object.entries(files).map(([name, bytes]) => decodeWav(name, bytes)), RATE);
     for (const path of names) expect(firstDifference(read(processor.provider, path, 0, START_SECONDS * RATE), read(whole, path, 0, START_SECONDS * RATE)), path).toBeNull();
-    streamer.setPlacements([]);
-  });
-
-  it('names the file when the host cannot read it', async () => {
-    const host = new ReadableFiles();
-    host.set('session', [{ path: 'gone.wav', absolute: join(tmp, 'gone.wav') }]);
-    const streamer = new AudioStreamer(() => RATE, 0, async (ranges) => {
-      const answer = await host.read(1, ranges);
-      if (answer.problem) throw new SourceError(answer.problem.path, answer.problem.reason);
-      return answer.parts;
-    });
-    streamer.attach(new ProcessorStandIn(() => streamer));
-    const header = parseWavHeader(files['long.wav']!, files['long.wav']!.length);
-    if (!header.ok) throw new Error('long.wav');
-    await streamer.prepare([{ path: 'gone.wav', url: `${server.origin}/nowhere/gone.wav`, version: '1', format: header.format }]);
-    void streamer.expect(0);
-    streamer.setPlacements([{ path: 'gone.wav', at: 0 }]);
-    let failure: SourceError | null = null;
-    await vi.waitFor(() => expect((failure ??= streamer.takeFailure())).not.toBeNull());
-    expect(failure!.message).toBe('gone.wav: no such file');
     streamer.setPlacements([]);
   });
 

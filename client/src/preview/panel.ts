@@ -14,7 +14,6 @@ import { toWire, type AudioRef, type ComparedVersion, type FromPage, type ToPage
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type ChannelSpan, type SessionFile } from './session.js';
-import { ReadableFiles } from './file-reads.js';
 import { pruneFrozenFolders, readStemIndex, stemFormat, textHash, writeStemIndex, type FrozenStem } from './frozen-stems.js';
 import { unfinishedPath } from '../../../session/src/index.js';
 
@@ -80,8 +79,6 @@ export class PreviewPanel implements vscode.Disposable {
   private compared: ComparedVersion | null = null;
   /** The stem files of the last two analyses: older ones are deleted (the page may still play the last but one for a moment). */
   private stemFiles: readonly string[][] = [];
-  /** The files the page may read through `read` messages. */
-  private readonly readable = new ReadableFiles();
   /** The text the analysis under way was made for (by hash), and the `trim auto` gains it measured. */
   private analysing: { generation: number; text: string; trims: Readonly<Record<string, number>> } | null = null;
   /** Where each channel is in the text, as of the last valid check, and the channel the cursor was last in. */
@@ -144,7 +141,6 @@ export class PreviewPanel implements vscode.Disposable {
       return;
     }
     void this.versionRunner.stop().then(() => this.removeVersionFiles());
-    this.readable.set('compared', []);
     this.setCompared(null);
   }
 
@@ -181,7 +177,6 @@ export class PreviewPanel implements vscode.Disposable {
     void stat(m.out).then((s) => {
       if (this.version !== v) return; // replaced meanwhile
       const audio: AudioRef = { path: m.out, url: this.panel.webview.asWebviewUri(vscode.Uri.file(m.out)).toString(), version: `${s.size}-${s.mtimeMs}` };
-      this.readable.set('compared', [{ path: m.out, absolute: m.out }]);
       this.setCompared({ label: v.label, description: v.description, state: 'ready', audio, integratedLufs: Number.isFinite(m.integratedLufs) ? m.integratedLufs : null });
     });
   }
@@ -236,9 +231,6 @@ export class PreviewPanel implements vscode.Disposable {
       case 'render':
         void vscode.commands.executeCommand('mixdown.renderToWav', this.uri);
         break;
-      case 'read':
-        void this.readable.read(m.id, m.ranges).then((answer) => this.post(answer));
-        break;
     }
   }
 
@@ -278,7 +270,6 @@ export class PreviewPanel implements vscode.Disposable {
     }
     const generation = ++this.generation;
     const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version, ...(f.format ? { format: f.format } : {}) });
-    this.readable.set('session', [...result.audio, ...Object.values(result.references)].map((f) => ({ path: f.written, absolute: f.absolute })));
     this.channelSpans = result.channelSpans;
     this.post({
       type: 'session',
@@ -327,11 +318,9 @@ export class PreviewPanel implements vscode.Disposable {
     await this.postStems(index.stems);
   }
 
-  /** `stems` are the last analysis's: those of the last two stay on disk and readable (the page may still play the older for a moment). */
+  /** `stems` are the last analysis's: those of the last two stay on disk (the page may still play the older for a moment). */
   private keepStems(stems: readonly FrozenStem[]): void {
     this.stemFiles = [...this.stemFiles.slice(-1), stems.map((f) => f.file)];
-    const files = [...new Set(this.stemFiles.flat())];
-    this.readable.set('stems', files.map((file) => ({ path: file, absolute: file })));
   }
 
   /** The stems to play frozen, with their headers read here (the page then reads none). */
