@@ -211,20 +211,15 @@ async function sendSession(): Promise<void> {
     streamer.retain(refs.map((r) => r.path));
     const next = freezePlan(overrides.apply(s.model), trims, fileVersions(s), stems, (path) => streamer.channelsOf(path));
     const placed = placements(s, next);
-    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are read first.
-    const newFiles = placed.some((p) => !placedPaths.has(p.path));
-    // No output yet: the start is read meanwhile (Play makes the output and sends this session). A new
-    // file (or a first session for this output) plays once its start is in; an edit of the same files
-    // goes straight on: what is in stays in, and waiting would not bring more. The wait is set before
-    // the files are placed, so what it needs is read first.
-    const wait = !audio || (audio.sampleRate === s.model.sampleRate && (fresh > 0 || newFiles || !sentToOutput.has(audio)));
-    const startIn = wait ? streamer.expect(frameAt(position)) : null;
     // What the playing session reads stays placed until the new one has taken over (a group that froze
     // plays its tracks' files until the crossfade is over).
     clearTimeout(placementTimer);
     streamer.setPlacements([...placed, ...placedNow, ...warmPlacements(s, next)]);
+    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are fetched first.
+    const newFiles = placed.some((p) => !placedPaths.has(p.path));
+    // No output yet: the start is fetched meanwhile; Play makes the output and sends this session.
     if (!audio) {
-      await startIn;
+      await streamer.ready(frameAt(position));
       showLoading(null);
       return;
     }
@@ -233,7 +228,9 @@ async function sendSession(): Promise<void> {
       await restartAudio();
       return;
     }
-    if (startIn) await startIn;
+    // A new file (or a first session for this output) plays once its start is in; an edit of
+    // the same files goes straight on: what is in stays in, and waiting would not bring more.
+    if (fresh > 0 || newFiles || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
     showLoading(null);
     if (s !== session) return;
     sentToOutput.add(audio);

@@ -5,7 +5,7 @@
  * `postMessage`'s structured clone.
  */
 import type { MixModel } from '../../grammar/src/model.js';
-import type { ChannelMeterEnvelopes, WavFormat } from '../../engine/src/index.js';
+import type { ChannelMeterEnvelopes } from '../../engine/src/index.js';
 
 /** An audio file the page may fetch: its path as written, where to fetch it, and a version that changes when the file does. */
 export interface AudioRef {
@@ -15,12 +15,6 @@ export interface AudioRef {
   readonly url: string;
   /** Changes whenever the file changes (size and modification time). */
   readonly version: string;
-  /**
-   * The file's format as the host read it from its header at this version,
-   * when it did: the page then reads no header itself (a request per file
-   * saved before anything can play).
-   */
-  readonly format?: WavFormat;
 }
 
 /** A problem that stops the edited text from playing. */

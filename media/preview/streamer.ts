@@ -4,12 +4,9 @@
  * the preview's memory depends on the window and the track count, not on
  * the song's length.
  *
- * - A file's header comes from the host with its reference (else it is
- *   read first, by a small `Range` request); a session can be built once
- *   every header is known, and plays from a position once the first
- *   START_SECONDS from there are in for every file that sounds there.
- * - What a start, a seek or a group going live waits for is read first,
- *   and nothing else is read meanwhile.
+ * - A file's header is read first (a small `Range` request); a session can
+ *   be built once every header is in, and plays from a position once the
+ *   first START_SECONDS from there are in for every file that sounds there.
  * - While it plays, each file is read ahead: when less than REFILL_SECONDS
  *   are in ahead of the playhead, the chunks up to AHEAD_SECONDS are fetched
  *   in one `Range` request (audio due soon in short ones first), most
@@ -45,9 +42,9 @@ export const REFILL_SECONDS = 8;
 export const BEHIND_SECONDS = 2;
 /**
  * What must be in from a position before playing from there (a refill
- * follows at once). A start or a seek waits for these bytes of every file
- * that sounds there: a hundred 16-bit stereo files' second is 20 MB, and
- * the page takes in a few tens of MB a second.
+ * follows at once). One second fits one short request a file, and requests,
+ * not bytes, are what a start and a seek wait for: a request costs the
+ * browser 25 to 100 ms whatever its size, six at a time.
  */
 export const START_SECONDS = 1;
 /**
@@ -61,16 +58,13 @@ const CUE_MS = 4000;
 const PIN_MS = 2000;
 /** Requests in flight at once. */
 const CONCURRENT_FETCHES = 6;
-/** A file whose read failed is read again after this long, not at once (the error is on screen meanwhile). */
-const RETRY_MS = 1000;
 /** Chunks in one request, at most (about 16 s at 48 kHz). */
 const RUN_CHUNKS = 48;
 /**
- * Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s):
- * short, so the next chunk comes at once even where the resource loader
- * answers only once it has read the whole range (VS Code's webviews do).
- * What a start or a seek waits for is START_SECONDS exactly (a hundred
- * files' first second is 20 MB: its bytes are what a start takes).
+ * Chunks in one request for audio due within URGENT_SECONDS (about 1.4 s),
+ * and for what a start or a seek waits for: short, so the next chunk comes
+ * at once even where the resource loader answers only once it has read the
+ * whole range (VS Code's webviews do).
  */
 const URGENT_RUN_CHUNKS = 4;
 const URGENT_SECONDS = 1;
@@ -121,8 +115,6 @@ interface StreamedFile {
   /** Chunks with the processor, and their bytes; chunks decoded before there was a processor wait here. */
   readonly have: Map<number, Held>;
   readonly fetching: Set<number>;
-  /** When a read of it last failed (0: never): it is not read again for RETRY_MS. */
-  failedAt: number;
 }
 
 interface Run {
@@ -131,8 +123,6 @@ interface Run {
   readonly last: number;
   /** Timeline frame at which its first chunk is needed: lower is more urgent. */
   readonly due: number;
-  /** What a start or a seek waits for: read before anything else. */
-  readonly waited: boolean;
   /** Stops its request when the playhead has moved away before it is done. */
   readonly abort: AbortController;
 }
@@ -171,14 +161,13 @@ export class AudioStreamer {
    */
   async prepare(refs: readonly AudioRef[]): Promise<number> {
     const fresh = refs.filter((r) => this.files.get(r.path)?.ref.version !== r.version);
-    // A header the host read comes with its reference; its first chunks are then read with the others'.
-    const read = await Promise.all(fresh.map(async (ref) => (ref.format ? { ref, format: ref.format, bytes: new Uint8Array(0) } : { ref, ...(await readHeader(ref)) })));
+    const read = await Promise.all(fresh.map(async (ref) => ({ ref, ...(await readHeader(ref)) })));
     const headers: StreamHeader[] = [];
     const first: StreamChunk[] = [];
     for (const { ref, format, bytes } of read) {
       if (format.channels !== 1 && format.channels !== 2) throw new SourceError(ref.path, `${format.channels} channels; only mono and stereo files are supported`);
       const header: StreamHeader = { path: ref.path, version: ref.version, sampleRate: format.sampleRate, frames: format.frames, channels: format.channels };
-      const file: StreamedFile = { ref, header, format, have: new Map(), fetching: new Set(), failedAt: 0 };
+      const file: StreamedFile = { ref, header, format, have: new Map(), fetching: new Set() };
       this.files.set(ref.path, file);
       headers.push(header);
       // The first chunks, as far as they came whole with the header.
@@ -288,7 +277,6 @@ export class AudioStreamer {
       const file = this.files.get(p.path);
       if (!file) continue;
       const keep = wanted.get(file)!;
-      const retryLater = now - file.failedAt < RETRY_MS;
       // Kept: around the playhead, at the loop's start, and where a seek or a start waits to play from.
       const windows: [number, number][] = [[this.playhead - behind, this.playhead + ahead]];
       if (loopFrom !== null) windows.push([loopFrom, loopFrom + start]);
@@ -298,12 +286,11 @@ export class AudioStreamer {
       for (const [a, b] of windows) for (const k of this.chunksFor(file, p, a, b)) keep.add(k);
       // Read ahead when what is in runs out within REFILL_SECONDS; a loop's start whenever it is not in.
       // What a seek or a start waits for comes before everything else.
-      // What a wait needs is claimed first: it goes to the host in one read with the other files' parts.
-      const reads: [number, number, 'refill' | 'loop' | 'wait'][] = this.waiters.map((w) => [w.frame, w.frame + start, 'wait']);
-      reads.push([this.playhead, this.playhead + ahead, 'refill']);
+      const reads: [number, number, 'refill' | 'loop' | 'wait'][] = [[this.playhead, this.playhead + ahead, 'refill']];
       if (loopFrom !== null) reads.push([loopFrom, loopFrom + start, 'loop']);
+      for (const w of this.waiters) reads.push([w.frame, w.frame + start, 'wait']);
       if (this.cue) reads.push([this.cue.frame, this.cue.frame + start, 'loop']);
-      for (const [from, to, kind] of retryLater ? [] : reads) {
+      for (const [from, to, kind] of reads) {
         const refilling = kind === 'refill';
         const needed = this.chunksFor(file, p, from, to);
         const first = needed.find((k) => !file.have.has(k) && !file.fetching.has(k));
@@ -316,7 +303,7 @@ export class AudioStreamer {
         let last = first;
         while (last < needed[needed.length - 1]! && last - first + 1 < runChunks && !file.have.has(last + 1) && !file.fetching.has(last + 1)) last++;
         for (let k = first; k <= last; k++) file.fetching.add(k);
-        runs.push({ file, first, last, due, waited: kind === 'wait', abort: new AbortController() });
+        runs.push({ file, first, last, due, abort: new AbortController() });
       }
     }
     // Chunks no window wants stay as heard audio while the cache has room; beyond it, the least
@@ -373,17 +360,10 @@ export class AudioStreamer {
 
   /** Resolves once START_SECONDS from `frame` are in for every file that sounds there (fetching them first). */
   ready(frame: number): Promise<void> {
-    const waiting = this.expect(frame);
-    this.update(this.playhead, this.loopFrom);
-    return waiting;
-  }
-
-  /**
-   * As `ready`, for the placements about to be set: what the wait needs is
-   * then read first, not by the read-ahead.
-   */
-  expect(frame: number): Promise<void> {
-    return new Promise((done) => this.waiters.push({ frame: Math.max(0, Math.floor(frame)), done }));
+    return new Promise((done) => {
+      this.waiters.push({ frame: Math.max(0, Math.floor(frame)), done });
+      this.update(this.playhead, this.loopFrom);
+    });
   }
 
   private settleWaiters(): void {
@@ -426,9 +406,6 @@ export class AudioStreamer {
 
   private pump(): void {
     while (this.running.size < CONCURRENT_FETCHES && this.queue.length > 0) {
-      // While what a start or a seek waits for is being read, nothing else takes the bandwidth: the
-      // browser brings the page a few tens of MB a second, however asked.
-      if (!this.queue[0]!.waited && [...this.running].some((r) => r.waited)) break;
       const run = this.queue.shift()!;
       this.running.add(run);
       void this.fetchRun(run).finally(() => {
@@ -456,9 +433,10 @@ export class AudioStreamer {
   private async fetchRun(run: Run): Promise<void> {
     const { file } = run;
     const f = file.format;
-    const span = byteSpan(run);
-    const from = span.from;
-    const to = span.to - 1;
+    const firstFrame = run.first * STREAM_CHUNK_FRAMES;
+    const endFrame = Math.min(f.frames, (run.last + 1) * STREAM_CHUNK_FRAMES);
+    const from = f.dataOffset + firstFrame * f.blockAlign;
+    const to = f.dataOffset + endFrame * f.blockAlign - 1;
     let pending: Uint8Array = new Uint8Array(0);
     let index = run.first;
     let skip = 0;
@@ -500,7 +478,6 @@ export class AudioStreamer {
       void reader.cancel().catch(() => {});
     } catch (err) {
       if (run.abort.signal.aborted) return; // given up: the chunks decoded so far stay
-      file.failedAt = Date.now();
       this.failure ??= new SourceError(file.ref.path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
     }
   }
@@ -519,13 +496,6 @@ export class AudioStreamer {
     else decodeFrames(bytes, f.dataOffset + first * f.blockAlign, f, first, frames, channels as (Float32Array | Float64Array)[], 0);
     return channels;
   }
-}
-
-/** The bytes [from, to) of a run's chunks in its file. */
-function byteSpan(run: Run): { from: number; to: number } {
-  const f = run.file.format;
-  const endFrame = Math.min(f.frames, (run.last + 1) * STREAM_CHUNK_FRAMES);
-  return { from: f.dataOffset + run.first * STREAM_CHUNK_FRAMES * f.blockAlign, to: f.dataOffset + endFrame * f.blockAlign };
 }
 
 /** A file's header and the bytes read for it, by `Range` requests of its first bytes (more when its chunks before the audio are long). */

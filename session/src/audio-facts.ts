@@ -55,15 +55,6 @@ export class AudioFactStore {
     return this.entries.get(path)?.fact;
   }
 
-  /**
-   * The absolute path's header as read, with the size and modification time
-   * it was read at (a caller compares them with the file's now).
-   */
-  formatOf(path: string): { readonly format: WavFormat; readonly size: number; readonly mtimeMs: number } | undefined {
-    const e = this.entries.get(path);
-    return e?.format ? { format: e.format, size: e.size, mtimeMs: e.mtimeMs } : undefined;
-  }
-
   /** Forget a file (it changed on disk); it is read again on next use. */
   invalidate(path: string): void {
     this.entries.delete(path);

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview/html.js';
 import { toWire, type FromPage, type FrozenMessage, type SessionMessage, type ToPage } from '../../media/preview/protocol.js';
-import { StemWriter, stemFormat } from '../../client/src/preview/frozen-stems.js';
+import { StemWriter } from '../../client/src/preview/frozen-stems.js';
 import { ChannelMeterRecorder, type ChannelMeterEnvelopes } from '../../engine/src/index.js';
 import { renderMix } from '../../session/src/index.js';
 import { SessionChecker } from '../../client/src/preview/session.js';
@@ -54,9 +54,8 @@ export async function previewSite(dist: string, mix: string, pageDir: string): P
   const url = (written: string) => `${server.origin}/session/${written.split('/').map(encodeURIComponent).join('/')}`;
   const session: SessionMessage = {
     type: 'session', generation: 1, fileName: mix.split('/').pop()!, model: result.model, warnings: result.warnings,
-    // With the headers the host read, as the extension sends them.
-    audio: result.audio.map((f) => ({ path: f.written, url: url(f.written), version: f.version, ...(f.format ? { format: f.format } : {}) })),
-    references: Object.fromEntries(Object.entries(result.references).map(([n, f]) => [n, { path: f.written, url: url(f.written), version: f.version, ...(f.format ? { format: f.format } : {}) }])),
+    audio: result.audio.map((f) => ({ path: f.written, url: url(f.written), version: f.version })),
+    references: Object.fromEntries(Object.entries(result.references).map(([n, f]) => [n, { path: f.written, url: url(f.written), version: f.version }])),
   };
   const html = previewHtml({
     source: server.origin, nonce: NONCE,
@@ -94,10 +93,9 @@ export async function frozenStems(site: PreviewSite, mixFile: string, threads: n
     fileVersion: (path) => versions[path] ?? '',
   });
   const stems = writer.finish();
-  const formats = await Promise.all(stems.map((f) => stemFormat(f.file)));
   const frozen: FrozenMessage = {
     type: 'frozen',
-    stems: stems.map((f, i) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/page/frozen/${basename(f.file)}`, version: basename(f.file), ...(formats[i] ? { format: formats[i] } : {}) } })),
+    stems: stems.map((f) => ({ signature: f.signature, audio: { path: f.file, url: `${site.server.origin}/page/frozen/${basename(f.file)}`, version: basename(f.file) } })),
   };
   return { frozen, trims, channelMeters: meters.finish() };
 }

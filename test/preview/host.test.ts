@@ -61,8 +61,6 @@ describe('the preview host side', () => {
     for (const f of result.audio) {
       expect(f.absolute).toBe(join(dirname(mix), f.written));
       expect(f.version).toMatch(/^\d+-[\d.]+$/);
-      // With the header the check read, so the page reads none.
-      expect(f.format?.frames).toBeGreaterThan(0);
     }
     expect(Object.keys(result.references)).toEqual(result.model.references.map((r) => r.name));
     // Where each channel's statement is: from its keyword to its closing brace (the cursor's channel for the page).

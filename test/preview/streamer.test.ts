@@ -20,7 +20,6 @@ import type { AudioRef } from '../../media/preview/protocol.js';
 import { STREAM_CHUNK_FRAMES, type StreamChunk, type StreamHeader } from '../../media/worklet/protocol.js';
 import { decodeWav, DecodedProvider } from '../../media/worklet/sources.js';
 import { serve, type TestServer } from '../browser/server.js';
-import { parseWavHeader } from '../../engine/src/index.js';
 
 const RATE = 48000;
 
@@ -213,32 +212,6 @@ describe('streaming audio to the preview', () => {
     expect(streamer.pending).toBe(0);
     await ready;
     expect(resolved).toBe(true);
-  });
-
-  it('reads no header when the host sent it, and reads what a start waits for before anything else', async () => {
-    const names = ['long.wav', 'mono24.wav', 'take441.wav'];
-    const streamer = new AudioStreamer(() => RATE, 0);
-    const processor = new ProcessorStandIn(() => streamer);
-    streamer.attach(processor);
-    const withFormat = (path: string): AudioRef => {
-      const header = parseWavHeader(files[path]!, files[path]!.length);
-      if (!header.ok) throw new Error(path);
-      return { ...ref(path), format: header.format };
-    };
-    // No header is read: prepare() makes no request.
-    await streamer.prepare(names.map(withFormat));
-    expect(streamer.pending).toBe(0);
-    const placements = [{ path: 'long.wav', at: 0 }, { path: 'mono24.wav', at: 0 }, { path: 'take441.wav', at: 0 }];
-    // As the page does: the wait is set before the files are placed, so the start is read first and
-    // the read-ahead waits for it.
-    const started = streamer.expect(0);
-    streamer.setPlacements(placements);
-    expect(streamer.pending).toBeGreaterThan(names.length);
-    await started;
-    expect(streamer.takeFailure()).toBeNull();
-    const whole = new DecodedProvider(Object.entries(files).map(([name, bytes]) => decodeWav(name, bytes)), RATE);
-    for (const path of names) expect(firstDifference(read(processor.provider, path, 0, START_SECONDS * RATE), read(whole, path, 0, START_SECONDS * RATE)), path).toBeNull();
-    streamer.setPlacements([]);
   });
 
   it('names a file that is missing or is no WAV file', async () => {

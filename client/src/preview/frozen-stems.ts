@@ -11,9 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseWavHeader, wavHeader, type SummingGroup, type WavFormat } from '../../../engine/src/index.js';
+import { wavHeader, type SummingGroup } from '../../../engine/src/index.js';
 
 /** A stem as the panel hands it to the page: the group's signature and the file. */
 export interface FrozenStem {
@@ -164,24 +164,6 @@ export async function readStemIndex(folder: string): Promise<StemIndex | null> {
     if (basename(file) === s.file && existsSync(file)) stems.push({ signature: s.signature, file });
   }
   return { text: r.text, trims, stems };
-}
-
-/** A stem's format, from its header (the page then reads no header itself); null if it cannot be read. */
-export async function stemFormat(file: string): Promise<WavFormat | null> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      const bytes = new Uint8Array(64);
-      const { bytesRead } = await handle.read(bytes, 0, 64, 0);
-      const header = parseWavHeader(bytes.subarray(0, bytesRead), size);
-      return header.ok ? header.format : null;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return null;
-  }
 }
 
 /**

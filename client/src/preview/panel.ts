@@ -14,7 +14,7 @@ import { toWire, type AudioRef, type ComparedVersion, type FromPage, type ToPage
 import type { FromWorker } from './analysis-protocol.js';
 import { AnalysisRunner } from './analysis-runner.js';
 import { SessionChecker, type ChannelSpan, type SessionFile } from './session.js';
-import { pruneFrozenFolders, readStemIndex, stemFormat, textHash, writeStemIndex, type FrozenStem } from './frozen-stems.js';
+import { pruneFrozenFolders, readStemIndex, textHash, writeStemIndex, type FrozenStem } from './frozen-stems.js';
 import { unfinishedPath } from '../../../session/src/index.js';
 
 export const PREVIEW_VIEW_TYPE = 'mixdown.preview';
@@ -269,7 +269,7 @@ export class PreviewPanel implements vscode.Disposable {
       return;
     }
     const generation = ++this.generation;
-    const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version, ...(f.format ? { format: f.format } : {}) });
+    const ref = (f: SessionFile): AudioRef => ({ path: f.written, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.absolute)).toString(), version: f.version });
     this.channelSpans = result.channelSpans;
     this.post({
       type: 'session',
@@ -315,7 +315,7 @@ export class PreviewPanel implements vscode.Disposable {
     const document = await vscode.workspace.openTextDocument(this.uri);
     if (textHash(document.getText()) === index.text && Object.keys(index.trims).length > 0) this.post({ type: 'trims', generation: 0, trims: index.trims });
     this.keepStems(index.stems);
-    await this.postStems(index.stems);
+    this.postStems(index.stems);
   }
 
   /** `stems` are the last analysis's: those of the last two stay on disk (the page may still play the older for a moment). */
@@ -323,15 +323,14 @@ export class PreviewPanel implements vscode.Disposable {
     this.stemFiles = [...this.stemFiles.slice(-1), stems.map((f) => f.file)];
   }
 
-  /** The stems to play frozen, with their headers read here (the page then reads none). */
-  private async postStems(stems: readonly FrozenStem[]): Promise<void> {
-    const formats = await Promise.all(stems.map((f) => stemFormat(f.file)));
+  /** The stems to play frozen. */
+  private postStems(stems: readonly FrozenStem[]): void {
     this.post({
       type: 'frozen',
-      stems: stems.map((f, i) => ({
+      stems: stems.map((f) => ({
         signature: f.signature,
         // The file's name is a hash of the signature, so its contents never change: it is its own version.
-        audio: { path: f.file, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.file)).toString(), version: basename(f.file), ...(formats[i] ? { format: formats[i] } : {}) },
+        audio: { path: f.file, url: this.panel.webview.asWebviewUri(vscode.Uri.file(f.file)).toString(), version: basename(f.file) },
       })),
     });
   }
@@ -356,7 +355,7 @@ export class PreviewPanel implements vscode.Disposable {
         this.referenceLoudness = { ...this.referenceLoudness, ...m.referenceLoudness };
         this.post({ type: 'analysis', analysis: m.analysis });
         this.keepStems(m.frozen);
-        void this.postStems(m.frozen);
+        this.postStems(m.frozen);
         void this.pruneStems();
         const analysed = this.analysing;
         if (analysed?.generation === m.analysis.generation) void writeStemIndex(this.frozenFolder(), { text: analysed.text, trims: analysed.trims, stems: m.frozen }).catch(() => {});

@@ -11,7 +11,6 @@ import { dirname } from 'node:path';
 import { LineIndex } from '../../../grammar/src/lines.js';
 import type { MixModel } from '../../../grammar/src/model.js';
 import { AudioFactStore, checkWithStore, nodeFileHost, resolveAudioPath } from '../../../session/src/index.js';
-import type { WavFormat } from '../../../engine/src/index.js';
 import type { Problem } from '../../../media/preview/protocol.js';
 
 /** An audio file of the session: as written, where it is, and a version that changes with the file. */
@@ -19,8 +18,6 @@ export interface SessionFile {
   readonly written: string;
   readonly absolute: string;
   readonly version: string;
-  /** Its header, when the check read it at this version (the page then need not). */
-  readonly format?: WavFormat;
 }
 
 /** Where a channel's statement is in the text (offsets), from its keyword to its closing brace. */
@@ -60,9 +57,7 @@ export class SessionChecker {
     const file = async (w: string): Promise<SessionFile> => {
       const absolute = resolveAudioPath(folder, w);
       const s = await stat(absolute);
-      const read = this.store.formatOf(absolute);
-      const current = read !== undefined && read.size === s.size && read.mtimeMs === s.mtimeMs;
-      return { written: w, absolute, version: `${s.size}-${s.mtimeMs}`, ...(current ? { format: read.format } : {}) };
+      return { written: w, absolute, version: `${s.size}-${s.mtimeMs}` };
     };
     try {
       const audio = await Promise.all(written.map(file));
