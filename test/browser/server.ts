@@ -32,13 +32,6 @@ export async function serve(mounts: Record<string, string>): Promise<TestServer>
   const uploads = new Map<string, Buffer>();
   const roots = Object.entries(mounts).map(([prefix, dir]) => ({ prefix, dir: resolve(dir) }));
 
-  /** The served file at URL path `path`, or null outside every mount. */
-  function fileOf(path: string): string | null {
-    const root = roots.find((r) => path.startsWith(r.prefix));
-    const file = root ? resolve(root.dir, '.' + path.slice(root.prefix.length - 1)) : null;
-    return root && file && file.startsWith(root.dir + sep) ? file : null;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
@@ -53,8 +46,9 @@ export async function serve(mounts: Record<string, string>): Promise<TestServer>
       res.writeHead(405).end();
       return;
     }
-    const file = fileOf(path);
-    if (!file) {
+    const root = roots.find((r) => path.startsWith(r.prefix));
+    const file = root ? resolve(root.dir, '.' + path.slice(root.prefix.length - 1)) : null;
+    if (!root || !file || !file.startsWith(root.dir + sep)) {
       res.writeHead(404).end();
       return;
     }
