@@ -188,6 +188,20 @@ async function seeks(page: Page, label: string): Promise<void> {
       + (unheard > 0 ? `; ${unheard} not heard within ${SEEK_TIMEOUT_MS / 1000} s` : ''));
 }
 
+/** Posts `session` to the page (Play already pressed) and times it to the first meter report with sound in it. */
+async function firstSound(page: Page, session: unknown): Promise<{ sessionAt: number; firstSoundS: number }> {
+  const sessionAt = await page.evaluate((message) => {
+    const t = Date.now();
+    window.postMessage(message, '*');
+    return t;
+  }, session as Record<string, unknown>);
+  const soundAt = await page.waitForFunction(() => {
+    const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
+    return document.body.dataset['state'] === 'playing' && /^-?\d/.test(peak) && Number(peak) > -60 && Date.now();
+  }, undefined, { timeout: 900_000, polling: 10 });
+  return { sessionAt, firstSoundS: (Number(await soundAt.jsonValue()) - sessionAt) / 1000 };
+}
+
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function main(): Promise<void> {
@@ -217,16 +231,7 @@ async function main(): Promise<void> {
     // Play pressed as the session arrives, as a producer presses it on opening the panel: the clock runs
     // from the session message to the first meter report with sound in it.
     await page.click('#play');
-    const sessionAt = await page.evaluate((message) => {
-      const t = Date.now();
-      window.postMessage(message, '*');
-      return t;
-    }, site.session as unknown as Record<string, unknown>);
-    const soundAt = await page.waitForFunction(() => {
-      const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
-      return document.body.dataset['state'] === 'playing' && /^-?\d/.test(peak) && Number(peak) > -60 && Date.now();
-    }, undefined, { timeout: 900_000, polling: 10 });
-    const firstSoundS = (Number(await soundAt.jsonValue()) - sessionAt) / 1000;
+    const { sessionAt, firstSoundS } = await firstSound(page, site.session);
     await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '') === '', undefined, { timeout: 900_000, polling: 100 });
     const settledS = (Date.now() - sessionAt) / 1000;
     console.log(`first sound ${firstSoundS.toFixed(2)} s after the session reached the page (Play already pressed); every file in ${settledS.toFixed(1)} s`);
@@ -330,17 +335,9 @@ async function main(): Promise<void> {
     await again.click('#play');
     await send(again, { type: 'trims', generation: 0, trims });
     await send(again, frozen);
-    const againAt = await again.evaluate((message) => {
-      const t = Date.now();
-      window.postMessage(message, '*');
-      return t;
-    }, site.session as unknown as Record<string, unknown>);
-    const againSound = await again.waitForFunction(() => {
-      const peak = document.querySelector('#meter-peak-master')?.textContent?.trim() ?? '';
-      return document.body.dataset['state'] === 'playing' && /^-?\d/.test(peak) && Number(peak) > -60 && Date.now();
-    }, undefined, { timeout: 900_000, polling: 10 });
+    const againS = (await firstSound(again, site.session)).firstSoundS;
     const againFrozen = await again.evaluate(() => document.body.dataset['frozen']);
-    console.log(`panel opened again with the stems on disk: first sound ${((Number(await againSound.jsonValue()) - againAt) / 1000).toFixed(2)} s after the session, ${againFrozen} of ${TRACKS} tracks frozen`);
+    console.log(`panel opened again with the stems on disk: first sound ${againS.toFixed(2)} s after the session, ${againFrozen} of ${TRACKS} tracks frozen`);
   } finally {
     await browser.close();
     await site.server.close();
