@@ -84,7 +84,7 @@ export async function frozenStems(site: PreviewSite, mixFile: string, threads: n
   const writer = new StemWriter(folder, site.session.model.sampleRate);
   const versions = Object.fromEntries(site.session.audio.map((a) => [a.path, a.version]));
   let trims: Record<string, number> = {};
-  const meters = new ChannelMeterRecorder(site.session.model, 4096);
+  const meters = new ChannelMeterRecorder(site.session.model);
   await renderMix(site.session.model, {
     onStrip: (s, p, n) => meters.add(s, p, n),
     onAutoTrims: (gains) => { trims = Object.fromEntries(gains); },

@@ -17,13 +17,6 @@ import type { Overview } from '../../../media/preview/protocol.js';
 import type { AnalyseRequest, FromWorker, RenderRequest, ToWorker } from './analysis-protocol.js';
 import { StemWriter } from './frozen-stems.js';
 
-/**
- * Frames in a window of the frozen channels' meters: the render's block
- * (a strip's peak is known per block), 85 ms at 48 kHz, about as often as
- * the panel's meters move.
- */
-const METER_WINDOW = 4096;
-
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 
@@ -46,7 +39,7 @@ async function analyse(m: AnalyseRequest): Promise<void> {
   if (freeze) mkdirSync(freeze.folder, { recursive: true });
   const stems = freeze ? new StemWriter(freeze.folder, model.sampleRate) : null;
   // The frozen channels' meters, taken as the render goes.
-  const meters = new ChannelMeterRecorder(model, METER_WINDOW);
+  const meters = new ChannelMeterRecorder(model);
   let result: Awaited<ReturnType<typeof renderMix>>;
   try {
     result = await renderMix(model, {

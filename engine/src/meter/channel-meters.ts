@@ -18,6 +18,13 @@ import type { MixModel } from '../../../grammar/src/model.js';
 import { reportsGainReduction } from '../processors/index.js';
 import type { Strip } from '../render/strip.js';
 
+/**
+ * Frames in a window: a render block of the CLI's renderer (a strip's peak
+ * is known per block), 85 ms at 48 kHz, about as often as the panel's
+ * meters move.
+ */
+export const CHANNEL_METER_WINDOW = 4096;
+
 /** Each track's meters over the song (see the module's comment). */
 export interface ChannelMeterEnvelopes {
   /** Timeline frames per window; window k covers frames [k * window, (k + 1) * window). */
@@ -38,7 +45,7 @@ export class ChannelMeterRecorder {
   /** Windows written so far (the arrays grow as the render goes: its length is the graph's). */
   private windows = 0;
 
-  constructor(model: MixModel, private readonly window: number) {
+  constructor(model: MixModel, private readonly window = CHANNEL_METER_WINDOW) {
     for (const c of model.channels) {
       if (c.kind !== 'track') continue;
       const compressed = c.inserts.some((i) => reportsGainReduction(i.type));
