@@ -260,41 +260,63 @@ async function main(): Promise<void> {
 
     // Edits while playing: each changes one track's fader. The latency is from the message reaching
     // the page to the audio thread starting to crossfade to the edit (both clocks are Date.now()).
-    // The first edit to a track of a frozen group makes the group live: its tracks' files are fetched
-    // first. Edits to tracks that run already are taken at once.
-    // The editor's cursor is in the block of the track edited (the host says so as it moves): from the
-    // second group on, the edits are made a second after the cursor got there, as a person's are, and
-    // the page has kept that group's files streamed meanwhile. The first group's first edit comes
-    // with no warning: its files are read first.
+    // First, edits with no warning: the first finds t0's group frozen, so the group goes live and its
+    // tracks' files are read first; the rest find it running and are taken at once.
     const toFrozen: number[] = [];
     const toWarm: number[] = [];
     const toLive: number[] = [];
     const edited = new Set<string>();
-    for (let i = 0; i < EDITS; i++) {
-      // Two groups of 16: the first edit of each finds it frozen.
-      const name = `t${i < EDITS / 2 ? i : 16 + i}`;
-      const wasFrozen = await page.evaluate((n) => document.querySelector(`li[data-channel="${n}"]`)?.classList.contains('channel--frozen') ?? false, name);
-      const warned = i >= EDITS / 2;
-      if (warned) {
-        await send(page, { type: 'focus', channel: name });
-        await page.waitForTimeout(1000);
-      }
-      edited.add(name);
-      const generation = 100 + i;
-      const model = { ...site.session.model, channels: site.session.model.channels.map((c) => (edited.has(c.name) ? { ...c, gainDb: c.gainDb - 3 } : c)) };
+    const modelWith = (names: ReadonlySet<string>) => ({
+      ...site.session.model,
+      channels: site.session.model.channels.map((c) => (names.has(c.name) ? { ...c, gainDb: c.gainDb - 3 } : c)),
+    });
+    let generation = 100;
+    /** Sends `model` as an edit; returns the milliseconds from the page message to the crossfade's start. */
+    const editTo = async (model: typeof site.session.model): Promise<number> => {
+      const g = ++generation;
       const start = await page.evaluate((message) => {
         const t = Date.now();
         window.postMessage(message, '*');
         return t;
-      }, { ...site.session, generation, model } as unknown as Record<string, unknown>);
-      await page.waitForFunction((g) => document.body.dataset['heard'] === String(g), generation, { timeout: 10_000, polling: 10 });
-      (wasFrozen ? (warned ? toWarm : toFrozen) : toLive).push(Number(await page.evaluate(() => document.body.dataset['heardAt'])) - start);
+      }, { ...site.session, generation: g, model } as unknown as Record<string, unknown>);
+      await page.waitForFunction((x) => document.body.dataset['heard'] === String(x), g, { timeout: 10_000, polling: 10 });
+      return Number(await page.evaluate(() => document.body.dataset['heardAt'])) - start;
+    };
+    const isFrozen = (name: string) => page.evaluate((n) => document.querySelector(`li[data-channel="${n}"]`)?.classList.contains('channel--frozen') ?? false, name);
+    for (let i = 0; i < EDITS / 2; i++) {
+      const name = `t${i}`;
+      const wasFrozen = await isFrozen(name);
+      edited.add(name);
+      (wasFrozen ? toFrozen : toLive).push(await editTo(modelWith(edited)));
       await page.waitForTimeout(150);
     }
+    // Then edits as a person makes them in the editor: the cursor comes into a frozen track's block
+    // (the host says so as it moves) and the edit follows a second later. The page has meanwhile kept
+    // that group's files streamed and its tracks running unheard. Each edit is undone before the next
+    // (its group plays its stem again), and each goes to another group where there are several.
+    const groups = Math.ceil(TRACKS / 16);
+    const warmDetails: string[] = [];
+    const frozenBefore = Number(await page.evaluate(() => document.body.dataset['frozen']));
+    for (let i = 0; i < EDITS / 2; i++) {
+      const name = `t${Math.min(TRACKS - 1, 16 * (1 + (i % Math.max(1, groups - 1))) + i)}`;
+      if (!(await isFrozen(name))) continue;
+      await send(page, { type: 'focus', channel: name });
+      await page.waitForTimeout(1000);
+      // Whether the audio thread ran the group unheard by then (its files must be in first).
+      const warmAtEdit = Number(await page.evaluate(() => document.body.dataset['warmGroups'] ?? 0));
+      const ms = await editTo(modelWith(new Set([...edited, name])));
+      toWarm.push(ms);
+      warmDetails.push(`${name} ${ms} ms (${warmAtEdit} group${warmAtEdit === 1 ? '' : 's'} running unheard)`);
+      await page.waitForTimeout(150);
+      await editTo(modelWith(edited));
+      await page.waitForFunction((n) => Number(document.body.dataset['frozen'] ?? 0) === n, frozenBefore, { timeout: 60_000, polling: 50 });
+    }
+    await send(page, { type: 'focus', channel: null });
+    console.log(`edits a second after the cursor came into the track's block: ${warmDetails.join(', ')}`);
     const outputLatencyMs = 1000 * Number(await page.evaluate(() => document.body.dataset['outputLatency']));
     const figures = (xs: number[]) => (xs.length === 0 ? 'none' : `p50 ${quantile(xs, 0.5).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (${xs.length})`);
     console.log(`edit reaches the audio thread's output after (page message to crossfade start; then the browser's output latency, ${outputLatencyMs.toFixed(0)} ms):`);
-    console.log(`  to a track that runs: ${figures(toLive)}; to a frozen track (its group goes live): ${figures(toFrozen)} with its files read first, ${figures(toWarm)} with the cursor in its block for a second before`);
+    console.log(`  to a track that runs: ${figures(toLive)}; to a frozen track (its group goes live): ${figures(toFrozen)} with its files read first, ${figures(toWarm)} with the cursor in its block for a second before (its group warm)`);
     console.log(`host check of the edited file: p50 ${quantile(checkMs, 0.5).toFixed(0)} ms, max ${Math.max(...checkMs).toFixed(0)} ms (plus the panel's 15 ms debounce after the last keystroke)`);
 
     const liveNow = await page.evaluate(() => document.querySelectorAll('li.channel--track:not(.channel--frozen)').length);

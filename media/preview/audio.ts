@@ -87,6 +87,11 @@ export class AudioOutput implements StreamSink {
     this.post({ type: 'retain', paths });
   }
 
+  /** The frozen groups to run unheard, so an edit to one is heard at once (see WarmMessage). */
+  setWarm(signatures: readonly string[]): void {
+    this.post({ type: 'warm', signatures });
+  }
+
   setSession(spec: SessionSpec): void {
     this.post({ type: 'session', ...spec });
   }

@@ -25,8 +25,8 @@ export interface FreezePlan {
   readonly running: ReadonlySet<string>;
   /** Tracks that play from stems (every group they feed is frozen). */
   readonly frozenTracks: ReadonlySet<string>;
-  /** The tracks of each frozen group: an edit to one of them makes them all run. */
-  readonly frozenGroups: readonly (readonly string[])[];
+  /** Each frozen group's signature and tracks: an edit to one of them makes them all run. */
+  readonly frozenGroups: readonly { readonly signature: string; readonly members: readonly string[] }[];
   /** Frames the master lags the timeline: a stem's frame p sounds at timeline frame p - latency. */
   readonly latency: number;
 }
@@ -57,7 +57,7 @@ export function freezePlan(
     stems: used.map((g) => bySignature.get(g.signature)!),
     running,
     frozenTracks,
-    frozenGroups: used.map((g) => g.members),
+    frozenGroups: used.map((g) => ({ signature: g.signature, members: g.members })),
     latency: graph.latency,
   };
 }

@@ -215,8 +215,9 @@ async function sendSession(): Promise<void> {
     // plays its tracks' files until the crossfade is over).
     clearTimeout(placementTimer);
     streamer.setPlacements([...placed, ...placedNow, ...warmPlacements(s, next)]);
-    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are fetched first.
-    const newFiles = placed.some((p) => !placedPaths.has(p.path));
+    // A group that goes live (an edit to one of its tracks) needs its tracks' files: they are fetched first
+    // (most often they are in already: the group was warm).
+    const newPaths = new Set(placed.filter((p) => !placedPaths.has(p.path)).map((p) => p.path));
     // No output yet: the start is fetched meanwhile; Play makes the output and sends this session.
     if (!audio) {
       await streamer.ready(frameAt(position));
@@ -228,9 +229,11 @@ async function sendSession(): Promise<void> {
       await restartAudio();
       return;
     }
-    // A new file (or a first session for this output) plays once its start is in; an edit of
-    // the same files goes straight on: what is in stays in, and waiting would not bring more.
-    if (fresh > 0 || newFiles || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
+    // A new file (or a first session for this output) plays once the start of every file is in; a
+    // group going live once its files' start is in. An edit of the same files goes straight on: what
+    // is in stays in, and waiting would not bring more.
+    if (fresh > 0 || !sentToOutput.has(audio)) await streamer.ready(frameAt(position));
+    else if (newPaths.size > 0) await streamer.ready(frameAt(position), newPaths);
     showLoading(null);
     if (s !== session) return;
     sentToOutput.add(audio);
@@ -249,16 +252,22 @@ async function sendSession(): Promise<void> {
 }
 
 /**
- * The files of the frozen groups about to be edited, kept streamed around
- * the playhead though nothing plays them: the group of the channel the
+ * The frozen groups about to be edited: the group of the channel the
  * editor's cursor is in, of the selected row and of the row whose Mute or
- * Solo the pointer is over. When one of them goes live (the edit, the
- * click), its files are in, and it is heard at once instead of after a
- * read of sixteen files.
+ * Solo the pointer is over. Their tracks' files are kept streamed around the
+ * playhead, and once those are in, the audio thread runs the tracks unheard
+ * beside the stem (MixGraph.setWarm). When one of them goes live (the edit,
+ * the click), its files are in and its processors have followed the music,
+ * so it is heard at once instead of after a read of sixteen files and a
+ * settling run.
  */
-function warmPlacements(s: SessionMessage, frozen: FreezePlan): Placement[] {
+function warmGroups(frozen: FreezePlan): FreezePlan['frozenGroups'] {
   const near = new Set([focused, selected, approached].filter((n): n is string => n !== null && frozen.frozenTracks.has(n)));
-  const warm = new Set(frozen.frozenGroups.filter((g) => g.some((n) => near.has(n))).flat());
+  return frozen.frozenGroups.filter((g) => g.members.some((n) => near.has(n)));
+}
+
+function warmPlacements(s: SessionMessage, frozen: FreezePlan): Placement[] {
+  const warm = new Set(warmGroups(frozen).flatMap((g) => g.members));
   // For tests: how many tracks are kept warm.
   document.body.dataset['warm'] = String(warm.size);
   if (warm.size === 0) return [];
@@ -266,9 +275,40 @@ function warmPlacements(s: SessionMessage, frozen: FreezePlan): Placement[] {
   return s.model.channels.filter((c) => warm.has(c.name)).flatMap((c) => c.clips.map((k) => ({ path: k.path, at: Math.round(k.at * sr) })));
 }
 
-/** What is placed now: what the session plays, and the warm groups' files. */
+/** What is placed now: what the session plays, and the warm groups' files; then the audio thread is told. */
 function placeWarm(): void {
-  if (session && plan) streamer.setPlacements([...placedNow, ...warmPlacements(session, plan)]);
+  if (!session || !plan) return;
+  streamer.setPlacements([...placedNow, ...warmPlacements(session, plan)]);
+  void warmAudioThread(plan);
+}
+
+/** The warm groups' signatures the audio thread was last given, and the output given them. */
+let warmSent: { readonly out: AudioOutput; readonly signatures: ReadonlySet<string> } | null = null;
+let warmRequest = 0;
+
+/**
+ * Tells the audio thread which groups to run unheard. A group joins once
+ * its files are in at the playhead, so its tracks never read audio that has
+ * not arrived (that would count as the disk not keeping up); a group leaves
+ * at once.
+ */
+async function warmAudioThread(frozen: FreezePlan): Promise<void> {
+  const request = ++warmRequest;
+  const signatures = new Set(warmGroups(frozen).map((g) => g.signature));
+  const out = audio;
+  if (!out) return;
+  const known = warmSent?.out === out ? warmSent.signatures : new Set<string>();
+  if (signatures.size === known.size && [...signatures].every((x) => known.has(x))) return;
+  if ([...signatures].some((x) => !known.has(x))) {
+    const warm = new Set(warmGroups(frozen).flatMap((g) => g.members));
+    const paths = new Set(session?.model.channels.filter((c) => warm.has(c.name)).flatMap((c) => c.clips.map((k) => k.path)));
+    await streamer.ready(frameAt(position), paths);
+  }
+  if (request !== warmRequest || out !== audio) return;
+  warmSent = { out, signatures };
+  out.setWarm([...signatures]);
+  // For tests and benchmarks: how many groups the audio thread runs unheard.
+  document.body.dataset['warmGroups'] = String(signatures.size);
 }
 
 /**

@@ -135,7 +135,8 @@ export class AudioStreamer {
   private readonly running = new Set<Run>();
   private playhead = 0;
   private loopFrom: number | null = null;
-  private waiters: { frame: number; done: () => void }[] = [];
+  /** Waits for a start: from `frame`, of every file placed, or of the files in `paths` only. */
+  private waiters: { frame: number; paths: ReadonlySet<string> | null; done: () => void }[] = [];
   /**
    * Positions a wait was for, kept in for a while after it ended: the
    * processor moves there a moment later, and reports from before the move
@@ -280,7 +281,8 @@ export class AudioStreamer {
       // Kept: around the playhead, at the loop's start, and where a seek or a start waits to play from.
       const windows: [number, number][] = [[this.playhead - behind, this.playhead + ahead]];
       if (loopFrom !== null) windows.push([loopFrom, loopFrom + start]);
-      for (const w of this.waiters) windows.push([w.frame, w.frame + ahead]);
+      const waits = this.waiters.filter((w) => w.paths === null || w.paths.has(p.path));
+      for (const w of waits) windows.push([w.frame, w.frame + ahead]);
       for (const pin of this.pins) windows.push([pin.frame, pin.frame + ahead]);
       if (this.cue) windows.push([this.cue.frame, this.cue.frame + start]);
       for (const [a, b] of windows) for (const k of this.chunksFor(file, p, a, b)) keep.add(k);
@@ -288,7 +290,7 @@ export class AudioStreamer {
       // What a seek or a start waits for comes before everything else.
       const reads: [number, number, 'refill' | 'loop' | 'wait'][] = [[this.playhead, this.playhead + ahead, 'refill']];
       if (loopFrom !== null) reads.push([loopFrom, loopFrom + start, 'loop']);
-      for (const w of this.waiters) reads.push([w.frame, w.frame + start, 'wait']);
+      for (const w of waits) reads.push([w.frame, w.frame + start, 'wait']);
       if (this.cue) reads.push([this.cue.frame, this.cue.frame + start, 'loop']);
       for (const [from, to, kind] of reads) {
         const refilling = kind === 'refill';
@@ -358,10 +360,13 @@ export class AudioStreamer {
     this.update(this.playhead, this.loopFrom);
   }
 
-  /** Resolves once START_SECONDS from `frame` are in for every file that sounds there (fetching them first). */
-  ready(frame: number): Promise<void> {
+  /**
+   * Resolves once START_SECONDS from `frame` are in for every file that
+   * sounds there, or for those of `paths` only (fetching them first).
+   */
+  ready(frame: number, paths: ReadonlySet<string> | null = null): Promise<void> {
     return new Promise((done) => {
-      this.waiters.push({ frame: Math.max(0, Math.floor(frame)), done });
+      this.waiters.push({ frame: Math.max(0, Math.floor(frame)), paths, done });
       this.update(this.playhead, this.loopFrom);
     });
   }
@@ -371,6 +376,7 @@ export class AudioStreamer {
     const start = Math.round(START_SECONDS * this.sessionRate());
     this.waiters = this.waiters.filter((w) => {
       const complete = this.placements.every((p) => {
+        if (w.paths !== null && !w.paths.has(p.path)) return true;
         const file = this.files.get(p.path);
         return !file || this.chunksFor(file, p, w.frame, w.frame + start).every((k) => file.have.has(k));
       });

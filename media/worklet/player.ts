@@ -113,6 +113,8 @@ export class Player {
   private incoming: Incoming | null = null;
   /** A session that arrived during a crossfade, built and waiting for it to end. */
   private queued: Voice | null = null;
+  /** Signatures of the frozen groups whose tracks run unheard, in every graph (see setWarm). */
+  private warm: ReadonlySet<string> = new Set();
 
   /** Timeline frame of the next output sample. */
   private timeline = 0;
@@ -205,6 +207,17 @@ export class Player {
     // otherwise it settles unheard first.
     this.startCrossfade(voice);
     this.queued = null;
+  }
+
+  /**
+   * The frozen groups (by signature) whose tracks run unheard beside their
+   * stems, in the graph playing and in every one built after: an edit that
+   * makes one of them live then takes over their running state and is heard
+   * at once, instead of settling unheard first. Nothing heard changes.
+   */
+  setWarm(signatures: ReadonlySet<string>): void {
+    this.warm = signatures;
+    for (const voice of [this.current, this.incoming?.voice, this.queued]) voice?.graph.setWarm(signatures);
   }
 
   /** Brings `voice` in beside the playing graph, taking over its state. */
@@ -312,6 +325,7 @@ export class Player {
   private build(spec: SessionSpec): Voice {
     const graph = new MixGraph(spec.model, this.provider, { maxBlock: BLOCK, ...previewGraphOptions(spec, (path) => this.provider.open(path)) });
     graph.setMasterHeadGain(spec.headGainDb);
+    graph.setWarm(this.warm);
     const block = Array.from({ length: spec.model.output === 'mono' ? 1 : 2 }, () => new Float64Array(BLOCK));
     const stems = new Set((spec.frozen ?? []).map((f) => f.signature));
     return { graph, generation: spec.generation, block, frozenGroups: graph.groups.filter((g) => stems.has(g.signature)).length };

@@ -85,6 +85,9 @@ class MixdownProcessor extends AudioWorkletProcessor {
           this.fail(err);
         }
         break;
+      case 'warm':
+        player.setWarm(new Set(m.signatures));
+        break;
       case 'resetMeters':
         player.resetMeters();
         break;

@@ -65,7 +65,19 @@ export type ToProcessor =
   | { readonly type: 'seek'; readonly frame: number }
   | { readonly type: 'loop'; readonly span: { readonly from: number; readonly to: number } | null }
   | ListenMessage
+  | WarmMessage
   | { readonly type: 'resetMeters' };
+
+/**
+ * The frozen groups about to be edited (by signature): their tracks run
+ * unheard beside their stems, so an edit that makes one live is heard at
+ * once (MixGraph.setWarm). Stands for every session that follows, until the
+ * next such message.
+ */
+export interface WarmMessage {
+  readonly type: 'warm';
+  readonly signatures: readonly string[];
+}
 
 /** The session as the player needs it: the model and what the page measured for it. */
 export interface SessionSpec {

@@ -425,6 +425,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await send(again, { type: 'focus', channel: focusedTrack.name });
     await expect.poll(() => streamed(`/session/${focusedTrack.clips[0]!.path}`), { timeout: 10_000 }).toBe(true);
     expect(Number(await again.evaluate(() => document.body.dataset['frozenGroups']))).toBe(frozen.stems.length);
+    // Once its files are in, the audio thread runs that group's tracks unheard beside its stem (and the
+    // tracks of any other frozen group the track feeds, through a send).
+    await again.waitForFunction(() => Number(document.body.dataset['warmGroups'] ?? 0) > 0, undefined, { timeout: 10_000 });
     const hoveredTrack = session.model.channels.find((c) => frozenTracks.includes(c.name) && c.clips.some((k) => !streamed(`/session/${k.path}`)));
     // With another frozen group, some frozen track's files are still not streamed.
     expect(hoveredTrack !== undefined).toBe(frozen.stems.length > 1);
@@ -433,6 +436,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
       await again.hover(`li[data-channel="${hoveredTrack.name}"] .channel-mute`);
       await expect.poll(() => streamed(`/session/${unread.path}`), { timeout: 10_000 }).toBe(true);
     }
+    // An edit to the warm track: its group goes live and is heard, and nothing played short.
+    const edited = {
+      ...session,
+      generation: session.generation + 1,
+      model: { ...session.model, channels: session.model.channels.map((c) => (c.name === focusedTrack.name ? { ...c, gainDb: c.gainDb - 3 } : c)) },
+    };
+    await send(again, edited);
+    await again.waitForFunction((g) => document.body.dataset['heard'] === String(g), edited.generation, { timeout: 10_000 });
+    await again.waitForFunction((n) => Number(document.body.dataset['frozenGroups']) < n, frozen.stems.length, { timeout: 10_000 });
+    expect(await again.evaluate(() => document.body.dataset['starved'])).toBe('false');
     expect(pageErrors).toEqual([]);
     await again.close();
   });

@@ -268,13 +268,14 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     await expect(view.locator('#engine-load').textContent()).resolves.toMatch(/channels live, [1-9]\d* frozen/);
     expect(await alert.isVisible() ? await alert.textContent() : null, 'an error shown by the preview once frozen').toBeNull();
     // The editor's cursor in a frozen track's block: the extension tells the page, which keeps that
-    // track's group streamed (warm), so an edit there would be heard at once.
+    // track's group streamed and its tracks running unheard (warm), so an edit there would be heard at once.
     const frozenTrack = await view.locator('li.channel--frozen').first().getAttribute('data-channel');
     expect(frozenTrack, 'a frozen track').not.toBeNull();
     await page.locator('.tab', { hasText: EXAMPLE_FILE }).first().click();
     await page.locator('.monaco-editor .view-lines').first().click();
     await goToLine(lineOf(`track ${frozenTrack} {`) + 1);
     await expect.poll(async () => Number(await view.locator('body').getAttribute('data-warm')), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await view.locator('body').getAttribute('data-warm-groups')), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
     await shot('preview');
   });
 

@@ -265,6 +265,37 @@ master { limit { ceiling -6 dBFS } }
       // Then the new mix: the compressors' envelopes, started afresh at the edit, have caught up.
       expect(maxAbsDiff(heard, next, total - 4096, total)).toBeLessThan(1e-4);
     });
+
+    it('runs a warm frozen group unheard, and an edit to it is heard at once, without a click', () => {
+      const before = frozenSession('-3 dB');
+      const after = frozenSession('-9 dB');
+      const stems = stemsOf(before);
+      const p = new Player(RATE, new DecodedProvider([...FILES, ...stems.files], RATE));
+      p.setSession({ model: before, autoTrims: new Map(), headGainDb: 0, generation: generation++, frozen: stems.frozen });
+      p.play(true);
+      // The cursor comes into the group's block; the edit follows about half a second later.
+      const warmAt = 10 * BLOCK;
+      const editAt = 200 * BLOCK;
+      const total = editAt + FADE + 8192;
+      const edited = generation++;
+      let heardAfterEdit = -1;
+      const heard = run(p, total, (at) => {
+        if (at === warmAt) p.setWarm(new Set(stems.frozen.map((f) => f.signature)));
+        if (at === editAt) p.setSession({ model: after, autoTrims: new Map(), headGainDb: 0, generation: edited, frozen: stems.frozen });
+        if (at === editAt + BLOCK) heardAfterEdit = p.heardGeneration;
+      });
+      // Running unheard changes nothing heard: the stem still plays, sample for sample.
+      const old = engineRender(before, total);
+      let differing = 0;
+      for (let i = 0; i < editAt; i++) if (heard[i] !== Math.fround(old[i]!)) differing++;
+      expect(differing).toBe(0);
+      // The tracks' state carried over: the crossfade starts with the edit, not a settling run later.
+      expect(heardAfterEdit).toBe(edited);
+      expect(p.frozenGroups).toBe(0);
+      const next = engineRender(after, total);
+      expect(maxStep(heard, editAt - 1, editAt + FADE + 1)).toBeLessThanOrEqual(Math.max(maxStep(next, editAt, editAt + FADE), maxStep(old, editAt, editAt + FADE)) * 1.01);
+      expect(maxAbsDiff(heard, next, editAt + FADE, total)).toBeLessThan(1e-4);
+    });
   });
 
   it('queues an edit that arrives mid-crossfade and plays the last edit in the end', () => {

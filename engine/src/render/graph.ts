@@ -97,6 +97,12 @@ class DelayLine {
     this.ring = Array.from({ length: channels }, () => new Float64Array(Math.max(1, delay)));
   }
 
+  /** Empties the line (its strip starts to run again after a pause). */
+  reset(): void {
+    for (const r of this.ring) r.fill(0);
+    this.pos = 0;
+  }
+
   /** Takes over another line's contents (same channels and delay), as if it had run here. */
   adopt(other: DelayLine): boolean {
     if (other.delay !== this.delay || other.ring.length !== this.ring.length) return false;
@@ -276,6 +282,8 @@ export class MixGraph {
   private readonly summing: Group[] = [];
   /** Strips that run: all but the tracks whose every group plays from a stem. */
   private readonly running: Set<Strip>;
+  /** Tracks of frozen groups that run unheard (see `setWarm`). */
+  private warm: ReadonlySet<Strip> = new Set();
 
   constructor(readonly model: MixModel, provider: SourceProvider, options: GraphOptions = {}) {
     const maxBlock = options.maxBlock ?? 1024;
@@ -367,6 +375,42 @@ export class MixGraph {
   }
 
   /**
+   * Runs the tracks of the frozen groups whose signatures are given,
+   * unheard: their groups still play from their stems, but their processors
+   * follow the music. The preview warms the groups an edit is about to
+   * touch (the channel the editor's cursor is in), so that when the edit
+   * makes a group live, the new graph takes over running state
+   * (`adoptState`) and is heard at once instead of settling first. A track
+   * that starts to run here starts from rest. Renders never call this.
+   */
+  setWarm(signatures: ReadonlySet<string>): void {
+    const next = new Set<Strip>();
+    for (const g of this.summing) {
+      if (!g.stem || g.stem === SILENCE || !signatures.has(g.signature)) continue;
+      for (const name of g.members) {
+        const s = this.byName.get(name)!;
+        if (!this.running.has(s) && !s.silent) next.add(s);
+      }
+    }
+    for (const s of next) {
+      if (this.warm.has(s)) continue;
+      s.reset();
+      for (const e of this.edges) if (e.from === s) e.delay?.reset();
+    }
+    this.warm = next;
+  }
+
+  /** Whether `strip` runs unheard (a track of a warm group, see `setWarm`). */
+  isWarm(strip: Strip): boolean {
+    return this.warm.has(strip);
+  }
+
+  /** Whether `strip` has running state to give a new graph: it ran, heard or not. */
+  private hasState(strip: Strip): boolean {
+    return this.running.has(strip) || this.warm.has(strip);
+  }
+
+  /**
    * Puts consecutive edges from independent tracks into each bus into
    * groups of up to SUMMING_GROUP_SIZE tracks; an edge from anything else
    * (a bus, a side-chained track) closes the bus's open group.
@@ -441,8 +485,8 @@ export class MixGraph {
         if (s.inserts.some((i) => !i.bypass)) all = false;
         continue;
       }
-      // A strip that did not run (its groups played from stems) has no state to give: this one settles first.
-      if (!old.running.has(o)) {
+      // A strip that did not run (its groups played from stems, not warm) has no state to give: this one settles first.
+      if (!old.hasState(o)) {
         if (this.running.has(s)) all = false;
         continue;
       }
@@ -456,7 +500,7 @@ export class MixGraph {
         const base = `${e.from.name}>${e.to.name}`;
         const n = (seen.get(base) ?? 0) + 1;
         seen.set(base, n);
-        keyed.push([`${base}#${n}`, e.delay, old.byName.has(e.from.name) && old.running.has(old.byName.get(e.from.name)!)]);
+        keyed.push([`${base}#${n}`, e.delay, old.byName.has(e.from.name) && old.hasState(old.byName.get(e.from.name)!)]);
       }
       for (const k of g.keys) keyed.push([`${k.source.name}~${k.strip.name}`, k.delay, old.byName.has(k.source.name)]);
       return keyed;
@@ -492,7 +536,7 @@ export class MixGraph {
     // first (here and in any worker threads at once); then walk the strips in
     // processing order and sum into the buses in that fixed order.
     this.external?.begin(p, n);
-    for (const s of this.independentLocal) if (this.running.has(s)) s.process(p, n);
+    for (const s of this.independentLocal) if (this.running.has(s) || this.warm.has(s)) s.process(p, n);
     this.external?.finish(p, n, next);
     for (const g of this.summing) {
       if (g.stem) g.stem.read(p, n, g.sum, 0);
@@ -525,6 +569,8 @@ export class MixGraph {
         const g = e.group;
         if (!g) this.feed(e, e.to.input, n);
         else if (!g.stem) this.feed(e, g.sum, n);
+        // A warm track's latency delays run too, so they hold the music when its group goes live.
+        else if (e.delay && this.warm.has(s) && !s.silent) e.delay.process(e.source, n, this.scratch);
         if (g && g.lastEdge === edge) this.join(g, e.to, p, n);
         edge++;
       }

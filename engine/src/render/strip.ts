@@ -160,6 +160,11 @@ export class Strip {
     return all;
   }
 
+  /** Forgets the inserts' running state (a strip that starts to run again after a pause). */
+  reset(): void {
+    for (const insert of this.inserts) insert.reset();
+  }
+
   /** Latency of the inserts before insert `index`. */
   latencyBefore(index: number): number {
     return this.latencies[index]!;
