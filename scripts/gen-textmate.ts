@@ -160,6 +160,19 @@ export function buildGrammar(): Rule {
         },
       ],
     },
+    'part-declaration': {
+      comment: 'comp NAME { and bell NAME 3 kHz: a processor or an EQ band named within its channel.',
+      patterns: [
+        {
+          match: `${NOT_BEFORE}(${longestFirst(PROCESSOR_TYPES).join('|')})\\s+(${NAME})(?=\\s*\\{)`,
+          captures: { '1': { name: 'support.function.processor.mix' }, '2': { name: 'entity.name.function.processor.mix' } },
+        },
+        {
+          match: `${NOT_BEFORE}(${longestFirst(BAND_KEYWORDS).join('|')})\\s+(?!(?:slope|q)${NOT_AFTER})(${NAME})(?=\\s+(?:-inf|[+-]?\\d))`,
+          captures: { '1': { name: 'support.type.band.mix' }, '2': { name: 'entity.name.other.band.mix' } },
+        },
+      ],
+    },
     'name-reference': {
       comment: `Names used after ${['send', ...CHANNEL_PARAMS].join('/')} (a channel) and after to/from/at (a channel or a marker).`,
       patterns: [
@@ -216,6 +229,7 @@ export function buildGrammar(): Rule {
       { include: '#string' },
       { include: '#channel-declaration' },
       { include: '#name-declaration' },
+      { include: '#part-declaration' },
       { include: '#name-reference' },
       { include: '#clock' },
       { include: '#quantity' },

@@ -171,6 +171,17 @@ describe('tokenizing with vscode-textmate', () => {
     expect(innermost(scopesOf('reference pro "refs/pro.wav" gain -2 dB', 'pro'))).toBe('entity.name.other.reference.mix');
   });
 
+  it('declares the names of processors and bands, and not a band\'s q or slope', () => {
+    const comp = 'comp glue { threshold -12 dB }';
+    expect(innermost(scopesOf(comp, 'comp'))).toBe('support.function.processor.mix');
+    expect(innermost(scopesOf(comp, 'glue'))).toBe('entity.name.function.processor.mix');
+    const bell = 'bell presence 3 kHz +2 dB q 1.4';
+    expect(innermost(scopesOf(bell, 'bell'))).toBe('support.type.band.mix');
+    expect(innermost(scopesOf(bell, 'presence'))).toBe('entity.name.other.band.mix');
+    expect(innermost(scopesOf('highpass 80 Hz slope 24 dB/oct', 'slope'))).not.toBe('entity.name.other.band.mix');
+    expect(innermost(scopesOf('highpass lowcut -inf dB', 'lowcut'))).toBe('entity.name.other.band.mix');
+  });
+
   it('marks the channel named by to, send and sidechain', () => {
     expect(innermost(scopesOf('to drums', 'to'))).toBe('keyword.control.routing.mix');
     expect(innermost(scopesOf('to drums', 'drums'))).toBe('variable.other.name.mix');

@@ -172,6 +172,8 @@ export type BandType = 'highpass' | 'lowpass' | 'lowshelf' | 'highshelf' | 'bell
 export interface BandStatement extends StatementBase {
   readonly kind: 'band';
   readonly band: BandType;
+  /** `bell presence 3 kHz …`: the band's name, or null. */
+  readonly name: NameRef | null;
   readonly freq: Quantity | null;
   readonly gain: Quantity | null;
   readonly slope: Quantity | null;
@@ -201,6 +203,8 @@ export type DynamicsItem = ParamStatement | SidechainStatement | FlagStatement;
 export interface ProcessorStatement extends StatementBase {
   readonly kind: 'processor';
   readonly processor: ProcessorType;
+  /** `comp glue { … }`: the processor's name, or null. */
+  readonly name: NameRef | null;
   readonly body: readonly (EqItem | DynamicsItem)[];
   readonly bodySpan: Span;
 }

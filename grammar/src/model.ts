@@ -116,12 +116,16 @@ export type ProcessorModel = EqModel | CompModel | LimitModel;
 
 export interface EqModel {
   readonly type: 'eq';
+  /** `eq NAME { … }`: absent when the block has no name. */
+  readonly name?: string;
   readonly bypass: boolean;
   readonly bands: readonly BandModel[];
 }
 
 export interface BandModel {
   readonly type: BandType;
+  /** `bell NAME 3 kHz …`: absent when the band has no name. */
+  readonly name?: string;
   readonly freq: number;
   /** dB; 0 for bands without gain. */
   readonly gainDb: number;
@@ -132,6 +136,8 @@ export interface BandModel {
 
 export interface CompModel {
   readonly type: 'comp';
+  /** `comp NAME { … }`: absent when the block has no name. */
+  readonly name?: string;
   readonly bypass: boolean;
   readonly thresholdDb: number;
   /** `Infinity` for `ratio inf`. */
@@ -149,6 +155,8 @@ export interface CompModel {
 
 export interface LimitModel {
   readonly type: 'limit';
+  /** `limit NAME { … }`: absent when the block has no name. */
+  readonly name?: string;
   readonly bypass: boolean;
   readonly ceilingDb: number;
   /** `dBTP`: true-peak ceiling (4x oversampled); `dBFS`: sample peak. */

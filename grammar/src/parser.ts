@@ -10,6 +10,7 @@
 import {
   EmbeddedActionsParser,
   EOF,
+  tokenMatcher,
   type IToken,
   type TokenType,
   type IParserErrorMessageProvider,
@@ -556,6 +557,16 @@ class MixParser extends EmbeddedActionsParser {
     return next.startLine === keyword.startLine || !(CHANNEL_STARTS.has(next.tokenType) || PROCESSOR_STARTS.has(next.tokenType));
   }
 
+  /**
+   * A band's name: a word followed by a number (the frequency), on the
+   * band's line. `slope` and `q` are the band's own clauses, never a name.
+   */
+  private bandNameFollows(): boolean {
+    const next = this.LA(1);
+    if (!tokenMatcher(next, Name) || tokenMatcher(next, kw('slope')) || tokenMatcher(next, kw('q'))) return false;
+    return tokenMatcher(this.LA(2), NumberLike) && this.LA(2).startLine === next.startLine;
+  }
+
   private routeStatement = this.RULE('routeStatement', (): ast.RouteStatement => {
     const k = this.CONSUME(kw('to'));
     const n = this.OPTION({ GATE: () => this.nameFollows(k), DEF: () => this.CONSUME(Name) });
@@ -582,8 +593,11 @@ class MixParser extends EmbeddedActionsParser {
    */
   private processorStatement = this.RULE('processorStatement', (): ast.ProcessorStatement => {
     const k = this.CONSUME(ProcessorKw);
+    // `comp glue { … }`: a name before the brace (a keyword too: analysis says it cannot be one).
+    const n = this.OPTION3({ GATE: () => tokenMatcher(this.LA(2), LCurly), DEF: () => this.CONSUME(Name) });
+    const name = n ? this.nameRef(n) : null;
     const open = this.OPTION(() => this.CONSUME(LCurly));
-    if (!open) this.missing(k, `expected '{' after '${k.image}', e.g. ${k.image} { … }`);
+    if (!open) this.missing(n ?? k, `expected '{' after '${k.image}${n ? ` ${n.image}` : ''}', e.g. ${k.image} { … }`);
     const body: (ast.EqItem | ast.DynamicsItem)[] = [];
     do {
       this.MANY(() => {
@@ -597,7 +611,7 @@ class MixParser extends EmbeddedActionsParser {
     const start = open ? this.spanOf(open) : { start: kSpan.end, end: kSpan.end };
     const bodySpan = this.join(start, close ? this.spanOf(close) : body.at(-1)?.span);
     return {
-      kind: 'processor', keyword: k.image, processor: k.image as ProcessorType, keywordSpan: kSpan, body, bodySpan,
+      kind: 'processor', keyword: k.image, processor: k.image as ProcessorType, name, keywordSpan: kSpan, body, bodySpan,
       span: this.join(kSpan, bodySpan),
     };
   });
@@ -627,6 +641,9 @@ class MixParser extends EmbeddedActionsParser {
 
   private bandStatement = this.RULE('bandStatement', (): ast.BandStatement => {
     const k = this.CONSUME(BandKw);
+    // `bell presence 3 kHz`: a name before the frequency (never `slope` or `q`, which follow it).
+    const n = this.OPTION5({ GATE: () => this.bandNameFollows(), DEF: () => this.CONSUME(Name) });
+    const name = n ? this.nameRef(n) : null;
     const freq = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
     if (!freq) this.missing(k, `'${k.image}' needs a frequency, e.g. ${BAND_EXAMPLES[k.image] ?? `${k.image} 100 Hz`}`);
     let gain = null as ast.Quantity | null;
@@ -669,7 +686,7 @@ class MixParser extends EmbeddedActionsParser {
       ]);
     });
     return {
-      kind: 'band', keyword: k.image, band: k.image as ast.BandType, keywordSpan: this.spanOf(k), freq, gain, slope, q, repeated,
+      kind: 'band', keyword: k.image, band: k.image as ast.BandType, name, keywordSpan: this.spanOf(k), freq, gain, slope, q, repeated,
       span: this.join(this.spanOf(k), end),
     };
   });

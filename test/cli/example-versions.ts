@@ -26,8 +26,9 @@ export async function exampleVersions(prefix: string): Promise<ExampleVersions> 
   const example = await exampleSession(tmp);
   const folder = dirname(example);
   const text = await readFile(example, 'utf8');
-  const edited = text.replace('bell 350 Hz -4 dB q 2', 'bell 350 Hz -8 dB q 2').replace('pan -10%', 'pan -40%');
-  if (edited === text) throw new Error('the example no longer has the settings the diff tests edit');
+  const edits: [string, string][] = [['bell boxy 350 Hz -4 dB q 2', 'bell boxy 350 Hz -8 dB q 2'], ['pan -10%', 'pan -40%']];
+  if (edits.some(([from]) => !text.includes(from))) throw new Error('the example no longer has the settings the diff tests edit');
+  const edited = edits.reduce((t, [from, to]) => t.replace(from, to), text);
   const [old, neu] = [`${prefix}-old.mix`, `${prefix}-new.mix`];
   await copyFile(example, join(folder, old));
   await writeFile(join(folder, neu), edited);

@@ -139,6 +139,27 @@ describe('changes, each in its place in the hierarchy', () => {
     expect(lines(BASE, changed)).toContain('~ track vox: comp#2: ratio 3:1 -> 4:1');
   });
 
+  it('named processors and bands: found by name wherever they went, reported under it', () => {
+    const named = BASE.replace('  eq {\n    highpass 90 Hz\n    bell 300 Hz -3 dB q 1.4\n  }\n  comp { threshold -18 dB; ratio 3:1 }',
+      '  eq tone {\n    highpass 90 Hz\n    bell mud 300 Hz -3 dB q 1.4\n  }\n  comp glue { threshold -18 dB; ratio 3:1 }\n  comp peaks { threshold -8 dB; ratio 8:1 }');
+    expect(named).not.toBe(BASE);
+    // The two compressors swap places and both change: each is still itself.
+    const swapped = named.replace('  comp glue { threshold -18 dB; ratio 3:1 }\n  comp peaks { threshold -8 dB; ratio 8:1 }',
+      '  comp peaks { threshold -6 dB; ratio 8:1 }\n  comp glue { threshold -20 dB; ratio 3:1 }');
+    expect([...lines(named, swapped)].sort()).toEqual([
+      '~ track vox: glue: threshold -18 dB -> -20 dB',
+      '~ track vox: peaks: moved, after glue -> after tone',
+      '~ track vox: peaks: threshold -8 dB -> -6 dB',
+    ]);
+    // A band moved far in frequency is still the named band, not a removal and an addition.
+    expect(lines(named, named.replace('bell mud 300 Hz', 'bell mud 2 kHz'))).toEqual(['~ track vox: tone mud: freq 300 Hz -> 2 kHz']);
+    // Renamed: paired by type as unnamed parts are, and the name is the change (a band is shown as it was).
+    expect(lines(named, named.replace('comp glue', 'comp bus_glue'))).toEqual(['~ track vox: bus_glue: name glue -> bus_glue']);
+    expect(lines(named, named.replace('bell mud', 'bell boxy'))).toEqual(['~ track vox: tone mud: name mud -> boxy']);
+    // A name given to an unnamed processor.
+    expect(lines(BASE, BASE.replace('comp {', 'comp glue {'))).toEqual(['~ track vox: glue: name none -> glue']);
+  });
+
   it('clips in another order, and a default fade written out, are no change', () => {
     const two = BASE.replace('clip "gtr.wav" from verse to chorus', 'clip "gtr.wav" to verse\n  clip "gtr.wav" from verse to chorus');
     const reversed = BASE.replace('clip "gtr.wav" from verse to chorus', 'clip "gtr.wav" from verse to chorus\n  clip "gtr.wav" to verse');

@@ -75,6 +75,23 @@ describe('canonical layout', () => {
     ].join('\n'));
   });
 
+  it('keeps the names of processors and bands where they are written', () => {
+    const text = 'track vox{file "v.wav"\neq   tone{bell   presence 3 kHz +2 dB;highpass lowcut 90 Hz}\ncomp glue   {threshold -18 dB}}';
+    expect(formatted(text)).toBe([
+      'track vox {',
+      '  file "v.wav"',
+      '  eq tone {',
+      '    bell presence 3 kHz +2 dB',
+      '    highpass lowcut 90 Hz',
+      '  }',
+      '  comp glue {',
+      '    threshold -18 dB',
+      '  }',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
   it('`;`-joined statements are split, at every level', () => {
     expect(formatted('tempo 120; meter 3/4;; title "x"\ntrack t { mute; solo; comp { ratio 4:1; attack 5 ms } }')).toBe([
       'tempo 120',

@@ -194,6 +194,19 @@ describe('defaults (design §3-5)', () => {
     });
   });
 
+  it('names of processors and bands are in the model; unnamed ones have none, and names change no setting', () => {
+    const c = track('eq tone { highpass 80 Hz; bell presence 3 kHz 2 dB q 1.4 }\n  comp glue { threshold -18 dB }\n  limit { }');
+    const [eq, comp, limit] = c.inserts as [EqModel, CompModel, LimitModel];
+    expect([eq.name, comp.name, limit.name]).toEqual(['tone', 'glue', undefined]);
+    expect(eq.bands.map((b) => b.name)).toEqual([undefined, 'presence']);
+    expect(eq.bands[1]).toMatchObject({ type: 'bell', freq: 3000, gainDb: 2, q: 1.4 });
+    const unnamed = track('eq { highpass 80 Hz; bell 3 kHz 2 dB q 1.4 }\n  comp { threshold -18 dB }\n  limit { }');
+    const withoutNames = (x: object) => JSON.stringify(x, (k, v: unknown) => (k === 'name' ? undefined : v));
+    expect(withoutNames(c.inserts)).toBe(JSON.stringify(unnamed.inserts));
+    // A band's name is never `q` or `slope`, which are its clauses.
+    expect(check('track a { file "a.wav"; eq { bell q 2 } }').diagnostics.map((d) => d.code)).toContain('syntax');
+  });
+
   it('written values override the defaults', () => {
     const c = insert<CompModel>('comp { threshold -30 dB; ratio 2:1; knee 0 dB; attack 0.05 ms; release 5000 ms; makeup 4 dB; mix 0%; bypass }');
     expect(c).toMatchObject({ bypass: true, thresholdDb: -30, ratio: 2, kneeDb: 0, release: 5, makeupDb: 4, mix: 0 });

@@ -221,14 +221,26 @@ describe('processors (design §5)', () => {
       'bandpass 1 kHz',
     ].join('\n')) as BandStatement[];
     expect(stripSpans(bands)).toEqual([
-      { kind: 'band', keyword: 'highpass', band: 'highpass', freq: q(30, '30', 'Hz'), gain: null, slope: q(24, '24', 'dB/oct'), q: null, repeated: [] },
-      { kind: 'band', keyword: 'lowpass', band: 'lowpass', freq: q(12, '12', 'kHz'), gain: null, slope: q(12, '12', 'dB/oct'), q: q(0.9, '0.9', null), repeated: [] },
-      { kind: 'band', keyword: 'lowshelf', band: 'lowshelf', freq: q(100, '100', 'Hz'), gain: q(1, '+1', 'dB'), slope: null, q: q(0.8, '0.8', null), repeated: [] },
-      { kind: 'band', keyword: 'highshelf', band: 'highshelf', freq: q(10, '10', 'kHz'), gain: q(-2, '-2', 'dB'), slope: null, q: null, repeated: [] },
-      { kind: 'band', keyword: 'bell', band: 'bell', freq: q(300, '300', 'Hz'), gain: q(-3, '-3', 'dB'), slope: null, q: q(1.4, '1.4', null), repeated: [] },
-      { kind: 'band', keyword: 'notch', band: 'notch', freq: q(60, '60', 'Hz'), gain: null, slope: null, q: q(10, '10', null), repeated: [] },
-      { kind: 'band', keyword: 'bandpass', band: 'bandpass', freq: q(1, '1', 'kHz'), gain: null, slope: null, q: null, repeated: [] },
+      { kind: 'band', keyword: 'highpass', band: 'highpass', name: null, freq: q(30, '30', 'Hz'), gain: null, slope: q(24, '24', 'dB/oct'), q: null, repeated: [] },
+      { kind: 'band', keyword: 'lowpass', band: 'lowpass', name: null, freq: q(12, '12', 'kHz'), gain: null, slope: q(12, '12', 'dB/oct'), q: q(0.9, '0.9', null), repeated: [] },
+      { kind: 'band', keyword: 'lowshelf', band: 'lowshelf', name: null, freq: q(100, '100', 'Hz'), gain: q(1, '+1', 'dB'), slope: null, q: q(0.8, '0.8', null), repeated: [] },
+      { kind: 'band', keyword: 'highshelf', band: 'highshelf', name: null, freq: q(10, '10', 'kHz'), gain: q(-2, '-2', 'dB'), slope: null, q: null, repeated: [] },
+      { kind: 'band', keyword: 'bell', band: 'bell', name: null, freq: q(300, '300', 'Hz'), gain: q(-3, '-3', 'dB'), slope: null, q: q(1.4, '1.4', null), repeated: [] },
+      { kind: 'band', keyword: 'notch', band: 'notch', name: null, freq: q(60, '60', 'Hz'), gain: null, slope: null, q: q(10, '10', null), repeated: [] },
+      { kind: 'band', keyword: 'bandpass', band: 'bandpass', name: null, freq: q(1, '1', 'kHz'), gain: null, slope: null, q: null, repeated: [] },
     ]);
+  });
+
+  it('names of processors and bands: before the brace, before the frequency', () => {
+    const body = items('eq tone { bell presence 3 kHz +2 dB q 1.4; highpass lowcut 80 Hz slope 24 dB/oct }\n  comp glue { ratio 3:1 }') as ProcessorStatement[];
+    expect(body.map((p) => p.name?.name)).toEqual(['tone', 'glue']);
+    expect((body[0]!.body as BandStatement[]).map((b) => [b.name?.name, b.freq?.value, b.slope?.value ?? null, b.q?.value ?? null])).toEqual([
+      ['presence', 3, null, 1.4],
+      ['lowcut', 80, 24, null],
+    ]);
+    // A keyword may be read as a name (analysis refuses it with reserved-name); `q` and `slope` never are.
+    expect(item<ProcessorStatement>('comp gain { }').name?.name).toBe('gain');
+    expect(parse('track t { eq { bell q 2 } }').problems.length).toBeGreaterThan(0);
   });
 
   it('eq: q may come before slope', () => {
@@ -368,7 +380,7 @@ describe('lexical rules', () => {
     ]);
     expect(bus).toMatchObject({ channelKind: 'bus', name: { name: 'comp' } });
     expect(stripSpans(bus!.body)).toEqual([
-      { kind: 'processor', keyword: 'comp', processor: 'comp', body: [{ kind: 'sidechain', keyword: 'sidechain', target: { name: 'gain' } }] },
+      { kind: 'processor', keyword: 'comp', processor: 'comp', name: null, body: [{ kind: 'sidechain', keyword: 'sidechain', target: { name: 'gain' } }] },
     ]);
     expect(only(`bus limit { }`)).toMatchObject({ name: { name: 'limit' } });
     expect(only(`track bar { }`)).toMatchObject({ name: { name: 'bar' } });
@@ -467,9 +479,9 @@ describe('error recovery', () => {
         kind: 'channel', keyword: 'track', channelKind: 'track', name: { name: 'vox' }, body: [
           { kind: 'file', keyword: 'file', value: { value: 'vox.wav', terminated: true } },
           {
-            kind: 'processor', keyword: 'eq', processor: 'eq', body: [
-              { kind: 'band', keyword: 'bell', band: 'bell', freq: q(300, '300', 'Hz'), gain: q(-3, '-3', 'dB'), slope: null, q: null, repeated: [] },
-              { kind: 'band', keyword: 'highpass', band: 'highpass', freq: q(80, '80', 'Hz'), gain: null, slope: null, q: null, repeated: [] },
+            kind: 'processor', keyword: 'eq', processor: 'eq', name: null, body: [
+              { kind: 'band', keyword: 'bell', band: 'bell', name: null, freq: q(300, '300', 'Hz'), gain: q(-3, '-3', 'dB'), slope: null, q: null, repeated: [] },
+              { kind: 'band', keyword: 'highpass', band: 'highpass', name: null, freq: q(80, '80', 'Hz'), gain: null, slope: null, q: null, repeated: [] },
             ],
           },
           { kind: 'pan', keyword: 'pan', value: null },
@@ -479,7 +491,7 @@ describe('error recovery', () => {
       },
       {
         kind: 'channel', keyword: 'bus', channelKind: 'bus', name: { name: 'drums' }, body: [
-          { kind: 'processor', keyword: 'comp', processor: 'comp', body: [{ kind: 'param', keyword: 'threshold', param: 'threshold', value: q(-12, '-12', 'dB') }] },
+          { kind: 'processor', keyword: 'comp', processor: 'comp', name: null, body: [{ kind: 'param', keyword: 'threshold', param: 'threshold', value: q(-12, '-12', 'dB') }] },
         ],
       },
     ]);

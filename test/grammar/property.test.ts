@@ -192,12 +192,15 @@ const clipClause = fc.oneof(
   duration.map((d) => `fade ${d}`), duration.map((d) => `fadein ${d}`), duration.map((d) => `fadeout ${d}`),
   dB.map((g) => `gain ${g}`),
 );
+/** Names of processors and bands, keywords included (analysis refuses those; the parser reads them). */
+const partName = maybe(fc.constantFrom('tone', 'glue', 'presence', 'mud', 'x1', '_p', 'gain', 'air'));
+const bandKind = (kinds: string[]) => fc.tuple(fc.constantFrom(...kinds), partName).map(([k, n]) => joinWords(k, n));
 const band = fc.oneof(
-  fc.tuple(fc.constantFrom('highpass', 'lowpass'), unitOf(num(10, 20000), 'Hz', 'kHz'), maybe(fc.constantFrom(6, 12, 18, 24, 36, 48).map((s) => `slope ${s} dB/oct`)), maybe(num(0, 40).map((q) => `q ${q}`)))
+  fc.tuple(bandKind(['highpass', 'lowpass']), unitOf(num(10, 20000), 'Hz', 'kHz'), maybe(fc.constantFrom(6, 12, 18, 24, 36, 48).map((s) => `slope ${s} dB/oct`)), maybe(num(0, 40).map((q) => `q ${q}`)))
     .map((p) => joinWords(...p)),
-  fc.tuple(fc.constantFrom('lowshelf', 'highshelf', 'bell'), unitOf(num(10, 20000), 'Hz', 'kHz'), unitOf(num(-30, 30), 'dB'), maybe(num(0, 40).map((q) => `q ${q}`)))
+  fc.tuple(bandKind(['lowshelf', 'highshelf', 'bell']), unitOf(num(10, 20000), 'Hz', 'kHz'), unitOf(num(-30, 30), 'dB'), maybe(num(0, 40).map((q) => `q ${q}`)))
     .map((p) => joinWords(...p)),
-  fc.tuple(fc.constantFrom('notch', 'bandpass'), unitOf(num(10, 20000), 'Hz', 'kHz'), maybe(num(0, 40).map((q) => `q ${q}`))).map((p) => joinWords(...p)),
+  fc.tuple(bandKind(['notch', 'bandpass']), unitOf(num(10, 20000), 'Hz', 'kHz'), maybe(num(0, 40).map((q) => `q ${q}`))).map((p) => joinWords(...p)),
   fc.constant('bypass'),
 );
 const compItem = fc.oneof(
@@ -225,9 +228,9 @@ const block = (items: fc.Arbitrary<string[]>) =>
     `{${pad}${xs.map((x, i) => x + (i < xs.length - 1 ? seps[i % seps.length] : '')).join('')}${pad}}`,
   );
 const processor = fc.oneof(
-  block(fc.array(band, { maxLength: 5 })).map((b) => `eq ${b}`),
-  block(fc.array(compItem, { maxLength: 6 })).map((b) => `comp ${b}`),
-  block(fc.array(limitItem, { maxLength: 4 })).map((b) => `limit ${b}`),
+  fc.tuple(partName, block(fc.array(band, { maxLength: 5 }))).map(([n, b]) => joinWords('eq', n, b)),
+  fc.tuple(partName, block(fc.array(compItem, { maxLength: 6 }))).map(([n, b]) => joinWords('comp', n, b)),
+  fc.tuple(partName, block(fc.array(limitItem, { maxLength: 4 }))).map(([n, b]) => joinWords('limit', n, b)),
 );
 const channelItem = fc.oneof(
   str.map((s) => `label ${s}`),

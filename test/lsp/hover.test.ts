@@ -116,6 +116,16 @@ describe('channels', () => {
     expect(text).toContain('`stems/vox.wav`: 0:00.5, 48000 Hz, stereo, PCM 16-bit, peak -6.0 dBFS');
   });
 
+  it('a named processor and a named band: where they are, and their settings', async () => {
+    const named = 'track vox {\n  file "v.wav"\n  eq tone {\n    highpass 90 Hz\n    bell presence 3 kHz +2 dB q 1.4\n  }\n  comp glue { threshold -18 dB; ratio 3:1 }\n}\n';
+    const comp = await c.expectHover(named.replace('comp glue', 'comp gl<|>ue'), '**comp glue** in track vox, insert 2 of 2');
+    expect(comp).toContain('threshold -18 dB; ratio 3:1');
+    const band = await c.expectHover(named.replace('bell presence', 'bell pres<|>ence'), '**bell band presence** of the eq tone of track vox');
+    expect(band).toContain('`bell 3 kHz +2 dB q 1.4`');
+    // The channel lists its inserts by name.
+    await c.expectHover(named.replace('track vox', 'track v<|>ox'), 'Inserts: eq tone → comp glue');
+  });
+
   it('a file used by two clips is described once, with its own rate and peak', async () => {
     const text = await withFacts(session.replace('track gtr', 'track g<|>tr'), async (uri, at) => hoverValue(await c.client.hover(uri, at)));
     const described = text!.split('`stems/gtr.wav`:').length - 1;

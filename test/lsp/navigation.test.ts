@@ -162,6 +162,45 @@ describe('rename', () => {
     await c.expectRenameRefused(session.replace('marker chorus', 'marker cho<|>rus'), 'bar', /keyword/);
   });
 
+  describe('processor and band names', () => {
+    const named = [
+      'track vox {',
+      '  file "v.wav"',
+      '  eq tone {',
+      '    bell presence 3 kHz +2 dB',
+      '    highpass lowcut 90 Hz',
+      '  }',
+      '  comp glue { threshold -18 dB }',
+      '}',
+      'track gtr {',
+      '  file "g.wav"',
+      '  comp glue { threshold -24 dB }',
+      '}',
+      '',
+    ].join('\n');
+
+    it('renames a processor in its channel only, and a band', async () => {
+      const { text, diagnostics } = await c.rename(named.replace('comp glue { threshold -18', 'comp gl<|>ue { threshold -18'), 'bus_glue');
+      expect(text).toBe(named.replace('comp glue { threshold -18', 'comp bus_glue { threshold -18'));
+      expect(codesOf(diagnostics).filter((x) => x !== 'audio-missing')).toEqual([]);
+      const band = await c.rename(named.replace('bell presence', 'bell pre<|>sence'), 'air');
+      expect(band.text).toBe(named.replace('bell presence', 'bell air'));
+    });
+
+    it('may take a name a channel or another channel\'s processor has, but not one of its own channel', async () => {
+      const at = named.replace('comp glue { threshold -18', 'comp gl<|>ue { threshold -18');
+      expect((await c.rename(at, 'vox')).text).toContain('comp vox {');
+      await c.expectRenameRefused(at, 'tone', /already used by a processor of vox/);
+      await c.expectRenameRefused(at, 'lowcut', /already used by a band of vox/);
+      await c.expectRenameRefused(at, 'ratio', /keyword/);
+    });
+
+    it('references of a band: its definition, and not the other channel\'s part of the same name', async () => {
+      await c.expectReferences(named.replace('bell presence', 'bell [[pr<|>esence]]'), true);
+      await c.expectReferences(named.replace('comp glue { threshold -24', 'comp [[gl<|>ue]] { threshold -24'), true);
+    });
+  });
+
   it('refusals are LSP errors the editor shows, not crashes', async () => {
     await c.withDoc(session.replace('bus drums', 'bus dr<|>ums'), async (doc) => {
       const err = await c.client.rename(doc.uri, cursorOf(doc), 'kick').catch((e: unknown) => e);

@@ -7,10 +7,14 @@ import type * as ast from '../ast.js';
 import { CODES } from '../diagnostics.js';
 import { DEFAULTS, type ChannelModel, type ClipModel, type CutModel, type ProcessorModel, type SendModel, type TrimModel } from '../model.js';
 import { PROCESSOR_TYPES } from '../processors/index.js';
+import { KEYWORDS, UNIT_IMAGES } from '../tokens.js';
 import { clip, fileClip } from './clips.js';
 import type { AnalysisContext } from './context.js';
-import { processorModel } from './processors.js';
+import { processorModel, type PartNamer } from './processors.js';
 import { time } from './times.js';
+import type { MixSymbol } from './types.js';
+
+const KEYWORD_SET = new Set<string>([...KEYWORDS, ...UNIT_IMAGES]);
 
 const MUTABLE = <T>(x: T) => x as { -readonly [K in keyof T]: T[K] };
 const BLOCKS = `${PROCESSOR_TYPES.slice(0, -1).join(', ')} or ${PROCESSOR_TYPES.at(-1)}`;
@@ -50,6 +54,7 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
   const isTrack = s.channelKind === 'track';
   const where = isMaster ? 'master' : `a ${s.channelKind}`;
   const notHere = (item: ast.ChannelItem, why: string) => ctx.notAllowedHere(item, why);
+  const namePart = partNamer(ctx, s.name.name);
 
   for (const item of s.body) {
     switch (item.kind) {
@@ -136,7 +141,7 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
         break;
       }
       case 'processor': {
-        const p = processorModel(ctx, item);
+        const p = processorModel(ctx, item, namePart);
         ctx.sources[`${key}/insert:${inserts.length}`] = item.span;
         for (const [k, span] of p.spans) ctx.sources[`${key}/insert:${inserts.length}/${k}`] = span;
         inserts.push(p.model);
@@ -149,6 +154,31 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
   c.inserts = inserts;
   c.sends = sends;
   return c;
+}
+
+/**
+ * Names of processors and EQ bands (`comp glue`, `bell presence`): unique
+ * within their channel, processors and bands together (automation and the
+ * diff address them by name alone), and no keyword of the language.
+ */
+function partNamer(ctx: AnalysisContext, channel: string): PartNamer {
+  const named = new Map<string, MixSymbol>();
+  return (ref, kind, span) => {
+    if (!ref || !ref.name) return undefined;
+    if (KEYWORD_SET.has(ref.name)) {
+      ctx.report(CODES.reservedName, ref.span, `a ${kind} cannot be called '${ref.name}': it is a keyword of the language`);
+      return undefined;
+    }
+    const before = named.get(ref.name);
+    if (before) {
+      ctx.report(CODES.duplicateName, ref.span, `the name '${ref.name}' is already used by a ${before.kind} of ${channel}; processor and band names must be unique within a channel`);
+      return undefined;
+    }
+    const symbol: MixSymbol = { name: ref.name, kind, nameSpan: ref.span, span, channel };
+    named.set(ref.name, symbol);
+    ctx.symbols.push(symbol);
+    return ref.name;
+  };
 }
 
 function trim(ctx: AnalysisContext, item: ast.TrimStatement, isTrack: boolean, where: string): TrimModel {

@@ -13,7 +13,14 @@ type Span = ast.Span;
 /** The processor whose blocks hold bands. */
 const BAND_OWNER = PROCESSOR_LIST.find((p) => p.bands)?.type ?? 'eq';
 
-export function processorModel(ctx: AnalysisContext, p: ast.ProcessorStatement): { model: ProcessorModel; spans: [string, Span][] } {
+/**
+ * Names a processor or band of one channel: the accepted name, or undefined
+ * when it has none or it was refused (a duplicate, a keyword; reported).
+ */
+export type PartNamer = (ref: ast.NameRef | null, kind: 'processor' | 'band', span: Span) => string | undefined;
+
+export function processorModel(ctx: AnalysisContext, p: ast.ProcessorStatement, namePart: PartNamer): { model: ProcessorModel; spans: [string, Span][] } {
+  const name = namePart(p.name, 'processor', p.span);
   const decl = PROCESSORS[p.processor] as ProcessorDecl;
   const spans: [string, Span][] = [];
   const seen = new Map<string, ast.EqItem | ast.DynamicsItem>();
@@ -32,7 +39,9 @@ export function processorModel(ctx: AnalysisContext, p: ast.ProcessorStatement):
         continue;
       }
       spans.push([`band:${bands.length}`, item.span]);
-      bands.push(decl.bands.convert(item, ctx));
+      const band = decl.bands.convert(item, ctx);
+      const bandName = namePart(item.name, 'band', item.span);
+      bands.push(bandName === undefined ? band : { ...band, name: bandName });
       continue;
     }
     const word = item.keyword;
@@ -45,7 +54,8 @@ export function processorModel(ctx: AnalysisContext, p: ast.ProcessorStatement):
     spans.push([word, item.span]);
     Object.assign(settings, setting(ctx, param, item));
   }
-  return { model: decl.model({ bypass, settings, bands }), spans };
+  const model = decl.model({ bypass, settings, bands });
+  return { model: name === undefined ? model : { ...model, name }, spans };
 }
 
 /** The model fields one written parameter sets; nothing when it is wrong (its default stands). */

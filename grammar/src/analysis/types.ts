@@ -4,7 +4,7 @@ import type { Diagnostic, NameExpectation } from '../diagnostics.js';
 import type { AudioFacts } from '../facts.js';
 import type { MixModel, SourceMap } from '../model.js';
 
-export type SymbolKind = 'track' | 'bus' | 'master' | 'reference' | 'marker';
+export type SymbolKind = 'track' | 'bus' | 'master' | 'reference' | 'marker' | 'processor' | 'band';
 
 /** A name defined in the file. */
 export interface MixSymbol {
@@ -16,6 +16,11 @@ export interface MixSymbol {
   readonly span: Span;
   /** True for the `master` that exists without being written. */
   readonly implicit?: boolean;
+  /**
+   * For a processor or an EQ band: the channel it is in. Its name is unique
+   * within that channel only (`comp glue`, `bell presence`).
+   */
+  readonly channel?: string;
 }
 
 /** A use of a name: `to drums`, `send crush`, `sidechain kick`, `from chorus`. */

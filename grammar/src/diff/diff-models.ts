@@ -19,7 +19,7 @@ import { PROCESSORS, sidechainOf, withSidechainRenamed } from '../processors/ind
 import type { ParamDecl } from '../processors/types.js';
 import { showValue } from '../units.js';
 import type { MixChange } from './changes.js';
-import { alignItems, movedItems, occurrence, pairByKey, placeOf } from './match.js';
+import { alignItems, alignNamed, movedItems, occurrence, pairByKey, placeOf } from './match.js';
 import { showDb, showDuration, showFlag, showHz, showPercent, showRatio, showString, showTime } from './show.js';
 
 type Path = readonly string[];
@@ -329,8 +329,10 @@ function settingsApart(a: ProcessorModel, b: ProcessorModel): number {
   return Object.keys(x).reduce((n, k) => n + (same(x[k], y[k]) ? 0 : 1), 0);
 }
 
-/** `comp`, or `comp#2` for the second compressor of a chain. */
+/** `glue` for a named processor; else `comp`, or `comp#2` for the second compressor of a chain. */
 function processorLabel(chain: readonly ProcessorModel[], index: number): string {
+  const name = chain[index]!.name;
+  if (name !== undefined) return name;
   const k = occurrence(chain, index, (p) => p.type);
   return k === 1 ? chain[index]!.type : `${chain[index]!.type}#${k}`;
 }
@@ -342,8 +344,9 @@ function processorLabel(chain: readonly ProcessorModel[], index: number): string
  */
 function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: readonly ProcessorModel[], shown: readonly ProcessorModel[]): void {
   // The same processor is found where it went: a block inserted before another of its type changes nothing else.
-  const { pairs, removed, added } = alignItems(o, n, (p) => p.type, same, settingsApart);
-  for (const r of removed) list.remove([...path, processorLabel(o, r.index)], writtenProcessor(r.item));
+  // A named processor is found by its name first.
+  const { pairs, removed, added } = alignNamed(o, n, (a, b) => alignItems(a, b, (p) => p.type, same, settingsApart));
+  for (const r of removed) list.remove([...path, processorLabel(o, r.index)], processorText(r.item));
   // The order of a chain is heard: moves are reported, by the processors' labels in the new chain.
   const id = (x: { oldIndex: number }) => String(x.oldIndex);
   const oldOrder = [...pairs].sort((x, y) => x.oldIndex - y.oldIndex).map(id);
@@ -357,7 +360,7 @@ function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: 
     });
   }
   for (const p of pairs) processor(list, [...path, processorLabel(n, p.newIndex)], p.old, p.neu, shown[p.newIndex]!);
-  for (const a of added) list.add([...path, processorLabel(n, a.index)], writtenProcessor(shown[a.index]!));
+  for (const a of added) list.add([...path, processorLabel(n, a.index)], processorText(shown[a.index]!));
 }
 
 /** How a parameter's value reads, from its declaration. */
@@ -383,7 +386,11 @@ function paramFields(decl: ParamDecl, model: ProcessorModel): unknown[] {
   return [m[decl.field], ...Object.keys(decl.alsoSets ?? {}).map((k) => m[k])];
 }
 
-function writtenProcessor(p: ProcessorModel): string {
+/** A processor's or band's name, or `none`. */
+const showName = (v: string | null) => v ?? 'none';
+
+/** A processor's settings as they read, `{ threshold -20 dB; ratio 4:1; … }` (the diff's and the hover's). */
+export function processorText(p: ProcessorModel): string {
   const decl = PROCESSORS[p.type];
   const parts: string[] = [];
   if (p.bypass) parts.push('bypass');
@@ -392,12 +399,15 @@ function writtenProcessor(p: ProcessorModel): string {
     if (param.syntax === 'channel' && shown === 'none') continue;
     parts.push(`${param.keyword} ${shown}`);
   }
-  if (p.type === 'eq') for (const b of p.bands) parts.push(writtenBand(b));
+  if (p.type === 'eq') for (const b of p.bands) parts.push(bandText(b));
   return `{ ${parts.join('; ')} }`;
 }
 
 function processor(list: ChangeList, path: Path, o: ProcessorModel, n: ProcessorModel, shown: ProcessorModel): void {
-  list.settings(path, [{ name: 'bypass', old: o.bypass, neu: n.bypass, show: showFlag }]);
+  list.settings(path, [
+    { name: 'name', old: o.name ?? null, neu: n.name ?? null, show: showName },
+    { name: 'bypass', old: o.bypass, neu: n.bypass, show: showFlag },
+  ]);
   const decl = PROCESSORS[o.type];
   list.settings(path, (decl.params as readonly ParamDecl[]).map((param) => ({
     name: param.keyword,
@@ -413,7 +423,8 @@ function processor(list: ChangeList, path: Path, o: ProcessorModel, n: Processor
 const hasGain = (b: BandModel) => b.type === 'bell' || b.type === 'lowshelf' || b.type === 'highshelf';
 const isPass = (b: BandModel) => b.type === 'highpass' || b.type === 'lowpass';
 
-function writtenBand(b: BandModel): string {
+/** An EQ band as it reads, `bell 3 kHz +2 dB q 1.4`. */
+export function bandText(b: BandModel): string {
   const parts = [b.type, showHz(b.freq)];
   if (hasGain(b)) parts.push(showDb(b.gainDb));
   if (isPass(b) && b.slope !== null) parts.push(`slope ${showValue(b.slope, 'dB/oct')}`);
@@ -424,16 +435,20 @@ function writtenBand(b: BandModel): string {
 
 function bands(list: ChangeList, path: Path, o: readonly BandModel[], n: readonly BandModel[]): void {
   // Bands in series commute, so their order is no change; a band is matched by what it is, then by the nearest frequency.
-  const { pairs, removed, added } = alignItems(o, n, (b) => b.type, same, (a, b) => Math.abs(Math.log(a.freq / b.freq)));
-  // A band is named by its type and the frequency it had: `bell 300 Hz`.
-  const label = (b: BandModel) => `${b.type} ${showHz(b.freq)}`;
-  for (const r of removed) list.remove([...path, label(r.item)], writtenBand(r.item));
+  // A named band is found by its name first.
+  const { pairs, removed, added } = alignNamed(o, n, (x, y) => alignItems(x, y, (b) => b.type, same, (a, b) => Math.abs(Math.log(a.freq / b.freq))));
+  // A band is shown by its name, or by its type and the frequency it had: `bell 300 Hz`.
+  const label = (b: BandModel) => b.name ?? `${b.type} ${showHz(b.freq)}`;
+  for (const r of removed) list.remove([...path, label(r.item)], bandText(r.item));
   for (const p of pairs) {
-    const settings: Setting[] = [{ name: 'freq', old: p.old.freq, neu: p.neu.freq, show: showHz }];
+    const settings: Setting[] = [
+      { name: 'name', old: p.old.name ?? null, neu: p.neu.name ?? null, show: showName },
+      { name: 'freq', old: p.old.freq, neu: p.neu.freq, show: showHz },
+    ];
     if (hasGain(p.old)) settings.push({ name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) });
     if (isPass(p.old)) settings.push({ name: 'slope', old: p.old.slope, neu: p.neu.slope, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'dB/oct')) });
     settings.push({ name: 'q', old: p.old.q, neu: p.neu.q, show: (v: number) => showValue(v, null) });
     list.settings([...path, label(p.old)], settings);
   }
-  for (const a of added) list.add([...path, label(a.item)], writtenBand(a.item));
+  for (const a of added) list.add([...path, label(a.item)], bandText(a.item));
 }

@@ -137,3 +137,38 @@ export function occurrence<T>(list: readonly T[], index: number, key: (x: T) => 
   for (let i = 0; i <= index; i++) if (key(list[i]!) === k) n++;
   return n;
 }
+
+/**
+ * Pairs parts that carry a name (`comp glue`, `bell presence`) by name and
+ * type first, wherever they went; the rest are paired by `align`. A part
+ * that kept its name is the same part even if every setting changed.
+ */
+export function alignNamed<T extends { readonly type: string; readonly name?: string }>(
+  old: readonly T[],
+  neu: readonly T[],
+  align: (old: readonly T[], neu: readonly T[]) => Aligned<T>,
+): Aligned<T> {
+  const byName = new Map<string, number>();
+  neu.forEach((x, j) => { if (x.name !== undefined) byName.set(`${x.type} ${x.name}`, j); });
+  const pairs: { old: T; neu: T; oldIndex: number; newIndex: number }[] = [];
+  const oldRest: number[] = [];
+  const newTaken = new Set<number>();
+  old.forEach((x, i) => {
+    const j = x.name === undefined ? undefined : byName.get(`${x.type} ${x.name}`);
+    if (j === undefined) oldRest.push(i);
+    else {
+      pairs.push({ old: x, neu: neu[j]!, oldIndex: i, newIndex: j });
+      newTaken.add(j);
+    }
+  });
+  if (pairs.length === 0) return align(old, neu);
+  const newRest = neu.flatMap((_, j) => (newTaken.has(j) ? [] : [j]));
+  const rest = align(oldRest.map((i) => old[i]!), newRest.map((j) => neu[j]!));
+  for (const p of rest.pairs) pairs.push({ old: p.old, neu: p.neu, oldIndex: oldRest[p.oldIndex]!, newIndex: newRest[p.newIndex]! });
+  pairs.sort((a, b) => a.newIndex - b.newIndex);
+  return {
+    pairs,
+    removed: rest.removed.map((r) => ({ item: r.item, index: oldRest[r.index]! })),
+    added: rest.added.map((a) => ({ item: a.item, index: newRest[a.index]! })),
+  };
+}

@@ -1,11 +1,13 @@
 /**
  * Hover: what a keyword means (unit, range, default); for a channel, its
- * routing and its source files' length, rate, channels and peak; for a bar
- * time or a marker, the clock time.
+ * routing and its source files' length, rate, channels and peak; for a
+ * named processor or band, where it is and its settings; for a bar time or
+ * a marker, the clock time.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import {
-  barSeconds, durationOf, forEachTime, KEYWORD_DOCS, tokens as T, type AudioFact, type ChannelModel, type Keyword, type MixSymbol,
+  bandText, barSeconds, durationOf, forEachTime, KEYWORD_DOCS, processorText, tokens as T, type AudioFact, type ChannelModel, type Keyword, type MixSymbol,
+  type ProcessorModel,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 import { docMarkdown } from './completion.js';
@@ -70,17 +72,44 @@ async function symbolMarkdown(doc: DocState, symbol: MixSymbol, audio: AudioInfo
     const head = `**reference ${symbol.name}**: for A/B in the preview, never mixed in`;
     return r && doc.folder ? `${head}\n\n${await fileMarkdown(doc.folder, r.path, audio)}` : head;
   }
+  if (symbol.kind === 'processor' || symbol.kind === 'band') return partMarkdown(doc, symbol);
   const c = model.channels.find((x) => x.name === symbol.name);
   if (!c) return `**${symbol.kind} ${symbol.name}**`;
   const title = c.kind === 'master' ? '**master**' : `**${c.kind} ${c.name}**`;
   const lines = [`${title}${c.label ? ` — ${c.label}` : ''}`];
   lines.push(routing(c, model.channels));
-  if (c.inserts.length > 0) lines.push(`Inserts: ${c.inserts.map((p) => (p.bypass ? `~~${p.type}~~` : p.type)).join(' → ')}`);
+  if (c.inserts.length > 0) lines.push(`Inserts: ${c.inserts.map((p) => insertLabel(p)).join(' → ')}`);
   if (c.kind === 'track' && doc.folder) {
     const unique = [...new Set(c.clips.map((x) => x.path))];
     for (const path of unique) lines.push(await fileMarkdown(doc.folder, path, audio));
   }
   return lines.join('\n\n');
+}
+
+/** `comp glue`, struck through when bypassed. */
+function insertLabel(p: ProcessorModel): string {
+  const label = p.name ? `${p.type} ${p.name}` : p.type;
+  return p.bypass ? `~~${label}~~` : label;
+}
+
+/** A named processor or EQ band: where it is in its channel, and its settings as they read. */
+function partMarkdown(doc: DocState, symbol: MixSymbol): string {
+  const c = doc.checked.model.channels.find((x) => x.name === symbol.channel);
+  const where = c ? `${c.kind === 'master' ? 'master' : `${c.kind} ${c.name}`}` : symbol.channel ?? '';
+  if (symbol.kind === 'processor') {
+    const index = c?.inserts.findIndex((p) => p.name === symbol.name) ?? -1;
+    const p = index >= 0 ? c!.inserts[index]! : null;
+    if (!p) return `**processor ${symbol.name}** in ${where}`;
+    return [
+      `**${p.type} ${symbol.name}** in ${where}, insert ${index + 1} of ${c!.inserts.length}${p.bypass ? ' (bypassed)' : ''}`,
+      `\`${processorText(p)}\``,
+    ].join('\n\n');
+  }
+  const eq = c?.inserts.find((p) => p.type === 'eq' && p.bands.some((b) => b.name === symbol.name));
+  const band = eq?.type === 'eq' ? eq.bands.find((b) => b.name === symbol.name) : undefined;
+  if (!band || !eq) return `**band ${symbol.name}** in ${where}`;
+  const owner = eq.name ? `eq ${eq.name}` : 'eq';
+  return [`**${band.type} band ${symbol.name}** of the ${owner} of ${where}`, `\`${bandText(band)}\``].join('\n\n');
 }
 
 function routing(c: ChannelModel, all: readonly ChannelModel[]): string {

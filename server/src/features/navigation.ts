@@ -53,9 +53,11 @@ export function rename(doc: DocState, position: Position, newName: string): Work
   if (symbol.kind === 'master') throw new ResponseError(ErrorCodes.InvalidRequest, 'master cannot be renamed');
   if (!NAME.test(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a name: use letters, digits and _, not starting with a digit`);
   if (newName === 'master') throw new ResponseError(ErrorCodes.InvalidParams, `'master' is reserved for the master bus`);
-  if (symbol.kind === 'marker' && WORDS.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `a marker cannot be called '${newName}': it is a keyword`);
-  const clash = doc.checked.symbols.find((s) => s.name === newName && s !== symbol);
-  if (clash) throw new ResponseError(ErrorCodes.InvalidParams, `the name '${newName}' is already used by a ${clash.kind}`);
+  const part = symbol.kind === 'processor' || symbol.kind === 'band';
+  if ((symbol.kind === 'marker' || part) && WORDS.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `a ${symbol.kind} cannot be called '${newName}': it is a keyword`);
+  // Channels, references and markers share one set of names; a processor's or band's is its channel's own.
+  const clash = doc.checked.symbols.find((s) => s.name === newName && s !== symbol && s.channel === symbol.channel);
+  if (clash) throw new ResponseError(ErrorCodes.InvalidParams, `the name '${newName}' is already used by a ${clash.kind}${part ? ` of ${symbol.channel}` : ''}`);
   const edits: TextEdit[] = occurrences(doc, symbol).map((s) => ({ range: doc.lines.range(s), newText: newName }));
   return { changes: { [doc.uri]: edits } };
 }

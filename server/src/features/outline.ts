@@ -41,7 +41,7 @@ function channelDetail(doc: DocState, s: ChannelStatement): string {
 
 function processorSymbol(doc: DocState, p: ProcessorStatement, sym: (n: string, k: SymbolKind, s: Span, sel: Span, d?: string, c?: DocumentSymbol[]) => DocumentSymbol): DocumentSymbol {
   const children = p.body.map((item) => sym(doc.text.slice(item.span.start, item.span.end).replace(/\s+/g, ' '), SymbolKind.Property, item.span, item.keywordSpan));
-  return sym(p.processor, SymbolKind.Function, p.span, p.keywordSpan, p.body.some((i) => i.kind === 'flag') ? 'bypassed' : undefined, children);
+  return sym(p.name?.name ? `${p.processor} ${p.name.name}` : p.processor, SymbolKind.Function, p.span, p.name?.name ? p.name.span : p.keywordSpan, p.body.some((i) => i.kind === 'flag') ? 'bypassed' : undefined, children);
 }
 
 export function foldingRanges(doc: DocState): FoldingRange[] {

@@ -1,13 +1,13 @@
 /**
  * Semantic tokens: what the TextMate grammar cannot know, chiefly that a
- * word is a channel or marker name (even a keyword used as one: `bus comp`),
- * and whether it is defined or used there.
+ * word is a channel, marker, processor or band name (even a keyword used as
+ * one: `bus comp`), and whether it is defined or used there.
  */
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import { BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, PARAM_KEYWORDS, PROCESSOR_TYPES, tokens as T, type MixSymbol } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 
-const TYPES = ['keyword', 'class', 'interface', 'namespace', 'event', 'variable', 'number', 'string', 'type', 'function', 'property'] as const;
+const TYPES = ['keyword', 'class', 'interface', 'namespace', 'event', 'variable', 'number', 'string', 'type', 'function', 'property', 'method', 'enumMember'] as const;
 const MODIFIERS = ['declaration', 'defaultLibrary'] as const;
 
 export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
@@ -26,6 +26,8 @@ function symbolType(s: MixSymbol): number {
     case 'master': return type('namespace');
     case 'marker': return type('event');
     case 'reference': return type('variable');
+    case 'processor': return type('method');
+    case 'band': return type('enumMember');
   }
 }
 
