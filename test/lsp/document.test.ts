@@ -124,6 +124,15 @@ describe('outline', () => {
     });
   });
 
+  it('a named processor shows its name, selected; its named bands are its children', async () => {
+    await c.withDoc('track vox {\n  file "v.wav"\n  eq tone {\n    bell presence 3 kHz +2 dB\n  }\n}\n', async (doc) => {
+      const symbols = (await c.client.documentSymbols(doc.uri)) as DocumentSymbol[];
+      const eq = symbols.find((s) => s.name === 'vox')!.children![0]!;
+      expect(strip(eq)).toEqual({ name: 'eq tone', kind: SymbolKind.Function, children: [{ name: 'bell presence 3 kHz +2 dB', kind: SymbolKind.Property }] });
+      expect(textAt(doc.text, eq.selectionRange)).toBe('tone');
+    });
+  });
+
   it('markers are events; a channel\'s range is its block and its selection its name; the label is the detail', async () => {
     await c.withDoc(SESSION, async (doc) => {
       const symbols = (await c.client.documentSymbols(doc.uri)) as DocumentSymbol[];
@@ -197,6 +206,14 @@ describe('semantic tokens', () => {
     expect(at(tokens, 27, 7)).toMatchObject({ text: 'comp', type: 'interface', modifiers: [] }); // send comp -8 dB
     expect(at(tokens, 35, 2)).toMatchObject({ text: 'comp', type: 'function' }); // comp { … } inside bus comp
     expect(at(tokens, 15, 2)).toMatchObject({ text: 'comp', type: 'function' }); // comp { in track kick
+  });
+
+  it('names of processors and bands are declared there; the processor and band keywords stay what they are', async () => {
+    const tokens = await decode('track vox {\n  file "v.wav"\n  eq tone {\n    bell presence 3 kHz +2 dB\n  }\n}\n');
+    expect(at(tokens, 2, 2)).toMatchObject({ text: 'eq', type: 'function' });
+    expect(at(tokens, 2, 5)).toMatchObject({ text: 'tone', type: 'method', modifiers: ['declaration'] });
+    expect(at(tokens, 3, 4)).toMatchObject({ text: 'bell', type: 'function' });
+    expect(at(tokens, 3, 9)).toMatchObject({ text: 'presence', type: 'enumMember', modifiers: ['declaration'] });
   });
 
   it('names by kind, keywords, numbers, units and strings', async () => {
