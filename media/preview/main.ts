@@ -294,13 +294,14 @@ let warmRequest = 0;
  */
 async function warmAudioThread(frozen: FreezePlan): Promise<void> {
   const request = ++warmRequest;
-  const signatures = new Set(warmGroups(frozen).map((g) => g.signature));
+  const groups = warmGroups(frozen);
+  const signatures = new Set(groups.map((g) => g.signature));
   const out = audio;
   if (!out) return;
   const known = warmSent?.out === out ? warmSent.signatures : new Set<string>();
   if (signatures.size === known.size && [...signatures].every((x) => known.has(x))) return;
   if ([...signatures].some((x) => !known.has(x))) {
-    const warm = new Set(warmGroups(frozen).flatMap((g) => g.members));
+    const warm = new Set(groups.flatMap((g) => g.members));
     const paths = new Set(session?.model.channels.filter((c) => warm.has(c.name)).flatMap((c) => c.clips.map((k) => k.path)));
     await streamer.ready(frameAt(position), paths);
   }

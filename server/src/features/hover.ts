@@ -95,7 +95,7 @@ function insertLabel(p: ProcessorModel): string {
 /** A named processor or EQ band: where it is in its channel, and its settings as they read. */
 function partMarkdown(doc: DocState, symbol: MixSymbol): string {
   const c = doc.checked.model.channels.find((x) => x.name === symbol.channel);
-  const where = c ? `${c.kind === 'master' ? 'master' : `${c.kind} ${c.name}`}` : symbol.channel ?? '';
+  const where = !c ? symbol.channel ?? '' : c.kind === 'master' ? 'master' : `${c.kind} ${c.name}`;
   if (symbol.kind === 'processor') {
     const index = c?.inserts.findIndex((p) => p.name === symbol.name) ?? -1;
     const p = index >= 0 ? c!.inserts[index]! : null;
