@@ -400,11 +400,6 @@ export class MixGraph {
     this.warm = next;
   }
 
-  /** Whether `strip` runs unheard (a track of a warm group, see `setWarm`). */
-  isWarm(strip: Strip): boolean {
-    return this.warm.has(strip);
-  }
-
   /** Whether `strip` has running state to give a new graph: it ran, heard or not. */
   private hasState(strip: Strip): boolean {
     return this.running.has(strip) || this.warm.has(strip);

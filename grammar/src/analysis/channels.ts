@@ -7,14 +7,12 @@ import type * as ast from '../ast.js';
 import { CODES } from '../diagnostics.js';
 import { DEFAULTS, type ChannelModel, type ClipModel, type CutModel, type ProcessorModel, type SendModel, type TrimModel } from '../model.js';
 import { PROCESSOR_TYPES } from '../processors/index.js';
-import { KEYWORDS, UNIT_IMAGES } from '../tokens.js';
 import { clip, fileClip } from './clips.js';
 import type { AnalysisContext } from './context.js';
 import { processorModel, type PartNamer } from './processors.js';
+import { isLanguageWord } from './symbols.js';
 import { time } from './times.js';
 import type { MixSymbol } from './types.js';
-
-const KEYWORD_SET = new Set<string>([...KEYWORDS, ...UNIT_IMAGES]);
 
 const MUTABLE = <T>(x: T) => x as { -readonly [K in keyof T]: T[K] };
 const BLOCKS = `${PROCESSOR_TYPES.slice(0, -1).join(', ')} or ${PROCESSOR_TYPES.at(-1)}`;
@@ -165,7 +163,7 @@ function partNamer(ctx: AnalysisContext, channel: string): PartNamer {
   const named = new Map<string, MixSymbol>();
   return (ref, kind, span) => {
     if (!ref || !ref.name) return undefined;
-    if (KEYWORD_SET.has(ref.name)) {
+    if (isLanguageWord(ref.name)) {
       ctx.report(CODES.reservedName, ref.span, `a ${kind} cannot be called '${ref.name}': it is a keyword of the language`);
       return undefined;
     }

@@ -12,6 +12,11 @@ import type { MixSymbol } from './types.js';
 
 const KEYWORD_SET = new Set<string>([...KEYWORDS, ...UNIT_IMAGES]);
 
+/** A keyword or unit spelling: no marker, processor or band may be called that. */
+export function isLanguageWord(name: string): boolean {
+  return KEYWORD_SET.has(name);
+}
+
 export function defineNames(ctx: AnalysisContext): void {
   const byName = ctx.symbolsByName;
   let hasMaster = false;
@@ -36,7 +41,7 @@ export function defineNames(ctx: AnalysisContext): void {
         ctx.report(CODES.reservedName, s.name.span, `'master' is reserved for the master bus`);
         continue;
       }
-      if (s.kind === 'marker' && KEYWORD_SET.has(s.name.name)) {
+      if (s.kind === 'marker' && isLanguageWord(s.name.name)) {
         ctx.report(CODES.reservedName, s.name.span, `a marker cannot be called '${s.name.name}': it is a keyword of the language, so times could not name it`);
         continue;
       }
