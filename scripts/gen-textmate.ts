@@ -57,16 +57,18 @@ const KEYWORD_GROUPS: readonly { readonly id: string; readonly scope: string; re
     scope: 'keyword.other.setting.mix',
     words: ['label', 'color', 'file', 'clip', 'cut', 'trim', 'gain', 'pan', 'polarity', 'target'],
   },
+  // Automation lanes.
+  { id: 'automation', scope: 'keyword.other.automation.mix', words: ['automate'] },
   // Flags that stand alone as statements.
   { id: 'flag', scope: 'keyword.other.flag.mix', words: ['hidden', 'mute', 'solo', 'bypass'] },
   // Clauses inside a statement: clip times and fades, trim modes, `pre`, musical times.
   {
     id: 'clause',
     scope: 'keyword.other.clause.mix',
-    words: ['at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat'],
+    words: ['at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat', 'linear', 'hold', 'smooth'],
   },
   // Fixed values.
-  { id: 'constant', scope: 'constant.language.mix', words: ['stereo', 'mono', 'inf'] },
+  { id: 'constant', scope: 'constant.language.mix', words: ['stereo', 'mono', 'inf', 'on', 'off'] },
 ];
 
 type Rule = Record<string, unknown>;
@@ -103,6 +105,11 @@ export function buildGrammar(): Rule {
   if (ungrouped.length > 0) keywordRules.push({ name: 'keyword.other.mix', match: wordsRegExp(ungrouped) });
 
   const repository: Record<string, Rule> = {
+    'part-index': {
+      comment: 'comp#2: a position right after a word is not a comment.',
+      match: '(?<=[A-Za-z0-9_])#\\d+',
+      name: 'constant.numeric.index.mix',
+    },
     comments: {
       comment: 'From # to the end of the line; a # inside a string is text (strings are matched first).',
       match: '(#).*$',
@@ -173,6 +180,17 @@ export function buildGrammar(): Rule {
         },
       ],
     },
+    'automation-target': {
+      comment: 'automate glue.threshold / automate comp#2.ratio: the part and its parameter.',
+      match: `${NOT_BEFORE}(automate)\\s+(${NAME})(#\\d+)?(\\.)(${NAME})`,
+      captures: {
+        '1': { name: scopeOf('automate') },
+        '2': { name: 'variable.other.part.mix' },
+        '3': { name: 'constant.numeric.index.mix' },
+        '4': { name: 'punctuation.accessor.mix' },
+        '5': { name: 'variable.other.property.mix' },
+      },
+    },
     'name-reference': {
       comment: `Names used after ${['send', ...CHANNEL_PARAMS].join('/')} (a channel) and after to/from/at (a channel or a marker).`,
       patterns: [
@@ -224,12 +242,14 @@ export function buildGrammar(): Rule {
     scopeName: 'source.mix',
     fileTypes: ['mix'],
     patterns: [
+      { include: '#part-index' },
       { include: '#comments' },
       { include: '#color-setting' },
       { include: '#string' },
       { include: '#channel-declaration' },
       { include: '#name-declaration' },
       { include: '#part-declaration' },
+      { include: '#automation-target' },
       { include: '#name-reference' },
       { include: '#clock' },
       { include: '#quantity' },

@@ -182,6 +182,20 @@ describe('tokenizing with vscode-textmate', () => {
     expect(innermost(scopesOf('highpass lowcut -inf dB', 'lowcut'))).toBe('entity.name.other.band.mix');
   });
 
+  it('reads an automation lane: its target part, position and parameter, shapes and switches; comp#2 is no comment', () => {
+    const part = 'automate glue.threshold { verse -18 dB smooth; chorus -12 dB }';
+    expect(innermost(scopesOf(part, 'automate'))).toBe('keyword.other.automation.mix');
+    expect(innermost(scopesOf(part, 'glue'))).toBe('variable.other.part.mix');
+    expect(innermost(scopesOf(part, 'threshold'))).toBe('variable.other.property.mix');
+    expect(innermost(scopesOf(part, 'smooth'))).toBe('keyword.other.clause.mix');
+    const indexed = 'automate comp#2.ratio { 1:00 4:1 } # a comment';
+    expect(innermost(scopesOf(indexed, '#2'))).toBe('constant.numeric.index.mix');
+    expect(innermost(scopesOf(indexed, 'ratio'))).toBe('variable.other.property.mix');
+    expect(scopesOf(indexed, ' a comment').some((x) => x.startsWith('comment.line'))).toBe(true);
+    expect(innermost(scopesOf('automate mute { verse on; bar 9 off hold }', 'on'))).toBe('constant.language.mix');
+    expect(innermost(scopesOf('automate send verb { 1:00 -12 dB }', 'verb'))).toBe('variable.other.channel.mix');
+  });
+
   it('marks the channel named by to, send and sidechain', () => {
     expect(innermost(scopesOf('to drums', 'to'))).toBe('keyword.control.routing.mix');
     expect(innermost(scopesOf('to drums', 'drums'))).toBe('variable.other.name.mix');

@@ -209,7 +209,53 @@ export interface ProcessorStatement extends StatementBase {
   readonly bodySpan: Span;
 }
 
+/** What an automation lane moves. */
+export type AutomationTargetNode =
+  /** `gain`, `pan`, `trim`, `mute`: the channel's own settings. */
+  | { readonly kind: 'setting'; readonly setting: 'gain' | 'pan' | 'trim' | 'mute'; readonly span: Span }
+  /** `send verb`: the level of the channel's send to a bus. */
+  | { readonly kind: 'send'; readonly bus: NameRef; readonly span: Span }
+  /**
+   * `glue.threshold`, `presence.gain`, `comp#2.ratio`: a parameter of a
+   * processor or band, by name, or a processor by type and position.
+   */
+  | {
+      readonly kind: 'part';
+      readonly part: NameRef;
+      /** `comp#2`: the position among the channel's blocks of that type (from 1), or null for a name. */
+      readonly index: { readonly value: number; readonly span: Span } | null;
+      readonly param: NameRef;
+      readonly span: Span;
+    }
+  /** A word that is none of these (reported by analysis). */
+  | { readonly kind: 'unknown'; readonly word: NameRef; readonly span: Span };
+
+export type SegmentShape = 'linear' | 'hold' | 'smooth';
+
+/** One point of a lane: `bar 13 +1 dB hold`, `verse on`. */
+export interface AutomationPoint {
+  readonly time: TimeExpr | null;
+  /** A number with its unit; null for a switch or when missing. */
+  readonly value: Quantity | null;
+  /** `4:1` for a ratio lane keeps the `1`. */
+  readonly denominator: Quantity | null;
+  /** `on`/`off` of a mute lane. */
+  readonly switch: { readonly on: boolean; readonly span: Span } | null;
+  /** The shape of the segment that follows this point; null means `linear`. */
+  readonly shape: { readonly shape: SegmentShape; readonly span: Span } | null;
+  readonly span: Span;
+}
+
+/** `automate TARGET { POINTS }`. */
+export interface AutomateStatement extends StatementBase {
+  readonly kind: 'automate';
+  readonly target: AutomationTargetNode | null;
+  readonly points: readonly AutomationPoint[];
+  readonly bodySpan: Span;
+}
+
 export type ChannelItem =
+  | AutomateStatement
   | FlagStatement
   | StringSetting
   | ValueSetting

@@ -41,6 +41,10 @@ export const CODES = {
   busNoInputs: 'bus-no-inputs',
   trackNoSources: 'track-no-sources',
   sampleRateDiffers: 'samplerate-differs',
+  /** An automation lane's points are not in time order. */
+  pointsOutOfOrder: 'points-out-of-order',
+  /** An automation target that does not exist or that automation cannot move. */
+  notAutomatable: 'not-automatable',
 } as const;
 
 export type DiagnosticCode = (typeof CODES)[keyof typeof CODES];
@@ -51,9 +55,11 @@ export type DiagnosticData =
   /** The units that fit; for a wrong unit, where the written unit is. */
   | { readonly kind: 'units'; readonly units: readonly string[]; readonly unitSpan?: Span }
   | { readonly kind: 'didYouMean'; readonly candidates: readonly string[]; readonly expects: NameExpectation }
-  | { readonly kind: 'deleteStatement'; readonly span: Span };
+  | { readonly kind: 'deleteStatement'; readonly span: Span }
+  /** The points of a lane (their spans) in time order, and the body they are in, to rewrite it sorted. */
+  | { readonly kind: 'sortPoints'; readonly body: Span; readonly sorted: readonly Span[] };
 
-export type NameExpectation = 'bus' | 'channel' | 'marker';
+export type NameExpectation = 'bus' | 'channel' | 'marker' | 'part';
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;

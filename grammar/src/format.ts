@@ -12,7 +12,7 @@ import type { IToken } from 'chevrotain';
 import type * as ast from './ast.js';
 import { LineIndex } from './lines.js';
 import { parse, type SyntaxProblem } from './parser.js';
-import { Colon, LCurly, Semicolon, Slash, unitToken } from './tokens.js';
+import { Colon, Dot, LCurly, PartIndex, Semicolon, Slash, unitToken } from './tokens.js';
 
 export type FormatResult =
   | { readonly ok: true; readonly text: string }
@@ -113,7 +113,9 @@ class Printer {
     let out = '';
     let prev: IToken | undefined;
     for (const t of tokens) {
-      const tight = prev && (t.tokenType === Percent || t.tokenType === Colon || prev.tokenType === Colon || t.tokenType === Slash || prev.tokenType === Slash);
+      // `-3 dB` but `30%`, `4:1`, `4/4`, `glue.threshold` and `comp#2`.
+      const tight = prev && (t.tokenType === Percent || t.tokenType === Colon || prev.tokenType === Colon || t.tokenType === Slash || prev.tokenType === Slash
+        || t.tokenType === Dot || prev.tokenType === Dot || t.tokenType === PartIndex);
       out += (prev && !tight ? ' ' : '') + t.image;
       prev = t;
     }
@@ -136,7 +138,7 @@ class Printer {
   }
 
   /** A statement with a `{ … }` block: header line, items one level deeper, closing brace. */
-  private block(s: ast.ChannelStatement | ast.ProcessorStatement, items: readonly { span: ast.Span }[], depth: number, nextStart: number): void {
+  private block(s: ast.ChannelStatement | ast.ProcessorStatement | ast.AutomateStatement, items: readonly { span: ast.Span }[], depth: number, nextStart: number): void {
     this.commentsBefore(s.span.start, depth);
     // Comments written inside the header (`track # note` newline `kick {`) go above it.
     while (this.commentAt < this.doc.comments.length && this.doc.comments[this.commentAt]!.span.start < s.bodySpan.start) {
@@ -159,7 +161,9 @@ class Printer {
     this.lastSourceLine = headerLine;
     items.forEach((item, i) => {
       const next = items[i + 1]?.span.start ?? s.bodySpan.end - 1;
-      this.item(item as ast.AnyStatement, depth + 1, next);
+      // An automation point is printed like a statement without a block: its tokens on one line.
+      if (s.kind === 'automate') this.simple(item.span, depth + 1, next);
+      else this.item(item as ast.AnyStatement, depth + 1, next);
     });
     this.commentsBefore(closeAt, depth + 1);
     const closeLine = this.line(closeAt);
@@ -170,6 +174,7 @@ class Printer {
   private item(s: ast.AnyStatement, depth: number, nextStart: number): void {
     if (s.kind === 'channel') this.block(s, s.body, depth, nextStart);
     else if (s.kind === 'processor') this.block(s, s.body, depth, nextStart);
+    else if (s.kind === 'automate') this.block(s, s.points, depth, nextStart);
     else this.simple(s.span, depth, nextStart);
   }
 

@@ -67,6 +67,45 @@ export interface ChannelModel {
   readonly sends: readonly SendModel[];
   /** Master only: the integrated loudness to reach, LUFS. */
   readonly targetLufs: number | null;
+  /**
+   * Automation lanes in written order; absent when the channel has none
+   * (so a model without automation is what it always was).
+   */
+  readonly automation?: readonly AutomationModel[];
+}
+
+/** What a lane moves (design §10.2). */
+export type AutomationTarget =
+  | { readonly kind: 'gain' | 'pan' | 'trim' | 'mute' }
+  | { readonly kind: 'send'; readonly bus: string }
+  /**
+   * A processor's parameter (`band` null) or an EQ band's: `insert` and
+   * `band` index the channel's inserts and the EQ's bands; `field` is the
+   * model field it moves (`thresholdDb`, `freq`).
+   */
+  | { readonly kind: 'param'; readonly insert: number; readonly band: number | null; readonly field: string };
+
+/**
+ * How a lane moves between points: `db` is linear in decibels (through
+ * amplitude when one end is -inf), `octave` linear in log2 of the value
+ * (frequencies), `linear` linear in the value itself.
+ */
+export type AutomationScale = 'db' | 'octave' | 'linear';
+
+export interface AutomationModel {
+  readonly target: AutomationTarget;
+  readonly scale: AutomationScale;
+  /** In time order (equal times make a jump). */
+  readonly points: readonly AutomationPointModel[];
+}
+
+export interface AutomationPointModel {
+  /** Seconds on the timeline. */
+  readonly time: number;
+  /** In the target's base unit (dB, a fraction for pan and mix, Hz, seconds); a mute lane's 1 is muted, 0 is not. */
+  readonly value: number;
+  /** The shape of the segment from this point to the next. */
+  readonly shape: 'linear' | 'hold' | 'smooth';
 }
 
 export interface ClipModel {

@@ -20,8 +20,8 @@ import type * as ast from './ast.js';
 import { statementKeywords } from './keyword-docs.js';
 import { BANDS, paramByKeyword, PROCESSOR_TYPES, type ProcessorType } from './processors/index.js';
 import {
-  allTokens, BandKw, ChannelParamKw, Clock, ClipTimeKw, Colon, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
-  ProcessorKw, RatioParamKw, RCurly, Semicolon, Slash, StringLike, StringSettingKw, ValueSettingKw,
+  allTokens, BandKw, ChannelParamKw, Clock, ClipTimeKw, Colon, Dot, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
+  PartIndex, ProcessorKw, RatioParamKw, RCurly, Semicolon, ShapeKw, Slash, StringLike, StringSettingKw, SwitchKw, ValueSettingKw,
   StringLit, Unit, UnterminatedString, type Keyword, type UnitImage,
 } from './tokens.js';
 
@@ -90,7 +90,7 @@ const messages: IParserErrorMessageProvider = {
   },
 };
 
-type Level = 'top' | 'channel' | 'processor';
+type Level = 'top' | 'channel' | 'processor' | 'automation';
 
 const kws = (words: readonly Keyword[]) => new Set<TokenType>(words.map(kw));
 // What may start a statement at each level, from the keyword table that
@@ -100,6 +100,11 @@ const TOP_STARTS = kws(statementKeywords('top'));
 const CHANNEL_STARTS = kws([...statementKeywords('channel'), 'bypass']);
 const PROCESSOR_STARTS = kws(PROCESSOR_TYPES.flatMap((t) => statementKeywords(t)));
 const CHANNEL_OPENERS = kws(['track', 'bus', 'master']);
+/** What may start an automation point: a time. */
+const POINT_STARTS = [kw('bar'), Clock, NumberLike, Identifier];
+const startsPoint = (t: IToken) => POINT_STARTS.some((type) => tokenMatcher(t, type));
+/** The channel settings automation can move by their own name. */
+const AUTOMATED_SETTINGS = new Set(['gain', 'pan', 'trim', 'mute']);
 
 const STRING_EXAMPLES: Record<string, string> = {
   label: `'label' needs a string, e.g. label "Kick In"`,
@@ -143,6 +148,12 @@ class MixParser extends EmbeddedActionsParser {
     this.skipped.push({ message, span: this.spanOf(at) });
   }
 
+  /** As `missing`, on a span (a whole time, say) rather than a token. */
+  private missingAt(span: Span, message: string): void {
+    if (this.RECORDING_PHASE) return;
+    this.skipped.push({ message, span });
+  }
+
   /** Span of a token; an inserted token gets an empty span where it would be. */
   private spanOf(t: IToken | undefined): Span {
     if (t && !isInserted(t)) return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
@@ -183,6 +194,7 @@ class MixParser extends EmbeddedActionsParser {
       case 'top': return !TOP_STARTS.has(t);
       case 'channel': return !CHANNEL_STARTS.has(t) && !opensChannel;
       case 'processor': return !PROCESSOR_STARTS.has(t) && !CHANNEL_STARTS.has(t) && !opensChannel;
+      case 'automation': return !startsPoint(this.LA(1)) && !CHANNEL_STARTS.has(t) && !opensChannel;
     }
   }
 
@@ -197,6 +209,7 @@ class MixParser extends EmbeddedActionsParser {
       if (PROCESSOR_STARTS.has(first.tokenType)) return `'${word}' belongs inside an eq, comp or limit block`;
       return `${shown(first)} is not a channel setting`;
     }
+    if (level === 'automation') return `${shown(first)} does not start an automation point: a point is a time and a value, e.g. bar 9 -3 dB`;
     return `${shown(first)} is not a setting of this block`;
   }
 
@@ -417,6 +430,7 @@ class MixParser extends EmbeddedActionsParser {
     { ALT: (): ast.ChannelItem => this.SUBRULE(this.routeStatement) },
     { ALT: (): ast.ChannelItem => this.SUBRULE(this.sendStatement) },
     { ALT: (): ast.ChannelItem => this.SUBRULE(this.processorStatement) },
+    { ALT: (): ast.ChannelItem => this.SUBRULE(this.automateStatement) },
   ];
 
   private channelItem = this.RULE('channelItem', (): ast.ChannelItem | undefined => {
@@ -585,6 +599,115 @@ class MixParser extends EmbeddedActionsParser {
     const end: Span | null = p ? this.spanOf(p) : level?.span ?? (n ? target.span : null);
     return { kind: 'send', keyword: 'send', keywordSpan: this.spanOf(k), target, level, pre: !!p, span: this.join(this.spanOf(k), end) };
   });
+
+  /**
+   * `automate TARGET { POINTS }` (design §10.2): points are a time, a value
+   * and the shape of the segment that follows, one a line or `;`-separated.
+   * The target is on the keyword's line, so an unfinished `automate` does
+   * not take the next line's setting for its target.
+   */
+  private automateStatement = this.RULE('automateStatement', (): ast.AutomateStatement => {
+    const k = this.CONSUME(kw('automate'));
+    const target = this.OPTION({ GATE: () => this.LA(1).startLine === k.startLine, DEF: () => this.SUBRULE(this.automationTarget) }) ?? null;
+    if (!target) this.missing(k, `'automate' needs what it moves, e.g. automate gain { bar 1 -2 dB; bar 9 0 dB }`);
+    const open = this.OPTION2(() => this.CONSUME(LCurly));
+    if (!open && target) this.missingAt(target.span, `expected '{' and the points of the lane, e.g. automate gain { bar 1 -2 dB; bar 9 0 dB }`);
+    const points: ast.AutomationPoint[] = [];
+    if (open) {
+      do {
+        this.MANY(() => {
+          const point = this.OR(this.automationBodyAlts);
+          if (point) points.push(point);
+        });
+      } while (this.skipJunk('automation'));
+    }
+    const close = this.OPTION3(() => this.CONSUME(RCurly));
+    if (!close && open) this.missing(open, `the automate block is not closed: '}' is missing`);
+    const kSpan = this.spanOf(k);
+    const start = open ? this.spanOf(open) : { start: (target?.span ?? kSpan).end, end: (target?.span ?? kSpan).end };
+    const bodySpan = this.join(start, close ? this.spanOf(close) : points.at(-1)?.span);
+    return { kind: 'automate', keyword: 'automate', keywordSpan: kSpan, target, points, bodySpan, span: this.join(kSpan, bodySpan) };
+  });
+
+  private readonly automationBodyAlts = [
+    { ALT: (): ast.AutomationPoint | undefined => this.SUBRULE(this.automationPoint) },
+    { ALT: (): ast.AutomationPoint | undefined => { this.CONSUME(Semicolon); return undefined; } },
+  ];
+
+  /** `gain`, `pan`, `trim`, `mute`, `send BUS`, `PART.PARAM` or `TYPE#N.PARAM`. */
+  private automationTarget = this.RULE('automationTarget', (): ast.AutomationTargetNode => {
+    const first = this.CONSUME(Name);
+    const index = this.OPTION(() => this.CONSUME(PartIndex));
+    let dot: IToken | undefined;
+    let param: IToken | undefined;
+    this.OPTION2(() => {
+      dot = this.CONSUME(Dot);
+      param = this.OPTION3(() => this.CONSUME2(Name));
+    });
+    // `send verb`: the bus, on the same line.
+    const bus = this.OPTION4({
+      GATE: () => !dot && !index && this.LA(1).startLine === first.startLine,
+      DEF: () => this.CONSUME3(Name),
+    });
+    const firstRef = this.nameRef(first);
+    const lastToken = bus ?? param ?? dot ?? index ?? first;
+    const span = this.join(firstRef.span, this.spanOf(lastToken));
+    if (dot || index) {
+      if (!param) this.missing(dot ?? index!, `name the parameter after '.', e.g. ${firstRef.name || 'glue'}${index ? index.image : ''}.threshold`);
+      const i = index && !isInserted(index) ? { value: Number(index.image.slice(1)), span: this.spanOf(index) } : null;
+      return { kind: 'part', part: firstRef, index: i, param: this.nameRef(param), span };
+    }
+    if (firstRef.name === 'send') {
+      if (!bus) this.missing(first, `'automate send' needs the bus, e.g. automate send verb { … }`);
+      return { kind: 'send', bus: this.nameRef(bus), span };
+    }
+    if (bus) this.missing(bus, `unexpected '${bus.image}': only 'send' takes a bus; a processor's parameter is written NAME.PARAM, e.g. glue.threshold`);
+    if (AUTOMATED_SETTINGS.has(firstRef.name)) {
+      return { kind: 'setting', setting: firstRef.name as 'gain' | 'pan' | 'trim' | 'mute', span: firstRef.span };
+    }
+    return { kind: 'unknown', word: firstRef, span: firstRef.span };
+  });
+
+  /** `TIME VALUE [SHAPE]`: `bar 13 +1 dB hold`, `0:30 +20%`, `verse on`, `chorus 4:1`. */
+  private automationPoint = this.RULE('automationPoint', (): ast.AutomationPoint | undefined => {
+    const time = this.SUBRULE(this.time) ?? null;
+    let value = null as ast.Quantity | null;
+    let denominator = null as ast.Quantity | null;
+    let sw = null as ast.AutomationPoint['switch'];
+    let shape = null as ast.AutomationPoint['shape'];
+    this.OPTION(() => this.OR([
+      {
+        ALT: () => {
+          value = this.SUBRULE(this.quantity) ?? null;
+          this.OPTION2(() => {
+            const colon = this.CONSUME(Colon);
+            this.OPTION3(() => { denominator = this.numberQuantity(this.CONSUME(NumberLit), undefined); });
+            if (!denominator) this.missing(colon, `a ratio is written R:1, e.g. 4:1`);
+          });
+        },
+      },
+      {
+        // `ratio inf` in a lane.
+        ALT: () => { value = this.numberQuantity(this.CONSUME(kw('inf')), undefined); },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(SwitchKw);
+          sw = { on: t.image === 'on', span: this.spanOf(t) };
+        },
+      },
+    ]));
+    const timeSpan = time?.span ?? this.spanOf(undefined);
+    if (!value && !sw) this.missingAt(timeSpan, `a point needs a value after its time, e.g. bar 9 -3 dB`);
+    this.OPTION4(() => {
+      const t = this.CONSUME(ShapeKw);
+      shape = { shape: t.image as ast.SegmentShape, span: this.spanOf(t) };
+    });
+    const pointShape = shape as ast.AutomationPoint['shape'];
+    const pointSwitch = sw as ast.AutomationPoint['switch'];
+    const end: Span | null = pointShape?.span ?? (denominator as ast.Quantity | null)?.span ?? pointSwitch?.span ?? (value as ast.Quantity | null)?.span ?? null;
+    return { time, value, denominator, switch: sw, shape, span: this.join(timeSpan, end) };
+  }, { recoveryValueFunc: () => undefined });
 
   /**
    * A processor block: `eq { … }`, `comp { … }`, …. The body is read the same

@@ -13,6 +13,7 @@ import { PARAM_KEYWORDS, paramByKeyword, PROCESSOR_LIST, PROCESSOR_TYPES, proces
 // instead of trying every pattern in turn (Chevrotain guide: performance).
 const DIGITS = '0123456789'.split('');
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'];
+const PART_INDEX = /#\d+/y;
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true, start_chars_hint: [' ', '\t', '\r', '\n', '\f', '\v'] });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments', start_chars_hint: ['#'] });
@@ -40,6 +41,28 @@ export const NegInf = createToken({ name: 'NegInf', pattern: /-inf(?![A-Za-z0-9_
  */
 export const NumberLit = createToken({ name: 'NumberLit', pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)/, start_chars_hint: [...DIGITS, '+', '-', '.'] });
 
+/**
+ * `.` between a part and its parameter: `glue.threshold`. After NumberLit,
+ * so `.5` is still lexed as a (malformed) number.
+ */
+export const Dot = createToken({ name: 'Dot', pattern: '.', label: "'.'" });
+/**
+ * `#2` right after a word: `comp#2`, the second comp of a channel. A `#`
+ * after a space (or not followed by digits) starts a comment as before.
+ */
+export const PartIndex = createToken({
+  name: 'PartIndex',
+  pattern: {
+    exec: (text: string, offset: number) => {
+      if (!/[A-Za-z0-9_]/.test(text[offset - 1] ?? '')) return null;
+      PART_INDEX.lastIndex = offset;
+      return PART_INDEX.exec(text);
+    },
+  },
+  line_breaks: false,
+  start_chars_hint: ['#'],
+  label: "a position such as '#2'",
+});
 export const LCurly = createToken({ name: 'LCurly', pattern: '{' });
 export const RCurly = createToken({ name: 'RCurly', pattern: '}' });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: ';' });
@@ -78,9 +101,11 @@ export const CORE_KEYWORDS = [
   'track', 'bus', 'master', 'stereo', 'mono',
   // channel statements
   'label', 'color', 'hidden', 'mute', 'solo', 'file', 'clip', 'cut', 'trim', 'gain', 'pan',
-  'polarity', 'to', 'send', 'target',
+  'polarity', 'to', 'send', 'target', 'automate',
   // clauses
   'at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat',
+  // automation points: shapes of the segment that follows, and mute's values
+  'linear', 'hold', 'smooth', 'on', 'off',
   // any processor block
   'bypass',
 ] as const;
@@ -113,6 +138,10 @@ export const RatioParamKw = createToken({ name: 'RatioParamKw', pattern: Lexer.N
 /** A parameter whose value is a channel's name: `sidechain kick`. */
 export const ChannelParamKw = createToken({ name: 'ChannelParamKw', pattern: Lexer.NA, label: quoted(paramWords('channel')) });
 export const ClipTimeKw = createToken({ name: 'ClipTimeKw', pattern: Lexer.NA, label: "'at', 'from' or a fade" });
+/** The shape of an automation segment. */
+export const ShapeKw = createToken({ name: 'ShapeKw', pattern: Lexer.NA, label: "'linear', 'hold' or 'smooth'" });
+/** A value of a `mute` lane. */
+export const SwitchKw = createToken({ name: 'SwitchKw', pattern: Lexer.NA, label: "'on' or 'off'" });
 
 const PARAM_GROUPS: Record<ParamSyntax, TokenType> = { quantity: ParamKw, ratio: RatioParamKw, channel: ChannelParamKw };
 
@@ -121,6 +150,7 @@ const GROUPS: Partial<Record<Keyword, TokenType>> = {
   label: StringSettingKw, color: StringSettingKw, file: StringSettingKw,
   gain: ValueSettingKw, pan: ValueSettingKw, target: ValueSettingKw,
   at: ClipTimeKw, from: ClipTimeKw, fade: ClipTimeKw, fadein: ClipTimeKw, fadeout: ClipTimeKw,
+  linear: ShapeKw, hold: ShapeKw, smooth: ShapeKw, on: SwitchKw, off: SwitchKw,
   ...Object.fromEntries(PROCESSOR_TYPES.map((t) => [t, ProcessorKw])),
   ...Object.fromEntries(PROCESSOR_LIST.flatMap((p) => p.bands?.types.map((b) => [b.type, BandKw]) ?? [])),
   ...Object.fromEntries(PARAM_KEYWORDS.map((k) => [k, PARAM_GROUPS[paramByKeyword(k)!.syntax]])),
@@ -156,12 +186,14 @@ const WORDS = new Map<string, TokenType>([
 /** Token order matters: longer and more specific patterns first. */
 export const allTokens: TokenType[] = [
   WhiteSpace,
+  PartIndex,
   Comment,
   StringLit,
   UnterminatedString,
   Clock,
   NegInf,
   NumberLit,
+  Dot,
   LCurly,
   RCurly,
   Semicolon,
@@ -175,7 +207,7 @@ export const allTokens: TokenType[] = [
   ...[...unitTokens.values()].filter((t) => t !== unitToken('dB/oct') && t !== unitToken('%')),
   Unit,
   Name,
-  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, RatioParamKw, ChannelParamKw, ClipTimeKw,
+  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, RatioParamKw, ChannelParamKw, ClipTimeKw, ShapeKw, SwitchKw,
   NumberLike,
   StringLike,
 ];

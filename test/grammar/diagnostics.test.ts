@@ -101,6 +101,22 @@ const CASES: readonly Case[] = [
   { code: CODES.notAllowedHere, name: 'file in a bus', source: 'track a { file "a.wav"; to b }\nbus b { «file» "b.wav" }', severity: 'error' },
   { code: CODES.busNoInputs, name: 'an unfed bus', source: 'bus «fx» { }', severity: 'warning', says: ['fx'] },
   { code: CODES.trackNoSources, name: 'an empty track', source: 'track «a» { gain -3 dB }', severity: 'warning', says: ['a'] },
+  {
+    code: CODES.pointsOutOfOrder, name: 'a point before the one above it',
+    source: 'track a { file "a.wav"; automate gain { 2 s -3 dB; «1 s 0 dB» } }', severity: 'error', says: ['1 s', '2 s', 'time order'],
+  },
+  { code: CODES.notAutomatable, name: 'a word that is no target', source: 'track a { file "a.wav"; automate «volume» { 1 s 0 dB } }', severity: 'error', says: ['gain, pan'] },
+  { code: CODES.notAutomatable, name: 'a send the channel does not have', source: 'track a { file "a.wav"; send fx -6 dB; automate send «fc» { 1 s 0 dB } }\nbus fx { }', severity: 'error', says: ["'fx'"] },
+  { code: CODES.notAutomatable, name: 'a side-chain', source: 'track a { file "a.wav"; comp glue { sidechain b }; automate glue.«sidechain» { 1 s 0 dB } }\ntrack b { file "b.wav" }', severity: 'error', says: ['channel'] },
+  { code: CODES.notAutomatable, name: 'a look-ahead', source: 'track a { file "a.wav"; limit { }; automate limit#1.«lookahead» { 1 s 2 ms } }', severity: 'error', says: ['latency'] },
+  { code: CODES.notAutomatable, name: 'the gain of a highpass', source: 'track a { file "a.wav"; eq { highpass low 80 Hz }; automate low.«gain» { 1 s 0 dB } }', severity: 'error', says: ['highpass'] },
+  { code: CODES.notAutomatable, name: 'trim auto', source: 'track a { file "a.wav"; trim auto -18 dBFS; automate «trim» { 1 s 0 dB } }', severity: 'error', says: ['fixed trim'] },
+  { code: CODES.unknownName, name: 'an automation part', source: 'track a { file "a.wav"; comp glue { }; automate «glu».threshold { 1 s -20 dB } }', severity: 'error', says: ["'glue'"] },
+  { code: CODES.outOfRange, name: 'a point out of range', source: 'track a { file "a.wav"; eq { bell mid 1 kHz 0 dB }; automate mid.gain { 1 s «40 dB» } }', severity: 'error', says: ['-30 dB', '30 dB'] },
+  { code: CODES.outOfRange, name: 'comp#2 of one comp', source: 'track a { file "a.wav"; comp { }; automate comp«#2».ratio { 1 s 2:1 } }', severity: 'error', says: ['1 comp'] },
+  { code: CODES.invalidValue, name: 'a shape on a mute point', source: 'track a { file "a.wav"; automate mute { 1 s on «linear»; 2 s off } }', severity: 'error', says: ['hold'] },
+  { code: CODES.wrongUnit, name: 'a ceiling lane in the other unit', source: 'track a { file "a.wav"; limit { ceiling -1 dBTP }; automate limit#1.ceiling { 1 s «-2 dBFS» } }', severity: 'error', says: ['dBTP'] },
+  { code: CODES.duplicateSetting, name: 'two lanes for one target', source: 'track a { file "a.wav"; automate gain { 1 s 0 dB }; «automate» gain { 2 s 0 dB } }', severity: 'error' },
   { code: CODES.sampleRateDiffers, name: '44.1 kHz file in a 48 kHz session', source: 'track a { file «"cd.wav"» }', severity: 'information', says: ['44100 Hz', '48000 Hz'] },
 ];
 

@@ -332,6 +332,47 @@ describe('signal flow', () => {
   });
 });
 
+describe('automation lanes', () => {
+  it('targets, times in seconds and values in base units; a lane may come before what it moves', () => {
+    const c = track(`send fx -20 dB
+      automate gain { 0:01 -2 dB; chorus +1 dB hold; bar 5 beat 3 -inf dB }
+      automate pan { 1 s -20% smooth; 2 s +20% }
+      automate send fx { 1 s -12 dB }
+      automate presence.freq { 1 s 2 kHz; 2 s 4 kHz }
+      automate comp#1.ratio { 1 s 4:1; 2 s inf }
+      automate lim.release { 500 ms 20 ms }
+      automate mute { 3 s on; 4 s off }
+      eq { bell presence 3 kHz +2 dB }
+      comp { }
+      limit lim { }`, 'tempo 120 bpm\nmarker chorus bar 2\nbus fx { }');
+    expect(c.automation).toEqual([
+      { target: { kind: 'gain' }, scale: 'db', points: [
+        { time: 1, value: -2, shape: 'linear' }, { time: 2, value: 1, shape: 'hold' }, { time: 9, value: -Infinity, shape: 'linear' }] },
+      { target: { kind: 'pan' }, scale: 'linear', points: [{ time: 1, value: -0.2, shape: 'smooth' }, { time: 2, value: 0.2, shape: 'linear' }] },
+      { target: { kind: 'send', bus: 'fx' }, scale: 'db', points: [{ time: 1, value: -12, shape: 'linear' }] },
+      { target: { kind: 'param', insert: 0, band: 0, field: 'freq' }, scale: 'octave', points: [{ time: 1, value: 2000, shape: 'linear' }, { time: 2, value: 4000, shape: 'linear' }] },
+      { target: { kind: 'param', insert: 1, band: null, field: 'ratio' }, scale: 'linear', points: [{ time: 1, value: 4, shape: 'linear' }, { time: 2, value: Infinity, shape: 'linear' }] },
+      { target: { kind: 'param', insert: 2, band: null, field: 'release' }, scale: 'linear', points: [{ time: 0.5, value: 0.02, shape: 'linear' }] },
+      { target: { kind: 'mute' }, scale: 'linear', points: [{ time: 3, value: 1, shape: 'hold' }, { time: 4, value: 0, shape: 'hold' }] },
+    ]);
+  });
+
+  it('a channel without lanes has no automation field at all', () => {
+    expect('automation' in track('gain -3 dB')).toBe(false);
+  });
+
+  it('points out of order: reported with the sorted order for the quick fix, and sorted in the model', () => {
+    const text = 'track t { file "t.wav"\n  automate gain { 3 s -1 dB; 1 s -3 dB; 2 s -2 dB } }';
+    const r = check(text);
+    const d = r.diagnostics.find((x) => x.code === 'points-out-of-order')!;
+    expect(text.slice(d.span.start, d.span.end)).toBe('1 s -3 dB');
+    expect(d.data).toMatchObject({ kind: 'sortPoints' });
+    const sorted = (d.data as { readonly sorted: readonly { start: number; end: number }[] }).sorted.map((sp) => text.slice(sp.start, sp.end));
+    expect(sorted).toEqual(['1 s -3 dB', '2 s -2 dB', '3 s -1 dB']);
+    expect(r.model.channels[0]!.automation![0]!.points.map((p) => p.time)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('the model is independent of layout and plain data', () => {
   it('a reformatted file has a deep-equal model', () => {
     const a = check(fixture('rich.mix'), { facts: richFacts });
@@ -375,7 +416,7 @@ describe('the model is independent of layout and plain data', () => {
   });
 
   it('a model with finite values survives a JSON round trip', () => {
-    const m = check(fixture('rich.mix').replace('gain -inf dB', 'gain -60 dB').replace('ratio inf', 'ratio 100'), { facts: richFacts }).model;
+    const m = check(fixture('rich.mix').replace('gain -inf dB', 'gain -60 dB').replace('ratio inf', 'ratio 100').replace('outro -inf dB', 'outro -60 dB'), { facts: richFacts }).model;
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   parse, KEYWORDS, UNIT_IMAGES,
-  type BandStatement, type ChannelItem, type ChannelStatement, type ClipStatement, type EqItem, type DynamicsItem,
+  type AutomateStatement, type BandStatement, type ChannelItem, type ChannelStatement, type ClipStatement, type EqItem, type DynamicsItem,
   type ParamStatement, type ProcessorStatement, type Quantity, type TimeExpr, type TopStatement,
 } from '../../grammar/src/index.js';
 import { fixture, stripSpans, textOf } from './helpers.js';
@@ -282,6 +282,48 @@ describe('processors (design §5)', () => {
       { kind: 'param', keyword: 'lookahead', param: 'lookahead', value: q(1.5, '1.5', 'ms') },
     ]);
     expect(stripSpans(procItems('limit', 'ceiling -0.3 dBFS'))).toMatchObject([{ value: q(-0.3, '-0.3', 'dBFS') }]);
+  });
+});
+
+describe('automation lanes (design §10.2)', () => {
+  const lane = (body: string) => items(body)[0] as AutomateStatement;
+
+  it('a setting lane: points with times of every form, values, -inf and shapes', () => {
+    const a = lane('automate gain {\n  bar 1 -2 dB\n  verse -2 dB linear\n  bar 13 beat 2 +1 dB hold\n  0:40 -inf dB smooth; 83.5 s 0 dB\n}');
+    expect(a.kind).toBe('automate');
+    expect(a.target).toMatchObject({ kind: 'setting', setting: 'gain' });
+    expect(a.points.map((p) => [p.time?.kind, p.value?.value, p.value?.unit, p.shape?.shape ?? null])).toEqual([
+      ['bar', -2, 'dB', null], ['marker', -2, 'dB', 'linear'], ['bar', 1, 'dB', 'hold'], ['clock', -Infinity, 'dB', 'smooth'], ['duration', 0, 'dB', null],
+    ]);
+  });
+
+  it('targets: pan, trim, mute with on/off, send BUS, NAME.PARAM and TYPE#N.PARAM', () => {
+    expect(lane('automate pan { 0:00 -20% smooth; 0:30 +20% }').target).toMatchObject({ kind: 'setting', setting: 'pan' });
+    const mute = lane('automate mute { verse on; chorus off }');
+    expect(mute.points.map((p) => p.switch?.on)).toEqual([true, false]);
+    expect(lane('automate send verb { chorus -12 dB }').target).toMatchObject({ kind: 'send', bus: { name: 'verb' } });
+    expect(lane('automate presence.gain { 1 s 3 dB }').target).toMatchObject({ kind: 'part', part: { name: 'presence' }, index: null, param: { name: 'gain' } });
+    const indexed = lane('automate comp#2.ratio { 1 s 4:1; 2 s inf }');
+    expect(indexed.target).toMatchObject({ kind: 'part', part: { name: 'comp' }, index: { value: 2 }, param: { name: 'ratio' } });
+    expect(indexed.points.map((p) => [p.value?.value, p.denominator?.value ?? null])).toEqual([[4, 1], [Infinity, null]]);
+    expect(lane('automate volume { 1 s 0 dB }').target).toMatchObject({ kind: 'unknown', word: { name: 'volume' } });
+  });
+
+  it('a # right after a word is a position; after a space it still starts a comment', () => {
+    const r = parse('track t {\n  gain -3 dB # comp#2.x\n  automate comp#1.threshold { 1 s -20 dB } #2 too\n}');
+    expect(r.problems).toEqual([]);
+    expect(r.document.comments.map((c) => c.text)).toEqual(['# comp#2.x', '#2 too']);
+  });
+
+  it('recovers: a missing target, value or brace is reported and the channel goes on', () => {
+    const r = parse('track t {\n  automate\n  gain -3 dB\n  automate pan { 1 s\n  2 s 10% }\n  automate trim { 1 s 0 dB\n  pan 10%\n}');
+    expect(r.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(`'automate' needs what it moves`),
+      expect.stringContaining('a point needs a value'),
+      expect.stringContaining(`'}' is missing`),
+    ]);
+    const body = (r.document.statements[0] as ChannelStatement).body;
+    expect(body.map((i) => i.kind)).toEqual(['automate', 'gain', 'automate', 'automate', 'pan']);
   });
 });
 

@@ -232,6 +232,18 @@ const processor = fc.oneof(
   fc.tuple(partName, block(fc.array(compItem, { maxLength: 6 }))).map(([n, b]) => joinWords('comp', n, b)),
   fc.tuple(partName, block(fc.array(limitItem, { maxLength: 4 }))).map(([n, b]) => joinWords('limit', n, b)),
 );
+/** `automate TARGET { POINTS }`: every kind of target, point value and shape (most of them do not check, which is fine here). */
+const laneTarget = fc.oneof(
+  fc.constantFrom('gain', 'pan', 'trim', 'mute'),
+  channelName.map((n) => `send ${n}`),
+  fc.tuple(fc.constantFrom('tone', 'glue', 'presence', 'mud', 'x1'), fc.constantFrom('threshold', 'ratio', 'freq', 'gain', 'q', 'ceiling', 'mix')).map(([p, x]) => `${p}.${x}`),
+  fc.tuple(fc.constantFrom('eq', 'comp', 'limit'), int(1, 3), fc.constantFrom('threshold', 'ratio', 'ceiling', 'makeup')).map(([t, i, x]) => `${t}#${i}.${x}`),
+);
+const pointValue = fc.oneof(
+  dB, unitOf(num(-100, 100), '%'), unitOf(num(10, 20000), 'Hz', 'kHz'), num(1, 20).map((r) => `${r}:1`), fc.constantFrom('on', 'off', 'inf'), unitOf(num(1, 500), 'ms'),
+);
+const point = fc.tuple(time, pointValue, fc.constantFrom('', 'linear', 'hold', 'smooth')).map(([t, v, sh]) => joinWords(t, v, sh));
+const lane = fc.tuple(laneTarget, block(fc.array(point, { maxLength: 5 }))).map(([t, b]) => `automate ${t} ${b}`);
 const channelItem = fc.oneof(
   str.map((s) => `label ${s}`),
   fc.constantFrom('"#e06c75"', '"#ABCDEF"', '"red"').map((c) => `color ${c}`),
@@ -246,6 +258,7 @@ const channelItem = fc.oneof(
   channelName.map((n) => `to ${n}`),
   fc.tuple(channelName, dB, fc.constantFrom('', 'pre')).map(([n, v, p]) => joinWords('send', n, v, p)),
   processor,
+  lane,
   unitOf(num(-30, 0), 'LUFS').map((v) => `target ${v}`),
 );
 const topStatement = fc.oneof(

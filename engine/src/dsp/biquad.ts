@@ -155,11 +155,24 @@ export class BiquadChain {
     sections.forEach((s, i) => this.coeffs.set([s.b0, s.b1, s.b2, s.a1, s.a2], i * 5));
   }
 
+  /** New coefficients for one section, its state kept (automation). */
+  setSection(index: number, s: BiquadCoefficients): void {
+    const c = this.coeffs;
+    const k = index * 5;
+    c[k] = s.b0;
+    c[k + 1] = s.b1;
+    c[k + 2] = s.b2;
+    c[k + 3] = s.a1;
+    c[k + 4] = s.a2;
+  }
+
   reset(): void {
     this.state.fill(0);
   }
 
-  process(buffers: readonly Float64Array[], frames: number): void {
+  /** Filters frames offset … offset+frames−1 of `buffers` in place. */
+  process(buffers: readonly Float64Array[], frames: number, offset = 0): void {
+    const end = offset + frames;
     const c = this.coeffs;
     const st = this.state;
     for (let s = 0; s < this.sections; s++) {
@@ -171,7 +184,7 @@ export class BiquadChain {
         const R = buffers[1]!;
         const k = s * 4;
         let l1 = st[k]!, l2 = st[k + 1]!, r1 = st[k + 2]!, r2 = st[k + 3]!;
-        for (let i = 0; i < frames; i++) {
+        for (let i = offset; i < end; i++) {
           const xl = L[i]!;
           const xr = R[i]!;
           const yl = b0 * xl + l1;
@@ -194,7 +207,7 @@ export class BiquadChain {
         const k = (s * this.channels + ch) * 2;
         let z1 = st[k]!;
         let z2 = st[k + 1]!;
-        for (let i = 0; i < frames; i++) {
+        for (let i = offset; i < end; i++) {
           const x = buf[i]!;
           const y = b0 * x + z1;
           z1 = b1 * x - a1 * y + z2;

@@ -325,12 +325,13 @@ export class Compressor {
 
   /**
    * Compresses `frames` frames of `buffers` in place. `key`, when given, is
-   * the side-chain (1 or more channels, at least `frames` long); otherwise the
-   * input keys itself.
+   * the side-chain (1 or more channels, read at the same indices); otherwise
+   * the input keys itself. Frames offset … offset+frames−1 are processed.
    */
-  process(buffers: Float64Array[], frames: number, key?: readonly Float64Array[] | null): void {
+  process(buffers: Float64Array[], frames: number, key?: readonly Float64Array[] | null, offset = 0): void {
     const k = key ?? buffers;
-    for (let start = 0; start < frames; start += CHUNK) this.processChunk(buffers, k, start, Math.min(CHUNK, frames - start));
+    const end = offset + frames;
+    for (let start = offset; start < end; start += CHUNK) this.processChunk(buffers, k, start, Math.min(CHUNK, end - start));
   }
 
   /**

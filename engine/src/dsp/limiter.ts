@@ -184,9 +184,10 @@ export class Limiter {
     this.reset();
   }
 
-  /** Limits `frames` frames of `buffers` in place (output delayed by `latency`). */
-  process(buffers: Float64Array[], frames: number): void {
-    for (let start = 0; start < frames; start += CHUNK) this.processChunk(buffers, start, Math.min(CHUNK, frames - start));
+  /** Limits frames offset … offset+frames−1 of `buffers` in place (output delayed by `latency`). */
+  process(buffers: Float64Array[], frames: number, offset = 0): void {
+    const end = offset + frames;
+    for (let start = offset; start < end; start += CHUNK) this.processChunk(buffers, start, Math.min(CHUNK, end - start));
   }
 
   /**

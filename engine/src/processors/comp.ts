@@ -16,9 +16,10 @@ export const compProcessor: EngineProcessor<CompModel> = {
       get gainReductionDb() { return comp.gainReductionDb; },
       structure: `comp ${model.bypass} ${channels}`,
       state: comp,
-      process: (buffers, frames, key) => comp.process(buffers, frames, key),
+      process: (buffers, frames, key, offset) => comp.process(buffers, frames, key, offset),
       reset: () => comp.reset(),
       reapply: () => comp.setParams(model),
+      retune: (m) => comp.setParams(m as CompModel),
     };
   },
   latency: () => 0,

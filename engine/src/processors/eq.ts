@@ -30,14 +30,31 @@ export const eqProcessor: EngineProcessor<EqModel> = {
   create(model, { channels, sampleRate }) {
     const sections = model.bands.flatMap((b) => bandSections(b, sampleRate));
     const chain = new BiquadChain(sections, channels);
+    // Automation retunes band by band: each band's first section and the band it was last designed for.
+    const firstSection: number[] = [];
+    model.bands.reduce((at, b) => (firstSection.push(at), at + bandSections(b, sampleRate).length), 0);
+    const designed = model.bands.map((b) => ({ freq: b.freq, gainDb: b.gainDb, q: b.q }));
     return {
       latency: 0,
       gainReductionDb: 0,
       structure: `eq ${model.bypass} ${channels} ${sections.length}`,
       state: chain,
-      process: (buffers, frames) => chain.process(buffers, frames),
+      process: (buffers, frames, _key, offset) => chain.process(buffers, frames, offset),
       reset: () => chain.reset(),
-      reapply: () => chain.setCoefficients(sections),
+      reapply: () => {
+        chain.setCoefficients(sections);
+        model.bands.forEach((b, i) => Object.assign(designed[i]!, { freq: b.freq, gainDb: b.gainDb, q: b.q }));
+      },
+      retune: (m) => {
+        (m as EqModel).bands.forEach((b, i) => {
+          const was = designed[i]!;
+          if (b.freq === was.freq && b.gainDb === was.gainDb && b.q === was.q) return;
+          bandSections(b, sampleRate).forEach((s, j) => chain.setSection(firstSection[i]! + j, s));
+          was.freq = b.freq;
+          was.gainDb = b.gainDb;
+          was.q = b.q;
+        });
+      },
     };
   },
   latency: () => 0,

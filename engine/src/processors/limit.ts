@@ -16,9 +16,11 @@ export const limitProcessor: EngineProcessor<LimitModel> = {
       get gainReductionDb() { return limiter.gainReductionDb; },
       structure: `limit ${model.bypass} ${channels} ${limiter.latency} ${model.ceilingMode}`,
       state: limiter,
-      process: (buffers, frames) => limiter.process(buffers, frames),
+      process: (buffers, frames, _key, offset) => limiter.process(buffers, frames, offset),
       reset: () => limiter.reset(),
       reapply: () => limiter.setParams(model),
+      // Ceiling and release only: the look-ahead is not automatable, so the structure stays.
+      retune: (m) => limiter.setParams(m as LimitModel),
     };
   },
   latency: (model, sampleRate) => Limiter.latencyFor(model, sampleRate),

@@ -22,11 +22,12 @@ export interface ProcessorSpec {
 /** A running processor: one per insert of a channel strip. */
 export interface ProcessorInstance {
   /**
-   * Processes `frames` frames of `buffers` in place. `key` is the side-chain
-   * signal when the processor is keyed by another channel (see `keyChannelOf`),
-   * otherwise null.
+   * Processes `frames` frames of `buffers` in place, from index `offset`
+   * (0 unless automation splits the block). `key` is the side-chain signal
+   * when the processor is keyed by another channel (see `keyChannelOf`),
+   * otherwise null; it is read at the same indices.
    */
-  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
+  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null, offset?: number): void;
   /** Back to the state of a new instance with the same settings (silence in, nothing remembered). */
   reset(): void;
   /** Frames of delay between input and output. */
@@ -43,6 +44,13 @@ export interface ProcessorInstance {
   readonly state: object;
   /** Applies this instance's settings again after its state was overwritten by a carry-over. */
   reapply(): void;
+  /**
+   * New values for its automatable parameters (automation, between cells of
+   * at most 32 frames): `model` has the same structure as the one it was
+   * created with. The running state is kept, so nothing jumps but the
+   * parameters themselves.
+   */
+  retune(model: ProcessorModel): void;
 }
 
 export interface EngineProcessor<M extends ProcessorModel = ProcessorModel> {

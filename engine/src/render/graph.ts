@@ -21,6 +21,7 @@ import { TrackSources, type AudioSource, type SourceProvider } from './sources.j
 import { Strip } from './strip.js';
 import { keyChannelOf } from '../processors/index.js';
 import { dbToGain } from '../dsp/portable-math.js';
+import { applyCurve, fillCurve, gainOf, type Lane } from './automation.js';
 
 const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
 
@@ -138,6 +139,10 @@ interface Edge {
   readonly source: readonly Float64Array[];
   readonly delay: DelayLine | null;
   readonly pre: boolean;
+  /** A send's automation lane (its level in dB), or null. */
+  readonly lane: Lane | null;
+  /** A pre-fader send's channel's mute lane (the factor it applies), or null. */
+  readonly mute: Lane | null;
   /** The summing group it joins the bus through, or null (straight into the bus input). */
   group: Group | null;
 }
@@ -271,6 +276,9 @@ export class MixGraph {
   private readonly keys: Key[] = [];
   private readonly byName = new Map<string, Strip>();
   private readonly scratch: Float64Array[];
+  /** A send's per-sample level when it is automated, and a curve's scratch. */
+  private readonly sendCurve: Float64Array;
+  private readonly curveScratch: Float64Array;
   private headGain = 1;
   private readonly monoOutput: boolean;
   private readonly onStrip?: GraphOptions['onStrip'];
@@ -307,6 +315,8 @@ export class MixGraph {
     this.independent = new Set(independentTracks(model).map((name) => this.byName.get(name)!));
     this.independentLocal = [...this.independent].filter((s) => !this.external?.buffers.has(s.name));
     this.scratch = [new Float64Array(maxBlock), new Float64Array(maxBlock)];
+    this.sendCurve = new Float64Array(maxBlock);
+    this.curveScratch = new Float64Array(maxBlock);
 
     // Latency compensation: each strip's input lag is the largest lag among
     // its inputs and keys; shorter paths are delayed to match.
@@ -343,7 +353,9 @@ export class MixGraph {
       }
       if (s.kind === 'master') continue;
       const dest = this.byName.get(s.model.output!)!;
-      this.edges.push({ from: s, to: dest, gain: 1, source: s.out, delay: delayFor(dest.inputLag - outLag.get(s.name)!, 2), pre: false, group: null });
+      this.edges.push({
+        from: s, to: dest, gain: 1, source: s.out, delay: delayFor(dest.inputLag - outLag.get(s.name)!, 2), pre: false, lane: null, mute: null, group: null,
+      });
       for (const send of s.model.sends) {
         const bus = this.byName.get(send.bus)!;
         const gain = dbToGain(send.gainDb);
@@ -352,7 +364,11 @@ export class MixGraph {
         const source = !pre ? s.out : s.channels === 2 ? s.tap! : [s.tap![0]!, s.tap![0]!];
         this.edges.push({
           from: s, to: bus, gain: pre && s.channels === 1 ? gain * CENTRE : gain, source,
-          delay: delayFor(bus.inputLag - outLag.get(s.name)!, 2), pre, group: null,
+          delay: delayFor(bus.inputLag - outLag.get(s.name)!, 2), pre,
+          lane: s.automation?.sendLane(send.bus) ?? null,
+          // Mute acts at the fader: a pre-fader send is taken before it, so it follows the mute lane itself.
+          mute: pre ? s.automation?.mute ?? null : null,
+          group: null,
         });
       }
     }
@@ -562,8 +578,8 @@ export class MixGraph {
       while (edge < this.edges.length && this.edges[edge]!.from === s) {
         const e = this.edges[edge]!;
         const g = e.group;
-        if (!g) this.feed(e, e.to.input, n);
-        else if (!g.stem) this.feed(e, g.sum, n);
+        if (!g) this.feed(e, e.to.input, p, n);
+        else if (!g.stem) this.feed(e, g.sum, p, n);
         // A warm track's latency delays run too, so they hold the music when its group goes live.
         else if (e.delay && this.warm.has(s) && !s.silent) e.delay.process(e.source, n, this.scratch);
         if (g && g.lastEdge === edge) this.join(g, e.to, p, n);
@@ -584,7 +600,7 @@ export class MixGraph {
   }
 
   /** Adds what edge `e` carries into `into` (its bus's input, or its group's sum). */
-  private feed(e: Edge, into: Float64Array[], n: number): void {
+  private feed(e: Edge, into: Float64Array[], p: number, n: number): void {
     if (e.from.silent) return; // mute and solo act at the fader, pre-fader sends included
     let src = e.source;
     const gain = e.gain;
@@ -596,6 +612,17 @@ export class MixGraph {
     const R = into[1]!;
     const sl = src[0]!;
     const sr = src[1]!;
+    if (e.lane || e.mute) {
+      // Automated: the level per sample, read at the timeline frame the bus input holds.
+      const t = p - e.to.inputLag;
+      const g = this.sendCurve;
+      const centre = e.pre && e.from.channels === 1 ? CENTRE : 1;
+      if (e.lane) fillCurve(e.lane, t, n, g, 0, (db) => gainOf(db) * centre);
+      else g.fill(gain, 0, n);
+      if (e.mute) applyCurve(e.mute, t, n, g, 0, this.curveScratch, (v) => v);
+      for (let i = 0; i < n; i++) { L[i]! += sl[i]! * g[i]!; R[i]! += sr[i]! * g[i]!; }
+      return;
+    }
     if (gain === 1) for (let i = 0; i < n; i++) { L[i]! += sl[i]!; R[i]! += sr[i]!; }
     else for (let i = 0; i < n; i++) { L[i]! += sl[i]! * gain; R[i]! += sr[i]! * gain; }
   }

@@ -5,10 +5,15 @@
  *
  * Every stage works sample by sample with its state carried from block to
  * block, so the output does not depend on the block size: the worklet's 128
- * frames and the CLI's larger blocks give the same samples.
+ * frames and the CLI's larger blocks give the same samples. Automation
+ * (automation.ts) keeps that: its curves and parameter steps are functions
+ * of the timeline frame. A strip without automation runs exactly as it
+ * always did.
  */
 import type { ChannelModel, ProcessorModel } from '../../../grammar/src/model.js';
 import { balanceGains, monoPanGains } from '../dsp/pan.js';
+import { applyCurve, fillCurve, gainOf } from './automation.js';
+import { StripAutomation } from './strip-automation.js';
 import type { TrackSources } from './sources.js';
 import { copyState } from './state.js';
 import { engineProcessor, type ProcessorInstance } from '../processors/index.js';
@@ -23,7 +28,9 @@ export interface Insert {
   readonly keyChannel: string | null;
   /** Whether meters show this insert's gain reduction. */
   readonly reportsGainReduction: boolean;
-  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null): void;
+  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null, offset?: number): void;
+  /** New values of its automatable parameters, state kept (see ProcessorInstance.retune). */
+  retune(model: ProcessorModel): void;
   /** Forgets the running state (as new, same settings). */
   reset(): void;
   readonly gainReductionDb: number;
@@ -51,7 +58,8 @@ export function createInsert(p: ProcessorModel, channels: number, sampleRate: nu
     keyChannel: declared.keyChannelOf(p),
     reportsGainReduction: declared.reportsGainReduction,
     get gainReductionDb() { return dsp.gainReductionDb; },
-    process: (b, n, key) => dsp.process(b, n, key),
+    process: (b, n, key, offset) => dsp.process(b, n, key, offset),
+    retune: (m) => dsp.retune(m),
     reset: () => dsp.reset(),
     structure: dsp.structure,
     adopt(other: Insert): boolean {
@@ -116,6 +124,14 @@ export class Strip {
   /** Peak of the last block after the fader, per side (for meters). */
   peakL = 0;
   peakR = 0;
+  /** The channel's automation lanes, or null: then the strip runs as it always did. */
+  readonly automation: StripAutomation | null;
+  /** Gains per sample at the fader and pan, left and right (an automated trim's curve uses the left first). */
+  private readonly gainL: Float64Array;
+  private readonly gainR: Float64Array;
+  /** A curve's scratch, for automated strips. */
+  private readonly curveScratch: Float64Array;
+  private readonly polarity: number;
 
   constructor(
     readonly model: ChannelModel,
@@ -138,7 +154,13 @@ export class Strip {
     for (const i of this.inserts) this.latencies.push(this.latencies.at(-1)! + i.latency);
     this.latency = this.latencies.at(-1)!;
     this.trimGain = options.trimGain * (model.polarityInvert ? -1 : 1);
-    this.silent = options.silenced || model.mute;
+    this.polarity = model.polarityInvert ? -1 : 1;
+    this.automation = options.silenced ? null : StripAutomation.of(model, options.ignorePan, this.channels === 2, sampleRate);
+    this.gainL = new Float64Array(maxBlock);
+    this.gainR = new Float64Array(maxBlock);
+    this.curveScratch = new Float64Array(this.automation ? maxBlock : 0);
+    // A mute lane decides when the channel is heard; the written `mute` holds only before its first point.
+    this.silent = options.silenced || (model.mute && !this.automation?.mute);
     this.faderGain = this.silent ? 0 : dbToGain(model.gainDb);
     const pan = options.ignorePan ? 0 : model.pan;
     this.stereoPan = this.channels === 2;
@@ -157,6 +179,8 @@ export class Strip {
     let all = old.inserts.length === this.inserts.length;
     const n = Math.min(old.inserts.length, this.inserts.length);
     for (let k = 0; k < n; k++) if (!this.inserts[k]!.adopt(old.inserts[k]!)) all = false;
+    // Adopting re-applied the written settings: automated inserts are retuned at the next cell.
+    this.automation?.forget();
     return all;
   }
 
@@ -178,17 +202,31 @@ export class Strip {
    * read here; for a bus the input has been filled by the graph.
    */
   process(t0: number, n: number): void {
+    const a = this.automation;
     const ch = this.channels;
     const x = this.input;
+    const t = t0 - this.inputLag;
     if (this.sources) {
       for (let c = 0; c < ch; c++) x[c]!.fill(0, 0, n);
-      this.sources.render(t0 - this.inputLag, n, x);
+      this.sources.render(t, n, x);
     }
-    const trim = this.trimGain;
-    if (trim !== 1) for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= trim; }
+    const gl = this.gainL;
+    const gr = this.gainR;
+    if (a?.trim) {
+      const sign = this.polarity;
+      fillCurve(a.trim, t, n, gl, 0, gainOf);
+      for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= gl[i]! * sign; }
+    } else {
+      const trim = this.trimGain;
+      if (trim !== 1) for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= trim; }
+    }
     for (let k = 0; k < this.inserts.length; k++) {
       const insert = this.inserts[k]!;
-      if (!insert.bypass) insert.process(x, n, this.keys[k] ?? null);
+      if (insert.bypass) continue;
+      const key = this.keys[k] ?? null;
+      // An automated insert is retuned cell by cell, reading its lanes at the frame its signal holds.
+      if (a?.moves(k)) a.processInsert(k, insert, x, n, key, t - this.latencies[k]!);
+      else insert.process(x, n, key);
     }
     if (this.tap) {
       for (let c = 0; c < ch; c++) {
@@ -197,9 +235,12 @@ export class Strip {
         for (let i = 0; i < n; i++) dst[i] = src[i]!;
       }
     }
-    // Fader and pan into the stereo output.
-    const gl = this.faderGain * this.panL;
-    const gr = this.faderGain * this.panR;
+    // Fader and pan into the stereo output, as a gain per sample and side.
+    if (a) this.automatedGains(a, t - this.latency, n);
+    else {
+      gl.fill(this.faderGain * this.panL, 0, n);
+      gr.fill(this.faderGain * this.panR, 0, n);
+    }
     const L = this.out[0]!;
     const R = this.out[1]!;
     const inL = x[0]!;
@@ -207,8 +248,8 @@ export class Strip {
     let pl = 0;
     let pr = 0;
     for (let i = 0; i < n; i++) {
-      const l = inL[i]! * gl;
-      const r = inR[i]! * gr;
+      const l = inL[i]! * gl[i]!;
+      const r = inR[i]! * gr[i]!;
       L[i] = l;
       R[i] = r;
       if (l > pl) pl = l; else if (-l > pl) pl = -l;
@@ -216,5 +257,23 @@ export class Strip {
     }
     this.peakL = pl;
     this.peakR = pr;
+  }
+
+  /** Fader × mute × pan per sample into gainL and gainR, read at `tf`, the fader's timeline frame. */
+  private automatedGains(a: StripAutomation, tf: number, n: number): void {
+    const gl = this.gainL;
+    const gr = this.gainR;
+    if (a.gain) fillCurve(a.gain, tf, n, gl, 0, gainOf);
+    else gl.fill(this.faderGain, 0, n);
+    if (a.mute) applyCurve(a.mute, tf, n, gl, 0, this.curveScratch, (v) => v);
+    gr.set(gl.subarray(0, n));
+    if (a.pan) {
+      applyCurve(a.pan, tf, n, gl, 0, this.curveScratch, a.panLeft);
+      applyCurve(a.pan, tf, n, gr, 0, this.curveScratch, a.panRight);
+    } else {
+      const pl = this.panL;
+      const pr = this.panR;
+      for (let i = 0; i < n; i++) { gl[i]! *= pl; gr[i]! *= pr; }
+    }
   }
 }

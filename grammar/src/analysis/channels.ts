@@ -7,6 +7,7 @@ import type * as ast from '../ast.js';
 import { CODES } from '../diagnostics.js';
 import { DEFAULTS, type ChannelModel, type ClipModel, type CutModel, type ProcessorModel, type SendModel, type TrimModel } from '../model.js';
 import { PROCESSOR_TYPES } from '../processors/index.js';
+import { automationModels } from './automation.js';
 import { clip, fileClip } from './clips.js';
 import type { AnalysisContext } from './context.js';
 import { processorModel, type PartNamer } from './processors.js';
@@ -53,6 +54,7 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
   const where = isMaster ? 'master' : `a ${s.channelKind}`;
   const notHere = (item: ast.ChannelItem, why: string) => ctx.notAllowedHere(item, why);
   const namePart = partNamer(ctx, s.name.name);
+  const lanes: ast.AutomateStatement[] = [];
 
   for (const item of s.body) {
     switch (item.kind) {
@@ -138,6 +140,9 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
         sends.push({ bus: item.target.name, gainDb: ctx.ranged(item.level, 'gain', -Infinity, 24, 'send level', 0), pre: item.pre });
         break;
       }
+      case 'automate':
+        lanes.push(item);
+        break;
       case 'processor': {
         const p = processorModel(ctx, item, namePart);
         ctx.sources[`${key}/insert:${inserts.length}`] = item.span;
@@ -151,6 +156,9 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
   c.cuts = cuts;
   c.inserts = inserts;
   c.sends = sends;
+  // Lanes last: they may move a block or send written after them.
+  const automation = automationModels(ctx, c, lanes);
+  if (automation.length > 0) c.automation = automation;
   return c;
 }
 

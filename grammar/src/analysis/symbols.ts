@@ -82,5 +82,6 @@ function candidates(ctx: AnalysisContext, expects: NameExpectation): string[] {
     case 'marker': return [...ctx.markerStatements.keys()];
     case 'bus': return ctx.symbols.filter((s) => s.kind === 'bus' || s.kind === 'master').map((s) => s.name);
     case 'channel': return ctx.symbols.filter((s) => s.kind === 'track' || s.kind === 'bus').map((s) => s.name);
+    case 'part': return []; // a channel's own parts: automation.ts names the candidates
   }
 }

@@ -7,7 +7,7 @@ import type * as ast from '../ast.js';
 import { CODES } from '../diagnostics.js';
 import type { BandModel, EqModel } from '../model.js';
 import { showValue } from '../units.js';
-import type { BandDecl, ClauseDoc, ProcessorDecl, ValueContext } from './types.js';
+import type { BandDecl, BandParamDecl, ClauseDoc, ProcessorDecl, ValueContext } from './types.js';
 
 /** Slopes a highpass or lowpass may have, dB/oct: 6 is one-pole, 12 a biquad, steeper ones Butterworth cascades. */
 export const SLOPES = [6, 12, 18, 24, 36, 48] as const;
@@ -56,6 +56,22 @@ const CLAUSES: readonly ClauseDoc[] = [
 const bandDecl = (type: ast.BandType): BandDecl => BANDS.find((b) => b.type === type)!;
 const hasGain = (type: ast.BandType) => type === 'bell' || type === 'lowshelf' || type === 'highshelf';
 const isPass = (type: ast.BandType) => type === 'highpass' || type === 'lowpass';
+
+/** What automation moves in a band (`automate presence.freq { … }`), with the ranges a written band has. */
+const BAND_PARAMS: readonly BandParamDecl[] = [
+  {
+    keyword: 'freq', field: 'freq', kind: 'frequency', unit: 'Hz', range: (sampleRate) => ({ min: 10, max: 0.49 * sampleRate }),
+    appliesTo: () => true, absentWhy: '', summary: 'The band’s frequency. Moves in octaves.',
+  },
+  {
+    keyword: 'gain', field: 'gainDb', kind: 'gain', unit: 'dB', range: () => ({ min: -30, max: 30 }),
+    appliesTo: (b) => hasGain(b.type), absentWhy: 'only bell and shelf bands have a gain', summary: 'The band’s gain. Moves in dB.',
+  },
+  {
+    keyword: 'q', field: 'q', kind: 'plain', unit: null, range: () => ({ min: 0.1, max: 40 }),
+    appliesTo: (b) => !isPass(b.type) || b.slope === 12, absentWhy: 'a highpass or lowpass has a q only at 12 dB/oct', summary: 'The band’s q.',
+  },
+];
 
 /** A written band as its model; what is wrong is reported and falls back to a default. */
 function band(b: ast.BandStatement, ctx: ValueContext): BandModel {
@@ -114,7 +130,7 @@ export const eq: ProcessorDecl<'eq'> = {
   example: 'eq { highpass 80 Hz; bell 300 Hz -3 dB q 1.4 }',
   snippet: 'eq {\n\t${1:bell} ${2:1000} Hz ${3:-3} dB\n}',
   params: [],
-  bands: { types: BANDS, clauses: CLAUSES, convert: band },
+  bands: { types: BANDS, clauses: CLAUSES, params: BAND_PARAMS, convert: band },
   misplaced: 'name-owner',
   model: ({ bypass, bands }): EqModel => ({ type: 'eq', bypass, bands }),
 };

@@ -30,7 +30,8 @@ const params: readonly ParamDecl<LimitModel>[] = [
   {
     keyword: 'lookahead', syntax: 'quantity', kind: 'duration', unit: 'ms', range: { min: 0.0005, max: 0.01 }, default: 0.0015,
     example: 'lookahead 1.5 ms', usage: 'lookahead DUR', summary: 'How far ahead the limiter looks; the delay it adds is compensated.',
-    automatable: true, field: 'lookahead',
+    // The look-ahead is the limiter's latency: moving it would move the whole mix in time.
+    automatable: false, field: 'lookahead',
   },
 ];
 

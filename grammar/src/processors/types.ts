@@ -62,7 +62,7 @@ export interface ParamDecl<M extends ProcessorModel = ProcessorModel> {
   readonly summary: string;
   /** How it is written, for hover: `threshold DB`. */
   readonly usage: string;
-  /** Whether automation may move it over time: every numeric parameter; not channel names or modes. */
+  /** Whether automation may move it over time: numeric parameters that do not change the processor's latency; not channel names or modes. */
   readonly automatable: boolean;
   /** The model field it sets. */
   readonly field: FieldOf<M>;
@@ -91,6 +91,21 @@ export interface BandDecl {
   readonly snippet: string;
   /** The q when none is written. */
   readonly defaultQ: number;
+}
+
+/** A band's parameter that automation can move: `presence.freq`, `presence.gain`, `presence.q`. */
+export interface BandParamDecl {
+  readonly keyword: string;
+  readonly field: 'freq' | 'gainDb' | 'q';
+  readonly kind: ValueKind;
+  readonly unit: UnitImage | null;
+  /** The accepted range in base units at a sample rate (a frequency's top depends on it). */
+  range(sampleRate: number): { readonly min: number; readonly max: number };
+  /** Whether a band has it: a highpass has no gain, and q only at 12 dB/oct. */
+  appliesTo(band: BandModel): boolean;
+  /** Why a band does not have it, for the diagnostic. */
+  readonly absentWhy: string;
+  readonly summary: string;
 }
 
 /** Keyword docs of a word that belongs to a processor but is not a parameter (`slope`, `q`). */
@@ -124,6 +139,8 @@ export interface ProcessorDeclOf<T extends ProcessorType> {
     readonly types: readonly BandDecl[];
     /** Clause words inside a band (`slope`, `q`). */
     readonly clauses: readonly ClauseDoc[];
+    /** What automation can move in a band. */
+    readonly params: readonly BandParamDecl[];
     readonly convert: (b: ast.BandStatement, ctx: ValueContext) => BandModel;
   };
   /**
