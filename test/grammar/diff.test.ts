@@ -241,6 +241,145 @@ describe('changes, each in its place in the hierarchy', () => {
   });
 });
 
+describe('automation lanes', () => {
+  // No tempo: times read as clock times.
+  const LANES = `track vox {
+  file "vox.wav"
+  eq tone {
+    highpass 90 Hz
+    bell presence 3 kHz +2 dB
+  }
+  comp glue { threshold -18 dB; ratio 3:1 }
+  comp peaks { threshold -8 dB; ratio 8:1 }
+  comp { threshold -10 dB; ratio 2:1 }
+  send verb -12 dB
+  automate gain { 0:00 -2 dB; 0:16 -2 dB; 0:32 -3 dB; 0:40 0 dB }
+  automate glue.threshold { 0:16 -18 dB; 0:32 -22 dB }
+  automate send verb { 0:32 -20 dB; 0:48 -8 dB }
+}
+bus verb {
+  gain -6 dB
+}
+`;
+  const GAIN = 'automate gain { 0:00 -2 dB; 0:16 -2 dB; 0:32 -3 dB; 0:40 0 dB }';
+  const withGain = (points: string) => LANES.replace(GAIN, `automate gain { ${points} }`);
+
+  it('a lane added or removed is written out with its points, in the target’s unit', () => {
+    const added = LANES.replace('  automate gain', '  automate pan { 0:00 -20% smooth; 0:30 +20% }\n  automate mute { 1:00 on; 1:02 off }\n  automate presence.freq { 0:10 3 kHz; 0:20 800 Hz }\n  automate gain');
+    expect(lines(LANES, added)).toEqual([
+      '+ track vox: automate pan: 2 points { 0:00 -20% smooth; 0:30 +20% }',
+      '+ track vox: automate mute: 2 points { 1:00 on; 1:02 off }',
+      '+ track vox: automate presence.freq: 2 points { 0:10 3 kHz; 0:20 800 Hz }',
+    ]);
+    expect(lines(added, LANES)).toEqual([
+      '- track vox: automate pan: 2 points { 0:00 -20% smooth; 0:30 +20% }',
+      '- track vox: automate mute: 2 points { 1:00 on; 1:02 off }',
+      '- track vox: automate presence.freq: 2 points { 0:10 3 kHz; 0:20 800 Hz }',
+    ]);
+    expect(diff(LANES, LANES.replace(`  ${GAIN}\n`, ''))).toEqual([
+      { op: 'remove', path: ['track vox', 'automate gain'], old: '4 points { 0:00 -2 dB; 0:16 -2 dB; 0:32 -3 dB; 0:40 0 dB }', new: null },
+    ]);
+    // An unnamed processor's lane is named by its type and position, as the lane must write it.
+    expect(lines(LANES, LANES.replace('  automate gain', '  automate comp#3.ratio { 0:10 2:1; 0:20 inf }\n  automate gain'))).toEqual([
+      '+ track vox: automate comp#3.ratio: 2 points { 0:10 2:1; 0:20 inf }',
+    ]);
+  });
+
+  it('a point moved: the same value at another time', () => {
+    const changes = diff(LANES, withGain('0:00 -2 dB; 0:16 -2 dB; 0:36 -3 dB; 0:40 0 dB'));
+    expect(changes).toEqual([{ op: 'move', path: ['track vox', 'automate gain', 'point'], old: '0:32', new: '0:36' }]);
+    expect(formatChangesText(changes)).toBe('~ track vox: automate gain point: moved, 0:32 -> 0:36\n');
+  });
+
+  it('a point’s value changed, in the target’s unit', () => {
+    const changes = diff(LANES, withGain('0:00 -2 dB; 0:16 -2 dB; 0:32 -1 dB; 0:40 0 dB'));
+    expect(changes).toEqual([{ op: 'change', path: ['track vox', 'automate gain', 'point at 0:32'], old: '-3 dB', new: '-1 dB' }]);
+    expect(formatChangesText(changes)).toBe('~ track vox: automate gain: point at 0:32 -3 dB -> -1 dB\n');
+    expect(lines(LANES, LANES.replace('0:32 -22 dB', '0:32 -24 dB'))).toEqual(['~ track vox: automate glue.threshold: point at 0:32 -22 dB -> -24 dB']);
+  });
+
+  it('a point’s shape changed', () => {
+    expect(lines(LANES, withGain('0:00 -2 dB; 0:16 -2 dB hold; 0:32 -3 dB; 0:40 0 dB'))).toEqual([
+      '~ track vox: automate gain: point at 0:16 -2 dB linear -> -2 dB hold',
+    ]);
+  });
+
+  it('points added and removed, in time order', () => {
+    expect(lines(LANES, withGain('0:00 -2 dB; 0:16 -2 dB; 0:24 -6 dB smooth; 0:32 -3 dB; 0:40 0 dB'))).toEqual([
+      '+ track vox: automate gain point: 0:24 -6 dB smooth',
+    ]);
+    expect(lines(LANES, withGain('0:00 -2 dB; 0:32 -3 dB; 0:40 0 dB; 1:00 -inf dB'))).toEqual([
+      '- track vox: automate gain point: 0:16 -2 dB',
+      '+ track vox: automate gain point: 1:00 -inf dB',
+    ]);
+  });
+
+  it('a lane follows its processor or band: reordered or renamed, the lane is no change', () => {
+    const reordered = LANES.replace('  comp glue { threshold -18 dB; ratio 3:1 }\n  comp peaks { threshold -8 dB; ratio 8:1 }\n',
+      '  comp peaks { threshold -8 dB; ratio 8:1 }\n  comp glue { threshold -18 dB; ratio 3:1 }\n');
+    expect(reordered).not.toBe(LANES);
+    expect(lines(LANES, reordered)).toEqual(['~ track vox: peaks: moved, after glue -> after tone']);
+    // Moved before the EQ: the lane's insert index changes, the lane does not.
+    const first = LANES.replace('  comp glue { threshold -18 dB; ratio 3:1 }\n', '').replace('  eq tone {', '  comp glue { threshold -18 dB; ratio 3:1 }\n  eq tone {');
+    expect(lines(LANES, first)).toEqual(['~ track vox: glue: moved, after tone -> first']);
+    // A change to the moved processor's lane is reported under its name.
+    expect(lines(LANES, reordered.replace('0:32 -22 dB', '0:32 -20 dB'))).toContain('~ track vox: automate glue.threshold: point at 0:32 -22 dB -> -20 dB');
+    // Renamed, with its lane: the name is the change, shown in the lane's target.
+    expect(lines(LANES, LANES.replace(/glue/g, 'bus_glue'))).toEqual(['~ track vox: bus_glue: name glue -> bus_glue']);
+    const band = LANES.replace('  automate gain', '  automate presence.gain { 0:10 +2 dB; 0:20 +4 dB }\n  automate gain');
+    expect(lines(band, band.replace('bell presence 3 kHz', 'bell presence 2.5 kHz').replace('    highpass 90 Hz\n', ''))).toEqual([
+      '- track vox: tone highpass 90 Hz: highpass 90 Hz slope 12 dB/oct',
+      '~ track vox: tone presence: freq 3 kHz -> 2.5 kHz',
+    ]);
+  });
+
+  it('a send lane is matched by its bus, and follows it when the bus is renamed', () => {
+    expect(lines(LANES, LANES.replace('0:48 -8 dB', '0:48 -6 dB'))).toEqual(['~ track vox: automate send verb: point at 0:48 -8 dB -> -6 dB']);
+    expect(lines(LANES, LANES.replace(/verb/g, 'hall'))).toEqual(['~ bus verb: renamed to hall']);
+    expect(lines(LANES, LANES.replace(/verb/g, 'hall').replace('0:32 -20 dB', '0:30 -20 dB'))).toEqual([
+      '~ bus verb: renamed to hall',
+      '~ track vox: automate send hall point: moved, 0:32 -> 0:30',
+    ]);
+  });
+
+  it('a renamed track keeps its lanes, and a tempo change does not move points written in bars', () => {
+    expect(lines(LANES, LANES.replace('track vox {', 'track lead {'))).toEqual(['~ track vox: renamed to lead']);
+    const inBars = `tempo 120 bpm\nmarker chorus bar 9\ntrack t {\n  file "t.wav"\n  automate gain { bar 1 0 dB; chorus -3 dB hold; bar 17 -6 dB }\n}\n`;
+    expect(lines(inBars, inBars.replace('tempo 120 bpm', 'tempo 96 bpm'))).toEqual(['~ session: tempo 120 bpm -> 96 bpm']);
+    expect(lines(inBars, inBars.replace('chorus -3 dB hold', 'chorus -4 dB hold'))).toEqual(['~ track t: automate gain: point at bar 9 -3 dB hold -> -4 dB hold']);
+  });
+
+  it('a lane changed wholesale is one line: its points and span, and what happened to them', () => {
+    const ride = (n: number, offset: number) => Array.from({ length: n }, (_, i) => `${i * 2 + offset} s ${-i} dB`).join('; ');
+    const before = withGain(ride(10, 0));
+    const changes = diff(before, withGain(ride(11, 1)));
+    expect(changes).toEqual([
+      { op: 'change', path: ['track vox', 'automate gain'], old: '10 points, 0:00 to 0:18', new: '11 points, 0:01 to 0:21 (10 moved, 1 added)' },
+    ]);
+    expect(formatChangesText(changes)).toBe('~ track vox: automate gain 10 points, 0:00 to 0:18 -> 11 points, 0:01 to 0:21 (10 moved, 1 added)\n');
+    // A long lane added is summed up too.
+    expect(lines(LANES, LANES.replace('  automate gain', `  automate pan { ${ride(12, 0).replace(/ dB/g, '%')} }\n  automate gain`))).toEqual([
+      '+ track vox: automate pan: 12 points, 0:00 to 0:22',
+    ]);
+    // Up to eight point changes are listed one by one.
+    expect(lines(before, withGain(ride(10, 0).replace('0 s 0 dB', '0 s 1 dB').replace('18 s -9 dB', '19 s -9 dB')))).toEqual([
+      '~ track vox: automate gain: point at 0:00 0 dB -> +1 dB',
+      '~ track vox: automate gain point: moved, 0:18 -> 0:19',
+    ]);
+  });
+
+  it('lane changes are in the JSON change list and the markdown table like any other', () => {
+    const changes = diff(LANES, withGain('0:00 -2 dB; 0:16 -2 dB; 0:32 -1 dB; 0:40 0 dB').replace('0:48 -8 dB', '0:50 -8 dB'));
+    expect(JSON.parse(JSON.stringify(changes))).toEqual([
+      { op: 'change', path: ['track vox', 'automate gain', 'point at 0:32'], old: '-3 dB', new: '-1 dB' },
+      { op: 'move', path: ['track vox', 'automate send verb', 'point'], old: '0:48', new: '0:50' },
+    ]);
+    const md = formatChangesMarkdown(changes);
+    expect(md).toContain('| **track vox** | automate gain › point at 0:32 | changed | -3 dB | -1 dB |');
+    expect(md).toContain('|  | automate send verb › point | moved | 0:48 | 0:50 |');
+  });
+});
+
 describe('output forms', () => {
   const changes = diff(BASE, BASE.replace('bell 300 Hz -3 dB q 1.4', 'bell 300 Hz -4.5 dB q 1.4').replace('track gtr {', 'track gtr {\n  label "Gtr | DI"'));
 

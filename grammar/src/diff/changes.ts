@@ -8,7 +8,8 @@ export interface MixChange {
    * From the session down to the setting: `['track vox', 'eq', 'bell 300 Hz', 'gain']`,
    * `['session', 'tempo']`, `['marker chorus']`. Parts of a processor are
    * named as the language writes them; the nth unnamed processor of a type
-   * is `comp#2`.
+   * is `comp#2`. An automation lane is named by its target as written,
+   * its points by their time: `['track vox', 'automate glue.threshold', 'point at 0:32']`.
    */
   readonly path: readonly string[];
   /**

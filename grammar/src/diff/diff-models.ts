@@ -11,15 +11,19 @@
  * their type), so inserting or reordering one changes nothing else. A
  * channel whose content is unchanged under another name is a rename, and
  * the routes and keys that followed it are no change. The result is
- * hierarchical: session > channel > processor > band > setting.
+ * hierarchical: session > channel > processor > band > setting, and
+ * channel > automation lane > point. Lanes are matched by what they move (a
+ * processor's or band's parameter through the matching of its processor and
+ * band, so a lane follows its processor wherever it went), their points in
+ * time order.
  */
-import type { BandModel, ChannelModel, ClipModel, CutModel, MixModel, ProcessorModel } from '../model.js';
+import type { AutomationModel, AutomationPointModel, AutomationTarget, BandModel, ChannelModel, ClipModel, CutModel, MixModel, ProcessorModel } from '../model.js';
 import { BANDS } from '../processors/eq.js';
 import { PROCESSORS, sidechainOf, withSidechainRenamed } from '../processors/index.js';
 import type { ParamDecl } from '../processors/types.js';
-import { showValue } from '../units.js';
+import { showValue, type ValueKind } from '../units.js';
 import type { MixChange } from './changes.js';
-import { alignItems, alignNamed, movedItems, occurrence, pairByKey, placeOf } from './match.js';
+import { alignItems, alignNamed, movedItems, occurrence, pairByKey, placeOf, type Aligned } from './match.js';
 import { showDb, showDuration, showFlag, showHz, showPercent, showRatio, showString, showTime } from './show.js';
 
 type Path = readonly string[];
@@ -150,6 +154,8 @@ function withNamesMapped(c: ChannelModel, map: ReadonlyMap<string, string>): Cha
     output: c.output === null ? null : m(c.output),
     sends: c.sends.map((s) => ({ ...s, bus: m(s.bus) })),
     inserts: c.inserts.map((p) => withSidechainRenamed(p, m)),
+    // A send lane follows its send to the renamed bus.
+    ...(c.automation ? { automation: c.automation.map((l) => (l.target.kind === 'send' ? { ...l, target: { ...l.target, bus: m(l.target.bus) } } : l)) } : {}),
   };
 }
 
@@ -259,6 +265,7 @@ function channel(list: ChangeList, path: Path, o: ChannelModel, n: ChannelModel,
   ]);
   sends(list, path, o, n, shown);
   list.settings(path, [{ name: 'target', old: o.targetLufs, neu: n.targetLufs, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'LUFS')) }]);
+  automation(list, path, o, n, shown);
 }
 
 function sends(list: ChangeList, path: Path, o: ChannelModel, n: ChannelModel, shown: ChannelModel): void {
@@ -337,6 +344,11 @@ function processorLabel(chain: readonly ProcessorModel[], index: number): string
   return k === 1 ? chain[index]!.type : `${chain[index]!.type}#${k}`;
 }
 
+/** The processors of two chains paired (what `inserts` reports, and what a lane's target follows). */
+function alignInserts(o: readonly ProcessorModel[], n: readonly ProcessorModel[]): Aligned<ProcessorModel> {
+  return alignNamed(o, n, (a, b) => alignItems(a, b, (p) => p.type, same, settingsApart));
+}
+
 /**
  * `shown` is the new chain as written (its side-chain keys under their new
  * names); `n` is the same chain with renamed channels under their old names,
@@ -345,7 +357,7 @@ function processorLabel(chain: readonly ProcessorModel[], index: number): string
 function inserts(list: ChangeList, path: Path, o: readonly ProcessorModel[], n: readonly ProcessorModel[], shown: readonly ProcessorModel[]): void {
   // The same processor is found where it went: a block inserted before another of its type changes nothing else.
   // A named processor is found by its name first.
-  const { pairs, removed, added } = alignNamed(o, n, (a, b) => alignItems(a, b, (p) => p.type, same, settingsApart));
+  const { pairs, removed, added } = alignInserts(o, n);
   for (const r of removed) list.remove([...path, processorLabel(o, r.index)], processorText(r.item));
   // The order of a chain is heard: moves are reported, by the processors' labels in the new chain.
   const id = (x: { oldIndex: number }) => String(x.oldIndex);
@@ -369,14 +381,18 @@ function showParam(decl: ParamDecl, model: ProcessorModel): string {
   const v = m[decl.field];
   if (decl.syntax === 'channel') return v === null ? 'none' : String(v);
   if (decl.syntax === 'ratio') return showRatio(v as number);
-  const x = v as number;
-  switch (decl.kind) {
+  return showQuantity(v as number, decl.kind, decl.kind === 'ceiling' ? String(m['ceilingMode'] ?? decl.unit) : decl.unit);
+}
+
+/** A number of a kind of value (units.ts) as the diff shows it; `unit` is the one written where the kind has several (a ceiling's dBFS or dBTP). */
+function showQuantity(x: number, kind: ValueKind | null, unit: string | null): string {
+  switch (kind) {
     case 'gain': return showDb(x);
-    case 'ceiling': return showDb(x, String(m['ceilingMode'] ?? decl.unit));
+    case 'ceiling': return showDb(x, unit ?? 'dB');
     case 'duration': return showDuration(x);
     case 'percent': return showPercent(x);
     case 'frequency': return showHz(x);
-    default: return showValue(x, decl.unit);
+    default: return showValue(x, unit);
   }
 }
 
@@ -433,10 +449,15 @@ export function bandText(b: BandModel): string {
   return parts.join(' ');
 }
 
+/** The bands of two EQs paired (what `bands` reports, and what a band's lane follows). */
+function alignBands(o: readonly BandModel[], n: readonly BandModel[]): Aligned<BandModel> {
+  return alignNamed(o, n, (x, y) => alignItems(x, y, (b) => b.type, same, (a, b) => Math.abs(Math.log(a.freq / b.freq))));
+}
+
 function bands(list: ChangeList, path: Path, o: readonly BandModel[], n: readonly BandModel[]): void {
   // Bands in series commute, so their order is no change; a band is matched by what it is, then by the nearest frequency.
   // A named band is found by its name first.
-  const { pairs, removed, added } = alignNamed(o, n, (x, y) => alignItems(x, y, (b) => b.type, same, (a, b) => Math.abs(Math.log(a.freq / b.freq))));
+  const { pairs, removed, added } = alignBands(o, n);
   // A band is shown by its name, or by its type and the frequency it had: `bell 300 Hz`.
   const label = (b: BandModel) => b.name ?? `${b.type} ${showHz(b.freq)}`;
   for (const r of removed) list.remove([...path, label(r.item)], bandText(r.item));
@@ -451,4 +472,296 @@ function bands(list: ChangeList, path: Path, o: readonly BandModel[], n: readonl
     list.settings([...path, label(p.old)], settings);
   }
   for (const a of added) list.add([...path, label(a.item)], bandText(a.item));
+}
+
+// ---- automation ----------------------------------------------------------------------------------
+
+/**
+ * How many point changes a lane lists line by line. A lane with more (an
+ * added, removed, moved or changed point counts one each) was redrawn or
+ * shifted wholesale, and one line says so: its points and span, old and new,
+ * and how many points moved, changed, were added and removed. A lane added
+ * or removed is written out up to this many points, and summed up likewise
+ * beyond.
+ */
+const MAX_POINT_CHANGES = 8;
+
+/**
+ * The size of the table (old × new points, after the equal points at both
+ * ends) beyond which two lanes' points are not aligned for the fewest
+ * changes but merged in time order: equal points and points at one time
+ * paired, no moves found. A million cells is some 20 ms.
+ */
+const MAX_ALIGN_CELLS = 1_000_000;
+
+type Side = 'old' | 'neu';
+
+/**
+ * A lane's target as it is written after `automate`: `gain`, `send verb`,
+ * `glue.threshold`, `presence.freq`, `comp#2.ratio` (an unnamed processor by
+ * its type and position from 1, as a lane must name it).
+ */
+function laneTarget(c: ChannelModel, t: AutomationTarget): string {
+  if (t.kind === 'send') return `send ${t.bus}`;
+  if (t.kind !== 'param') return t.kind;
+  const p = c.inserts[t.insert];
+  if (!p) return t.field;
+  const part = p.name ?? `${p.type}#${occurrence(c.inserts, t.insert, (x) => x.type)}`;
+  if (t.band === null) {
+    const decl = (PROCESSORS[p.type].params as readonly ParamDecl[]).find((x) => x.field === t.field);
+    return `${part}.${decl?.keyword ?? t.field}`;
+  }
+  const decl = PROCESSORS[p.type].bands?.params.find((x) => x.field === t.field);
+  const b = p.type === 'eq' ? p.bands[t.band] : undefined;
+  // A lane names its band; a band that lost its name is shown as the diff shows an unnamed band.
+  const band = b?.name ?? (b ? `${part} ${b.type} ${showHz(b.freq)}` : part);
+  return `${band}.${decl?.keyword ?? t.field}`;
+}
+
+/** A point's value in the target's unit: `-3 dB`, `+20%`, `2 kHz`, `40 ms`, `4:1`, `on`. */
+function laneValue(c: ChannelModel, t: AutomationTarget, v: number): string {
+  switch (t.kind) {
+    case 'gain': case 'trim': case 'send': return showDb(v);
+    case 'pan': return showPercent(v, true);
+    case 'mute': return showFlag(v >= 0.5);
+    case 'param': {
+      const p = c.inserts[t.insert];
+      if (!p) return showValue(v, null);
+      if (t.band !== null) {
+        const decl = PROCESSORS[p.type].bands?.params.find((x) => x.field === t.field);
+        return showQuantity(v, decl?.kind ?? null, decl?.unit ?? null);
+      }
+      const decl = (PROCESSORS[p.type].params as readonly ParamDecl[]).find((x) => x.field === t.field);
+      return decl ? showParam(decl, { ...p, [t.field]: v } as ProcessorModel) : showValue(v, null);
+    }
+  }
+}
+
+/** One side of a lane comparison: its channel (for names and units) and the lane. */
+interface LaneSide {
+  readonly channel: ChannelModel;
+  readonly lane: AutomationModel;
+  readonly side: Side;
+}
+
+/** A point as a lane writes it: `0:32 -3 dB`, `bar 13 +1 dB hold` (a mute lane's points are always `hold`, so never written). */
+function pointText(list: ChangeList, l: LaneSide, p: AutomationPointModel): string {
+  const shape = p.shape !== 'linear' && l.lane.target.kind !== 'mute' ? ` ${p.shape}` : '';
+  return `${list.time(p.time, l.side)} ${laneValue(l.channel, l.lane.target, p.value)}${shape}`;
+}
+
+/** A lane added or removed, written out: `4 points { 0:00 -2 dB; bar 13 +1 dB hold; … }`, or summed up when long. */
+function laneText(list: ChangeList, l: LaneSide): string {
+  const points = l.lane.points;
+  if (points.length > MAX_POINT_CHANGES) return laneSpan(list, l);
+  return `${pointCount(points.length)} { ${points.map((p) => pointText(list, l, p)).join('; ')} }`;
+}
+
+/** `12 points, bar 1 to bar 33`. */
+function laneSpan(list: ChangeList, l: LaneSide): string {
+  const points = l.lane.points;
+  const [first, last] = [points[0], points.at(-1)];
+  if (!first || !last) return pointCount(0);
+  const span = first.time === last.time ? `at ${list.time(first.time, l.side)}` : `${list.time(first.time, l.side)} to ${list.time(last.time, l.side)}`;
+  return `${pointCount(points.length)}, ${span}`;
+}
+
+const pointCount = (n: number) => `${n} point${n === 1 ? '' : 's'}`;
+
+/**
+ * The lanes of a channel, matched by what they move: `gain`, a send by its
+ * bus (under the old names, so a lane follows a renamed bus), a processor's
+ * or band's parameter by the processor and band the diff pairs (so a lane
+ * follows its processor when the chain is reordered, or the processor is
+ * renamed). A lane whose processor or band is gone is removed; one on a new
+ * processor is added. Lanes are shown by their targets in each file, matched
+ * ones by the new file's.
+ */
+function automation(list: ChangeList, path: Path, o: ChannelModel, n: ChannelModel, shown: ChannelModel): void {
+  const oldLanes = o.automation ?? [];
+  const newLanes = n.automation ?? [];
+  if (oldLanes.length === 0 && newLanes.length === 0) return;
+  const keyOf = (t: AutomationTarget) => (t.kind === 'param' ? `param ${t.insert} ${t.band ?? '-'} ${t.field}` : t.kind === 'send' ? `send ${t.bus}` : t.kind);
+
+  // A new lane's target as the old chain numbers it, or null when its processor or band is new.
+  const insertPairs = alignInserts(o.inserts, n.inserts).pairs;
+  const oldInsert = new Map(insertPairs.map((p) => [p.newIndex, p.oldIndex]));
+  const bandMaps = new Map<number, Map<number, number>>();
+  const oldBand = (newInsert: number, band: number): number | undefined => {
+    if (!bandMaps.has(newInsert)) {
+      const pair = insertPairs.find((p) => p.newIndex === newInsert);
+      const [a, b] = [pair?.old, pair?.neu];
+      const map = new Map<number, number>();
+      if (a?.type === 'eq' && b?.type === 'eq') for (const x of alignBands(a.bands, b.bands).pairs) map.set(x.newIndex, x.oldIndex);
+      bandMaps.set(newInsert, map);
+    }
+    return bandMaps.get(newInsert)!.get(band);
+  };
+  const asOld = (t: AutomationTarget): string | null => {
+    if (t.kind !== 'param') return keyOf(t);
+    const insert = oldInsert.get(t.insert);
+    if (insert === undefined) return null;
+    if (t.band === null) return keyOf({ ...t, insert });
+    const band = oldBand(t.insert, t.band);
+    return band === undefined ? null : keyOf({ ...t, insert, band });
+  };
+
+  const oldKeys = oldLanes.map((l) => keyOf(l.target));
+  const newKeys = newLanes.map((l) => asOld(l.target));
+  const oldSide = (i: number): LaneSide => ({ channel: o, lane: oldLanes[i]!, side: 'old' });
+  // Shown as written: a send lane under its bus's new name.
+  const newSide = (j: number): LaneSide => ({ channel: shown, lane: shown.automation?.[j] ?? newLanes[j]!, side: 'neu' });
+  const lanePath = (l: LaneSide) => [...path, `automate ${laneTarget(l.channel, l.lane.target)}`];
+
+  oldKeys.forEach((key, i) => {
+    if (!newKeys.includes(key)) list.remove(lanePath(oldSide(i)), laneText(list, oldSide(i)));
+  });
+  newKeys.forEach((key, j) => {
+    const i = key === null ? -1 : oldKeys.indexOf(key);
+    if (i >= 0) lanePoints(list, lanePath(newSide(j)), oldSide(i), newSide(j));
+  });
+  newKeys.forEach((key, j) => {
+    if (key === null || !oldKeys.includes(key)) list.add(lanePath(newSide(j)), laneText(list, newSide(j)));
+  });
+}
+
+/** One step of aligning two lanes' points, in time order. */
+type PointStep =
+  | { readonly kind: 'same' | 'pair'; readonly old: AutomationPointModel; readonly neu: AutomationPointModel }
+  | { readonly kind: 'remove'; readonly old: AutomationPointModel }
+  | { readonly kind: 'add'; readonly neu: AutomationPointModel };
+
+/**
+ * The points of a matched lane, compared in time order: a point at the same
+ * time with another value or shape is changed (`point at 0:32 -3 dB -> -1 dB`),
+ * a point with the same value at another time is moved
+ * (`point: moved, 0:32 -> 0:36`), the rest are removed and added. Of the ways
+ * to pair them, the one with the fewest changes. More than
+ * MAX_POINT_CHANGES changes are one line for the lane.
+ */
+function lanePoints(list: ChangeList, path: Path, o: LaneSide, n: LaneSide): void {
+  // `bar 17` at another tempo is the same time: the tempo is the change.
+  const tempoChanged = list.oldModel.tempo !== list.newModel.tempo;
+  const sameTime = (a: number, b: number) => a === b || (tempoChanged && list.time(a, 'old') === list.time(b, 'neu'));
+  const steps = alignPoints(o.lane.points, n.lane.points, sameTime);
+  const edits = steps.filter((s) => s.kind !== 'same');
+  if (edits.length === 0) return;
+  if (edits.length > MAX_POINT_CHANGES) {
+    const count = (what: string, k: number) => (k > 0 ? [`${k} ${what}`] : []);
+    const moved = edits.filter((s) => s.kind === 'pair' && !sameTime(s.old.time, s.neu.time)).length;
+    const parts = [
+      ...count('moved', moved),
+      ...count('changed', edits.filter((s) => s.kind === 'pair').length - moved),
+      ...count('added', edits.filter((s) => s.kind === 'add').length),
+      ...count('removed', edits.filter((s) => s.kind === 'remove').length),
+    ];
+    list.changes.push({ op: 'change', path, old: laneSpan(list, o), new: `${laneSpan(list, n)} (${parts.join(', ')})` });
+    return;
+  }
+  const time = (t: number, side: Side) => list.time(t, side);
+  for (const s of edits) {
+    if (s.kind === 'remove') list.remove([...path, 'point'], pointText(list, o, s.old));
+    else if (s.kind === 'add') list.add([...path, 'point'], pointText(list, n, s.neu));
+    else if (s.kind === 'pair') {
+      const label = `point at ${time(s.old.time, 'old')}`;
+      if (!sameTime(s.old.time, s.neu.time)) {
+        let [was, is] = [time(s.old.time, 'old'), time(s.neu.time, 'neu')];
+        // A move too small for the written time is shown in full, as a setting's is.
+        if (was === is) [was, is] = [`${was} (${precise(s.old.time, true)})`, `${is} (${precise(s.neu.time, true)})`];
+        list.changes.push({ op: 'move', path: [...path, 'point'], old: was, new: is });
+      }
+      if (s.old.value !== s.neu.value || s.old.shape !== s.neu.shape) {
+        // The point's value, with its shape when that is written or changed: `-3 dB -> -3 dB hold`.
+        const withShape = s.old.shape !== s.neu.shape || s.old.shape !== 'linear';
+        const value = (l: LaneSide, p: AutomationPointModel) => {
+          const v = laneValue(l.channel, l.lane.target, p.value);
+          return withShape && l.lane.target.kind !== 'mute' ? `${v} ${p.shape}` : v;
+        };
+        let [was, is] = [value(o, s.old), value(n, s.neu)];
+        if (was === is) [was, is] = [`${was} (${precise(s.old.value, false)})`, `${is} (${precise(s.neu.value, false)})`];
+        list.changes.push({ op: 'change', path: [...path, label], old: was, new: is });
+      }
+    }
+  }
+}
+
+/**
+ * Two lanes' points aligned in time order with the fewest changes: equal
+ * points cost nothing; a point paired with one at the same time (another
+ * value or shape) or with the same value (at another time) costs one, plus
+ * a half for another shape; a point removed or added costs one. A point at
+ * another time with another value is no pair: it was removed and another
+ * added. The equal points at both ends are taken off first, so a local edit
+ * to a long lane aligns only the part around it.
+ */
+function alignPoints(
+  o: readonly AutomationPointModel[],
+  n: readonly AutomationPointModel[],
+  sameTime: (a: number, b: number) => boolean = (a, b) => a === b,
+): PointStep[] {
+  const equal = (a: AutomationPointModel, b: AutomationPointModel) => sameTime(a.time, b.time) && a.value === b.value && a.shape === b.shape;
+  let start = 0;
+  while (start < o.length && start < n.length && equal(o[start]!, n[start]!)) start++;
+  let [endO, endN] = [o.length, n.length];
+  while (endO > start && endN > start && equal(o[endO - 1]!, n[endN - 1]!)) { endO--; endN--; }
+  const head: PointStep[] = o.slice(0, start).map((p, i) => ({ kind: 'same', old: p, neu: n[i]! }));
+  const tail: PointStep[] = o.slice(endO).map((p, i) => ({ kind: 'same', old: p, neu: n[endN + i]! }));
+  const [a, b] = [o.slice(start, endO), n.slice(start, endN)];
+  return [...head, ...alignMiddle(a, b, sameTime, equal), ...tail];
+}
+
+function alignMiddle(
+  a: readonly AutomationPointModel[],
+  b: readonly AutomationPointModel[],
+  sameTime: (x: number, y: number) => boolean,
+  equal: (x: AutomationPointModel, y: AutomationPointModel) => boolean,
+): PointStep[] {
+  const steps: PointStep[] = [];
+  if ((a.length + 1) * (b.length + 1) > MAX_ALIGN_CELLS) {
+    // Too long to weigh every pairing: merged in time order, equal points and points at one time paired.
+    let [i, j] = [0, 0];
+    while (i < a.length || j < b.length) {
+      const [x, y] = [a[i], b[j]];
+      if (x && y && (equal(x, y) || sameTime(x.time, y.time))) { steps.push({ kind: equal(x, y) ? 'same' : 'pair', old: x, neu: y }); i++; j++; }
+      else if (x && (!y || x.time <= y.time)) { steps.push({ kind: 'remove', old: x }); i++; }
+      else { steps.push({ kind: 'add', neu: y! }); j++; }
+    }
+    return steps;
+  }
+  // Costs in halves: a point removed or added 2, another time or value 2, another shape 1.
+  const pairCost = (x: AutomationPointModel, y: AutomationPointModel): number => {
+    const moved = !sameTime(x.time, y.time);
+    const revalued = x.value !== y.value;
+    if (moved && revalued) return Infinity;
+    return (moved ? 2 : 0) + (revalued ? 2 : 0) + (x.shape !== y.shape ? 1 : 0);
+  };
+  // cost[i][j]: the fewest changes aligning a[i..] with b[j..].
+  const w = b.length + 1;
+  const cost = new Float64Array((a.length + 1) * w);
+  for (let i = a.length; i >= 0; i--) {
+    for (let j = b.length; j >= 0; j--) {
+      if (i === a.length && j === b.length) continue;
+      let best = Infinity;
+      if (i < a.length) best = Math.min(best, 2 + cost[(i + 1) * w + j]!);
+      if (j < b.length) best = Math.min(best, 2 + cost[i * w + j + 1]!);
+      if (i < a.length && j < b.length) best = Math.min(best, pairCost(a[i]!, b[j]!) + cost[(i + 1) * w + j + 1]!);
+      cost[i * w + j] = best;
+    }
+  }
+  // Read forward: a pair when it is among the best, else the earlier of a removal and an addition.
+  let [i, j] = [0, 0];
+  while (i < a.length || j < b.length) {
+    const here = cost[i * w + j]!;
+    const [x, y] = [a[i], b[j]];
+    if (x && y && pairCost(x, y) + cost[(i + 1) * w + j + 1]! === here) {
+      steps.push({ kind: equal(x, y) ? 'same' : 'pair', old: x, neu: y });
+      i++; j++;
+      continue;
+    }
+    const canRemove = !!x && 2 + cost[(i + 1) * w + j]! === here;
+    const canAdd = !!y && 2 + cost[i * w + j + 1]! === here;
+    if (canRemove && (!canAdd || x!.time <= y!.time)) { steps.push({ kind: 'remove', old: x! }); i++; }
+    else { steps.push({ kind: 'add', neu: y! }); j++; }
+  }
+  return steps;
 }
