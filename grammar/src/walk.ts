@@ -34,6 +34,41 @@ export function blockAt(doc: ast.MixDocument, offset: number, text: string): Blo
   return { level: 'top', channel: null, processor: null };
 }
 
+/** An automation lane and the channel it is in. */
+export interface LaneContext {
+  readonly channel: ast.ChannelStatement;
+  readonly lane: ast.AutomateStatement;
+}
+
+/**
+ * The automation lane whose body (`{ … }`) the offset is in, or null. As in
+ * `blockAt`, a lane whose `}` is missing extends to the channel's next item,
+ * so typing the first point of a new lane counts as inside it.
+ */
+export function laneAt(doc: ast.MixDocument, offset: number, text: string): LaneContext | null {
+  const block = blockAt(doc, offset, text);
+  const c = block.channel;
+  if (!c || block.level !== 'channel') return null;
+  const channelEnd = text[c.bodySpan.end - 1] === '}' ? c.bodySpan.end : nextTopStart(doc, c, text.length);
+  for (const item of c.body) {
+    if (item.kind !== 'automate' || text[item.bodySpan.start] !== '{') continue;
+    const closed = item.bodySpan.end - item.bodySpan.start >= 2 && text[item.bodySpan.end - 1] === '}';
+    const body = closed ? item.bodySpan : { start: item.bodySpan.start, end: nextItemStart(c, item, channelEnd) };
+    if (inside(body, offset)) return { channel: c, lane: item };
+  }
+  return null;
+}
+
+/** Every automation lane of the file, with its channel. */
+export function lanesOf(doc: ast.MixDocument): LaneContext[] {
+  const out: LaneContext[] = [];
+  for (const s of doc.statements) {
+    if (s.kind !== 'channel') continue;
+    for (const item of s.body) if (item.kind === 'automate') out.push({ channel: s, lane: item });
+  }
+  return out;
+}
+
 function nextTopStart(doc: ast.MixDocument, s: ast.TopStatement, end: number): number {
   const i = doc.statements.indexOf(s);
   return doc.statements[i + 1]?.span.start ?? end + 1;

@@ -109,7 +109,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const initializeResult: InitializeResult = ({
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: [' ', '"', '/'] },
+      completionProvider: { triggerCharacters: [' ', '"', '/', '.'] },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -166,7 +166,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return s ? fn(s, p) : empty;
   };
 
-  connection.onCompletion(withDoc((s, p) => completion(s, p.position, files), Promise.resolve([])));
+  connection.onCompletion(withDoc((s, p) => completion(s, p.position, files, p.context?.triggerCharacter), Promise.resolve([])));
   connection.onHover(withDoc((s, p) => hover(s, p.position, audio), Promise.resolve(null)));
   connection.onDefinition(withDoc((s, p) => definition(s, p.position), null));
   connection.onReferences(withDoc((s, p) => references(s, p.position, p.context.includeDeclaration), []));

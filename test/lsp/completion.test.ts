@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => c.dispose());
 
 const TOP = ['title', 'samplerate', 'tempo', 'meter', 'output', 'length', 'reference', 'marker', 'track', 'bus', 'master'];
-const CHANNEL_COMMON = ['label', 'color', 'hidden', 'trim', 'gain', 'pan', 'polarity', 'eq', 'comp', 'limit'];
+const CHANNEL_COMMON = ['label', 'color', 'hidden', 'trim', 'gain', 'pan', 'polarity', 'eq', 'comp', 'limit', 'automate'];
 const BANDS = ['highpass', 'lowpass', 'lowshelf', 'highshelf', 'bell', 'notch', 'bandpass'];
 const COMP = ['threshold', 'ratio', 'knee', 'attack', 'release', 'makeup', 'mix', 'sidechain'];
 

@@ -92,6 +92,8 @@ function resolveTarget(ctx: AnalysisContext, c: ChannelModel, t: ast.AutomationT
         ctx.report(CODES.notAutomatable, t.bus.span, `${c.name} has no send to '${bus}'${hint}`);
         return undefined;
       }
+      // A use of the bus's name, so renaming the bus renames the lane's target too.
+      ctx.uses.push({ name: bus, span: t.bus.span, expects: 'bus', target: ctx.symbolsByName.get(bus) ?? null });
       return { target: { kind: 'send', bus }, scale: 'db', rule: { what: `send ${bus}`, kind: 'gain', min: -Infinity, max: 24 }, key: `send ${bus}` };
     }
     case 'part':
@@ -275,3 +277,4 @@ function exampleFor(rule: ValueRule): string {
     default: return 'bar 9 -3 dB';
   }
 }
+

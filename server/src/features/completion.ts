@@ -9,12 +9,15 @@ import {
   MarkupKind,
   type CompletionItem,
   type Position,
+  type Range,
 } from 'vscode-languageserver';
 import {
-  BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, blockAt, KEYWORD_DOCS, nextTokenTypes, PARAM_KEYWORDS, paramByKeyword, statementKeywords, SYNTAX_WORDS,
-  tokens as T, unitsOf, type AssistRule, type BlockLevel, type IToken, type Keyword, type ValueKind,
+  BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, blockAt, KEYWORD_DOCS, laneAt, nextTokenTypes, PARAM_KEYWORDS, paramByKeyword, showValue, statementKeywords,
+  SYNTAX_WORDS, tokens as T, unitsOf, type AssistRule, type BlockLevel, type ChannelStatement, type IToken, type Keyword, type LaneContext,
+  type ValueKind,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
+import { channelTargets, clockMs, inUnit, partTargets, sendTarget, targetOf, type TargetInfo } from './automation.js';
 import { endOf, firstTokenFrom } from './tokens-at.js';
 
 export interface AudioFileLister {
@@ -34,7 +37,7 @@ const ONCE = new Set([
 const isKeywordType = (t: IToken['tokenType']) => t.name.startsWith('Kw_');
 const keywordOf = (t: IToken) => (isKeywordType(t.tokenType) ? t.image : null);
 
-export async function completion(doc: DocState, position: Position, files: AudioFileLister): Promise<CompletionItem[]> {
+export async function completion(doc: DocState, position: Position, files: AudioFileLister, trigger?: string): Promise<CompletionItem[]> {
   const offset = doc.lines.offset(position);
   const { tokens, document } = doc.checked;
   if (document.comments.some((c) => c.span.start < offset && offset <= c.span.end)) return [];
@@ -42,6 +45,8 @@ export async function completion(doc: DocState, position: Position, files: Audio
   const i = firstTokenFrom(tokens, offset) - 1; // last token starting before the cursor
   const last = tokens[i];
   const touching = last && endOf(last) >= offset ? last : undefined;
+  // `.` triggers completion only for a part's parameter (`glue.`), never inside a number or a path.
+  if (trigger === '.' && !(touching?.tokenType === T.Dot && endOf(touching) === offset)) return [];
 
   // Inside a string: audio files for `file`, `clip` and `reference`.
   if (touching && (touching.tokenType === T.StringLit || touching.tokenType === T.UnterminatedString) && offset > touching.startOffset) {
@@ -61,7 +66,15 @@ export async function completion(doc: DocState, position: Position, files: Audio
     prefix.unshift(t);
   }
 
+  // Automation lanes: what a lane moves after `automate`, and the parts of a point inside its body.
+  const typed = end < i ? touching : undefined;
+  const replace = doc.lines.range({ start: typed ? typed.startOffset : offset, end: offset });
+  const lane = laneAt(document, offset, doc.text);
+  if (lane) return pointCompletions(doc, lane, prefix, offset, replace);
   const ctx = blockAt(document, offset, doc.text);
+  if (ctx.level === 'channel' && ctx.channel && prefix[0]?.image === 'automate' && isKeywordType(prefix[0].tokenType)) {
+    return targetCompletions(doc, ctx.channel, prefix.slice(1), offset, replace);
+  }
   if (prefix.length === 0) return statementCompletions(doc, ctx.level, ctx.channel, ctx.processor);
 
   const next = nextTokenTypes(ruleFor(ctx.level), prefix);
@@ -132,7 +145,7 @@ function isWordToken(t: IToken): boolean {
   return t.tokenType === T.Identifier || isKeywordType(t.tokenType) || t.tokenType.name.startsWith('Unit_');
 }
 
-function keywordItem(word: Keyword, withSnippet = false): CompletionItem {
+export function keywordItem(word: Keyword, withSnippet = false): CompletionItem {
   const d = KEYWORD_DOCS[word];
   const item: CompletionItem = { label: word, kind: CompletionItemKind.Keyword };
   if (d) {
@@ -244,5 +257,185 @@ async function fileCompletions(doc: DocState, tokens: readonly IToken[], i: numb
       textEdit: { range, newText: closed ? written : `${written}"` },
       filterText: written,
     };
+  });
+}
+
+// ---- automation lanes ------------------------------------------------------------------------
+//
+// Chevrotain's content assist starts only from the rules `nextTokenTypes`
+// exposes (top level, channel item, processor item): it cannot start inside
+// an `automate` target or point. What may come there is short and fixed
+// (TARGET, then TIME VALUE [SHAPE]), so it is read from the tokens before the
+// cursor instead, by the small state machines below.
+
+/** `automate |`, `automate send |`, `automate glue.|`, `automate comp#2.|`: what the lane can move. */
+function targetCompletions(doc: DocState, channel: ChannelStatement, after: readonly IToken[], offset: number, replace: Range): CompletionItem[] {
+  const c = doc.checked.model.channels.find((x) => x.name === channel.name.name);
+  if (!c) return [];
+  const rate = doc.checked.model.sampleRate;
+  // A lane already written has its `{ … }`: then the target alone is inserted.
+  const opens = !doc.text.slice(offset).split('\n', 1)[0]!.includes('{');
+  const item = (t: TargetInfo, label: string, i: number): CompletionItem => ({
+    label,
+    kind: CompletionItemKind.Property,
+    detail: t.format.kind === 'switch' ? t.range : `${unitText(t)} · ${t.range}`,
+    documentation: { kind: MarkupKind.Markdown, value: targetDoc(t) },
+    sortText: String(i).padStart(3, '0'),
+    textEdit: { range: replace, newText: opens ? `${label} {\n\t$0\n}` : label },
+    insertTextFormat: opens ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  });
+  if (after.length === 0) return channelTargets(c, rate).map((t, i) => item(t, t.label, i));
+  const [first, second] = after;
+  if (after.length === 1 && isKw(first, 'send')) return c.sends.map((s, i) => item(sendTarget(c, s.bus)!, s.bus, i));
+  const dotted = after.at(-1)?.tokenType === T.Dot;
+  if (dotted && after.length === 2) return partTargets(c, first!.image, null, rate).map((t, i) => item(t, t.param, i));
+  if (dotted && after.length === 3 && second!.tokenType === T.PartIndex) {
+    return partTargets(c, first!.image, Number(second!.image.slice(1)), rate).map((t, i) => item(t, t.param, i));
+  }
+  return [];
+}
+
+function unitText(t: TargetInfo): string {
+  if (t.format.kind === 'switch') return 'on or off';
+  if (t.format.kind === 'ratio') return 'ratio';
+  return t.format.units.length > 0 ? t.format.units.join(' or ') : 'no unit';
+}
+
+function targetDoc(t: TargetInfo): string {
+  const rows = [`Moves ${t.moves}.${t.summary ? ` ${t.summary}` : ''}`];
+  rows.push(`**Unit:** ${unitText(t)}`);
+  rows.push(`**Range:** ${t.range}`);
+  return rows.join('\n\n');
+}
+
+/** Where the cursor is in a point: `TIME VALUE [SHAPE]`. */
+type PointPlace =
+  | { readonly at: 'time' }
+  | { readonly at: 'value'; readonly afterBar: boolean; readonly bareNumber: boolean }
+  | { readonly at: 'unit'; readonly touching: boolean }
+  | { readonly at: 'shape' }
+  | { readonly at: 'none' };
+
+const isKw = (t: IToken | undefined, ...words: string[]) => !!t && isKeywordType(t.tokenType) && words.includes(t.image);
+const isNumber = (t: IToken | undefined) => !!t && (t.tokenType === T.NumberLit || t.tokenType === T.NegInf);
+const isUnit = (t: IToken | undefined) => !!t && t.tokenType.name.startsWith('Unit_');
+
+/** Reads the tokens of the point before the cursor (from the line's start, `{` or `;`). */
+function placeInPoint(p: readonly IToken[], offset: number): PointPlace {
+  if (p.length === 0) return { at: 'time' };
+  let i = 0;
+  let afterBar = false;
+  let bareNumber = false;
+  const t0 = p[0]!;
+  if (isKw(t0, 'bar')) {
+    if (!isNumber(p[1]) || p[1]!.tokenType === T.NegInf) return { at: 'none' };
+    i = 2;
+    afterBar = true;
+    if (isKw(p[2], 'beat')) {
+      if (!isNumber(p[3])) return { at: 'none' };
+      i = 4;
+      afterBar = false;
+    }
+  } else if (t0.tokenType === T.Clock) {
+    i = 1;
+  } else if (t0.tokenType === T.NumberLit) {
+    i = 1;
+    if (isUnit(p[1])) i = 2;
+    else bareNumber = true;
+  } else if (t0.tokenType === T.Identifier) {
+    i = 1;
+  } else {
+    return { at: 'none' };
+  }
+  const lastTouches = endOf(p.at(-1)!) === offset;
+  if (i === p.length) return lastTouches ? { at: 'none' } : { at: 'value', afterBar, bareNumber };
+  const v = p[i]!;
+  if (isNumber(v)) {
+    i++;
+    if (isUnit(p[i])) i++;
+    else if (i === p.length) return { at: 'unit', touching: lastTouches };
+    if (p[i]?.tokenType === T.Colon) {
+      i++;
+      if (isNumber(p[i])) i++;
+    }
+  } else if (isKw(v, 'inf', 'on', 'off')) {
+    i++;
+  } else {
+    return { at: 'none' };
+  }
+  if (i === p.length) return lastTouches && p.at(-1)!.tokenType !== T.Colon ? { at: 'none' } : { at: 'shape' };
+  return { at: 'none' };
+}
+
+/** Inside a lane: times at a point's start, values in the target's unit after a time, shapes after a value. */
+function pointCompletions(doc: DocState, { channel, lane }: LaneContext, prefix: readonly IToken[], offset: number, replace: Range): CompletionItem[] {
+  const model = doc.checked.model;
+  const c = model.channels.find((x) => x.name === channel.name.name);
+  const target = c && lane.target ? targetOf(c, lane.target, model.sampleRate) : null;
+  const place = placeInPoint(prefix, offset);
+  switch (place.at) {
+    case 'time': {
+      const items: CompletionItem[] = model.markers.map((m) => ({
+        label: m.name, kind: CompletionItemKind.Event, detail: `marker at ${clockMs(m.time)}`, sortText: `0${clockMs(m.time).padStart(12, '0')}`,
+        textEdit: { range: replace, newText: m.name },
+      }));
+      if (model.tempo !== null) items.push({ ...keywordItem('bar'), sortText: '1bar' });
+      return items;
+    }
+    case 'value': {
+      const items = target ? valueItems(target, replace) : [];
+      if (place.afterBar) items.push({ ...keywordItem('beat'), sortText: '9beat' });
+      if (place.bareNumber) for (const unit of unitsOf('duration')) items.push({ label: unit, kind: CompletionItemKind.Unit, sortText: `8${unit}`, textEdit: { range: replace, newText: unit } });
+      return items;
+    }
+    case 'unit': {
+      if (!target || target.format.units.length === 0) return target?.format.kind === 'switch' ? [] : shapeItems(replace);
+      return target.format.units.map((unit) => ({
+        label: unit,
+        kind: CompletionItemKind.Unit,
+        detail: `${target.label}: ${target.range}`,
+        textEdit: { range: replace, newText: unit === '%' || !place.touching ? unit : ` ${unit}` },
+      }));
+    }
+    case 'shape':
+      return target?.format.kind === 'switch' ? [] : shapeItems(replace);
+    case 'none':
+      return [];
+  }
+}
+
+function shapeItems(replace: Range): CompletionItem[] {
+  return (['linear', 'hold', 'smooth'] as const).map((w, i) => ({ ...keywordItem(w), sortText: String(i), textEdit: { range: replace, newText: w } }));
+}
+
+/**
+ * A point's value in the target's unit, starting from the value the target
+ * has without automation: `-2 dB` for a fader at -2 dB, `0%`, `3 kHz`,
+ * `on`/`off` for mute, `4:1` for a ratio.
+ */
+function valueItems(t: TargetInfo, replace: Range): CompletionItem[] {
+  const detail = `${t.label}: ${t.range}`;
+  const documentation = { kind: MarkupKind.Markdown, value: targetDoc(t) };
+  if (t.format.kind === 'switch') {
+    return (['on', 'off'] as const).map((w, i) => ({ ...keywordItem(w), sortText: `0${i}`, textEdit: { range: replace, newText: w } }));
+  }
+  const snippet = (label: string, newText: string, i: number): CompletionItem => ({
+    label, kind: CompletionItemKind.Value, detail, documentation, sortText: `0${i}`,
+    textEdit: { range: replace, newText }, insertTextFormat: InsertTextFormat.Snippet,
+  });
+  const current = t.current ?? 0;
+  if (t.format.kind === 'ratio') {
+    const n = current === Infinity ? 4 : Number(current.toPrecision(6));
+    return [snippet(`${n}:1`, `\${1:${n}}:1`, 0), { ...keywordItem('inf'), sortText: '01', textEdit: { range: replace, newText: 'inf' } }];
+  }
+  if (t.format.units.length === 0) {
+    const n = showValue(current, null);
+    return [snippet(n, `\${1:${n}}`, 0)];
+  }
+  return t.format.units.map((unit, i) => {
+    const v = inUnit(t.format, current, unit);
+    const n = `${v > 0 && (t.format.kind === 'gain' || t.format.kind === 'percent') ? '+' : ''}${showValue(v, null)}`;
+    const sep = unit === '%' ? '' : ' ';
+    return snippet(`${n}${sep}${unit}`, `\${1:${n}}${sep}${unit}`, i);
   });
 }

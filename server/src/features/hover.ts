@@ -2,14 +2,16 @@
  * Hover: what a keyword means (unit, range, default); for a channel, its
  * routing and its source files' length, rate, channels and peak; for a
  * named processor or band, where it is and its settings; for a bar time or
- * a marker, the clock time.
+ * a marker, the clock time; for an automation lane's target, what it moves
+ * and its points, and for a point, its time, value and the segment after it.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import {
-  bandText, barSeconds, durationOf, forEachTime, KEYWORD_DOCS, processorText, tokens as T, type AudioFact, type ChannelModel, type Keyword, type MixSymbol,
-  type ProcessorModel,
+  bandText, barSeconds, durationOf, forEachTime, KEYWORD_DOCS, laneAt, lanesOf, processorText, tokens as T, type AudioFact, type AutomateStatement,
+  type AutomationModel, type ChannelModel, type ChannelStatement, type Keyword, type MixSymbol, type ProcessorModel, type Span,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
+import { barBeat, clockMs, laneModel, modelPointIndexes, showTargetValue, targetOf, writtenTarget, type TargetInfo } from './automation.js';
 import { docMarkdown } from './completion.js';
 import { clockTime } from './inlay-hints.js';
 import { symbolAt } from './navigation.js';
@@ -22,6 +24,9 @@ export interface AudioInfoSource {
 
 export async function hover(doc: DocState, position: Position, audio: AudioInfoSource): Promise<Hover | null> {
   const offset = doc.lines.offset(position);
+  // In a lane, its target and its points say what they do before any name they contain.
+  const lane = laneHover(doc, offset);
+  if (lane) return { contents: { kind: MarkupKind.Markdown, value: lane.value }, range: doc.lines.range(lane.span) };
   const hit = symbolAt(doc, offset);
   if (hit) {
     return { contents: { kind: MarkupKind.Markdown, value: await symbolMarkdown(doc, hit.symbol, audio) }, range: doc.lines.range(hit.span) };
@@ -145,4 +150,94 @@ function barOf(seconds: number, tempo: number, beatsPerBar: number): string {
   const bar = Math.floor(beats / beatsPerBar) + 1;
   const beat = beats - (bar - 1) * beatsPerBar + 1;
   return Math.abs(beat - 1) < 1e-9 ? `${bar}` : `${bar} beat ${Number(beat.toFixed(2))}`;
+}
+
+// ---- automation lanes ----------------------------------------------------------------------
+
+/** The hover of a lane's target, or of the point on the cursor's line in a lane's body. */
+function laneHover(doc: DocState, offset: number): { value: string; span: Span } | null {
+  for (const { channel, lane } of lanesOf(doc.checked.document)) {
+    if (lane.target && lane.target.span.start <= offset && offset <= lane.target.span.end) {
+      return { value: targetMarkdown(doc, channel, lane), span: lane.target.span };
+    }
+  }
+  const inLane = laneAt(doc.checked.document, offset, doc.text);
+  if (!inLane) return null;
+  const { channel, lane } = inLane;
+  // The point on the cursor's line: the one under the cursor, else the last one before it, else the first.
+  const line = doc.lines.position(offset).line;
+  const onLine = lane.points.filter((p) => doc.lines.position(p.span.start).line <= line && line <= doc.lines.position(p.span.end).line);
+  const point = onLine.find((p) => p.span.start <= offset && offset <= p.span.end) ?? onLine.filter((p) => p.span.start <= offset).at(-1) ?? onLine[0];
+  if (!point) return null;
+  return { value: pointMarkdown(doc, channel, lane, lane.points.indexOf(point)), span: point.span };
+}
+
+interface LaneFacts {
+  readonly target: TargetInfo | null;
+  readonly model: AutomationModel | null;
+  readonly title: string;
+}
+
+function laneFacts(doc: DocState, channel: ChannelStatement, lane: AutomateStatement): LaneFacts {
+  const model = doc.checked.model;
+  const c = model.channels.find((x) => x.name === channel.name.name);
+  const target = c && lane.target ? targetOf(c, lane.target, model.sampleRate) : null;
+  const where = channel.channelKind === 'master' ? 'master' : `${channel.channelKind} ${channel.name.name}`;
+  return { target, model: laneModel(doc, channel.name.name, lane), title: `\`automate ${writtenTarget(doc, lane)}\` in ${where}` };
+}
+
+/** `0:32.000 (bar 17.1)`: the clock time, and the bar and beat when the session has a tempo. */
+function timeText(doc: DocState, seconds: number): string {
+  const { tempo, meter } = doc.checked.model;
+  return `${clockMs(seconds)}${tempo !== null && seconds >= 0 ? ` (bar ${barBeat(seconds, tempo, meter.beats)})` : ''}`;
+}
+
+function targetMarkdown(doc: DocState, channel: ChannelStatement, lane: AutomateStatement): string {
+  const { target, model, title } = laneFacts(doc, channel, lane);
+  if (!target) return `**${title}**\n\nThis target moves nothing (see its problem).`;
+  const rows = [`**${title}**: moves ${target.moves}`];
+  if (target.summary) rows.push(target.summary);
+  rows.push(`**Unit and range:** ${target.range}`);
+  if (!model) {
+    rows.push(`No usable points: the lane does nothing.`);
+  } else {
+    const values = model.points.map((p) => p.value);
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const count = `${model.points.length} point${model.points.length === 1 ? '' : 's'}`;
+    const span = `from ${clockMs(model.points[0]!.time)} to ${clockMs(model.points.at(-1)!.time)}`;
+    const range = lo === hi ? `all at ${showTargetValue(target.format, lo)}` : `${showTargetValue(target.format, lo)} to ${showTargetValue(target.format, hi)}`;
+    rows.push(`**${count}** ${span}; values ${range}`);
+  }
+  return rows.join('\n\n');
+}
+
+const SHAPE_WORDS = {
+  linear: 'a straight line',
+  hold: 'holds, then steps',
+  smooth: 'an S-curve',
+} as const;
+
+function pointMarkdown(doc: DocState, channel: ChannelStatement, lane: AutomateStatement, index: number): string {
+  const { target, model, title } = laneFacts(doc, channel, lane);
+  const written = lane.points[index]!;
+  const head = `**\`${doc.text.slice(written.span.start, written.span.end).replace(/\s+/g, ' ')}\`**: a point of ${title}`;
+  const k = model ? modelPointIndexes(doc, lane, model)[index] ?? null : null;
+  if (!model || !target || k === null) return `${head}\n\nThis point is not part of the lane (see its problems).`;
+  const p = model.points[k]!;
+  const next = model.points[k + 1];
+  const rows = [head];
+  rows.push(`**Time:** ${timeText(doc, p.time)}`);
+  rows.push(`**Value:** ${showTargetValue(target.format, p.value)}${target.format.kind === 'switch' ? (p.value >= 0.5 ? ' (muted)' : ' (not muted)') : ''}`);
+  if (!next) {
+    rows.push(`**After it:** the last point: ${showTargetValue(target.format, p.value)} holds to the end`);
+  } else if (target.format.kind === 'switch') {
+    rows.push(`**After it:** \`hold\` until ${clockMs(next.time)}, where it switches ${showTargetValue(target.format, next.value)}`);
+  } else {
+    // A dB segment with a -inf end moves linearly in amplitude, so a fade to silence sounds like one.
+    const silent = p.value === -Infinity || next.value === -Infinity;
+    const scale = model.scale === 'db' ? (silent ? ' in amplitude' : ' in dB') : model.scale === 'octave' ? ' in octaves' : '';
+    rows.push(`**After it:** \`${p.shape}\`: ${SHAPE_WORDS[p.shape]}${p.shape === 'linear' ? scale : ''} to ${showTargetValue(target.format, next.value)} at ${clockMs(next.time)}`);
+  }
+  return rows.join('\n\n');
 }

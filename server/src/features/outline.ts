@@ -1,7 +1,8 @@
 /** Document symbols (the outline) and folding ranges. */
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
-import type { AnyStatement, ChannelStatement, ProcessorStatement, Span } from '../../../grammar/src/index.js';
+import type { AnyStatement, AutomateStatement, ChannelStatement, ProcessorStatement, Span } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
+import { writtenTarget } from './automation.js';
 
 const CHANNEL_KIND = { track: SymbolKind.Class, bus: SymbolKind.Interface, master: SymbolKind.Module } as const;
 
@@ -18,7 +19,9 @@ export function documentSymbols(doc: DocState): DocumentSymbol[] {
   for (const s of doc.checked.document.statements) {
     switch (s.kind) {
       case 'channel':
-        out.push(sym(s.name.name, CHANNEL_KIND[s.channelKind], s.span, s.name.span, channelDetail(doc, s), s.body.filter((i): i is ProcessorStatement => i.kind === 'processor').map((p) => processorSymbol(doc, p, sym))));
+        out.push(sym(s.name.name, CHANNEL_KIND[s.channelKind], s.span, s.name.span, channelDetail(doc, s), s.body
+          .filter((i): i is ProcessorStatement | AutomateStatement => i.kind === 'processor' || i.kind === 'automate')
+          .map((i) => (i.kind === 'processor' ? processorSymbol(doc, i, sym) : laneSymbol(doc, i, sym)))));
         break;
       case 'marker':
         out.push(sym(s.name.name, SymbolKind.Event, s.span, s.name.span, 'marker'));
@@ -44,9 +47,15 @@ function processorSymbol(doc: DocState, p: ProcessorStatement, sym: (n: string, 
   return sym(p.name?.name ? `${p.processor} ${p.name.name}` : p.processor, SymbolKind.Function, p.span, p.name?.name ? p.name.span : p.keywordSpan, p.body.some((i) => i.kind === 'flag') ? 'bypassed' : undefined, children);
 }
 
+/** `automate glue.threshold`, with its number of points written. */
+function laneSymbol(doc: DocState, lane: AutomateStatement, sym: (n: string, k: SymbolKind, s: Span, sel: Span, d?: string) => DocumentSymbol): DocumentSymbol {
+  const n = lane.points.length;
+  return sym(`automate ${writtenTarget(doc, lane)}`.trim(), SymbolKind.Field, lane.span, lane.target?.span ?? lane.keywordSpan, `${n} point${n === 1 ? '' : 's'}`);
+}
+
 export function foldingRanges(doc: DocState): FoldingRange[] {
   const ranges: FoldingRange[] = [];
-  const block = (s: ChannelStatement | ProcessorStatement) => {
+  const block = (s: ChannelStatement | ProcessorStatement | AutomateStatement) => {
     const start = doc.lines.position(s.bodySpan.start).line;
     const end = doc.lines.position(s.bodySpan.end).line;
     if (end > start) ranges.push({ startLine: start, endLine: end - 1 });
@@ -55,7 +64,7 @@ export function foldingRanges(doc: DocState): FoldingRange[] {
     if (s.kind === 'channel') {
       block(s);
       s.body.forEach(visit);
-    } else if (s.kind === 'processor') block(s);
+    } else if (s.kind === 'processor' || s.kind === 'automate') block(s);
   };
   doc.checked.document.statements.forEach(visit);
   // Runs of two or more own-line comments fold together.

@@ -4,7 +4,7 @@
  * one: `bus comp`), and whether it is defined or used there.
  */
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
-import { BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, PARAM_KEYWORDS, PROCESSOR_TYPES, tokens as T, type MixSymbol } from '../../../grammar/src/index.js';
+import { BAND_CLAUSE_KEYWORDS, BAND_KEYWORDS, lanesOf, PARAM_KEYWORDS, PROCESSOR_TYPES, tokens as T, type MixSymbol } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 
 const TYPES = ['keyword', 'class', 'interface', 'namespace', 'event', 'variable', 'number', 'string', 'type', 'function', 'property', 'method', 'enumMember'] as const;
@@ -35,6 +35,17 @@ export function semanticTokens(doc: DocState): SemanticTokens {
   const names = new Map<number, { type: number; modifiers: number }>();
   for (const s of doc.checked.symbols) if (!s.implicit && s.kind !== 'master') names.set(s.nameSpan.start, { type: symbolType(s), modifiers: DECLARATION });
   for (const u of doc.checked.uses) if (u.target) names.set(u.span.start, { type: symbolType(u.target), modifiers: 0 });
+  // Automation targets: `glue.threshold`, `presence.freq`, `comp#2.ratio`. A part named is a use (above);
+  // a processor by type and position is a processor too; the parameter is a property, the position a number.
+  for (const { lane } of lanesOf(doc.checked.document)) {
+    const t = lane.target;
+    if (t?.kind !== 'part') continue;
+    if (t.index) {
+      names.set(t.part.span.start, { type: type('method'), modifiers: 0 });
+      names.set(t.index.span.start, { type: type('number'), modifiers: 0 });
+    }
+    if (t.param.name) names.set(t.param.span.start, { type: type('property'), modifiers: 0 });
+  }
 
   const builder = new SemanticTokensBuilder();
   for (const t of doc.checked.tokens) {
