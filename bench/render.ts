@@ -3,6 +3,9 @@
  * high shelf, a compressor and a fader, summed to master. The same graph is
  * rendered by ffmpeg in the same run, and the figures are printed side by
  * side with the peak memory of our render (medians of three interleaved runs).
+ * Then the same mix with a gain, a pan and an EQ-frequency automation lane
+ * on every track, against the mix without them (the target: at most 15%
+ * slower).
  *
  *   npm run bench:render            (builds first)
  */
@@ -26,13 +29,28 @@ const RATE = 48000;
 const dir = join(tmpdir(), LARGE ? 'mixdown-bench-render-large' : 'mixdown-bench-render');
 const cli = resolve('dist/cli.js');
 
-function mixFile(): string {
+function mixFile(automated = false): string {
   let s = `title "render benchmark"\nsamplerate ${RATE} Hz\n`;
   for (let t = 0; t < TRACKS; t++) {
-    s += `track t${t} {\n  file "stem${t % STEMS}.wav"\n  eq {\n    highpass 80 Hz\n    bell 1 kHz -3 dB q 1\n    highshelf 8 kHz +2 dB\n  }\n`;
-    s += `  comp {\n    threshold -20 dB\n    ratio 4:1\n    attack 10 ms\n    release 100 ms\n    knee 6 dB\n  }\n  gain -12 dB\n}\n`;
+    s += `track t${t} {\n  file "stem${t % STEMS}.wav"\n  eq {\n    highpass 80 Hz\n    bell mid 1 kHz -3 dB q 1\n    highshelf 8 kHz +2 dB\n  }\n`;
+    s += `  comp {\n    threshold -20 dB\n    ratio 4:1\n    attack 10 ms\n    release 100 ms\n    knee 6 dB\n  }\n  gain -12 dB\n`;
+    if (automated) s += automationOf(t);
+    s += `}\n`;
   }
   return s;
+}
+
+/**
+ * Lanes that move all the time, so every block pays for them: a fader ride
+ * every 2 s, a pan sweep across the song, and the bell swept up and down
+ * every 5 s (retuned every 32 frames throughout).
+ */
+function automationOf(t: number): string {
+  const rides: string[] = [];
+  const sweeps: string[] = [];
+  for (let at = 0; at <= SECONDS; at += 2) rides.push(`${at} s ${at % 4 === 0 ? -14 : -10} dB${t % 2 === 0 ? ' smooth' : ''}`);
+  for (let at = 0; at <= SECONDS; at += 5) sweeps.push(`${at} s ${at % 10 === 0 ? 500 : 4000} Hz`);
+  return `  automate gain { ${rides.join('; ')} }\n  automate pan { 0 s -30% smooth; ${SECONDS} s +30% }\n  automate mid.freq { ${sweeps.join('; ')} }\n`;
 }
 
 /**
@@ -55,14 +73,14 @@ function timeRun(fn: () => void): number {
   return (performance.now() - t0) / 1000;
 }
 
-function renderOurs(threads: number): { seconds: number; peakMb: number } {
+function renderOurs(threads: number, mix = 'bench.mix'): { seconds: number; peakMb: number } {
   // A small wrapper reports the render process's peak RSS (worker threads included).
   const wrapper = join(dir, 'measure.mjs');
   writeFileSync(wrapper, `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
 process.argv.splice(1, 1, ${JSON.stringify(cli)});
 await import(${JSON.stringify(pathToFileURL(cli).href)});
 `);
-  const args = [wrapper, 'render', join(dir, 'bench.mix'), '-o', join(dir, `ours-${threads}.wav`), '--bits', '32f', '--threads', String(threads)];
+  const args = [wrapper, 'render', join(dir, mix), '-o', join(dir, `ours-${threads}.wav`), '--bits', '32f', '--threads', String(threads)];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
@@ -75,6 +93,7 @@ mkdirSync(dir, { recursive: true });
 process.stdout.write(`preparing ${STEMS} stereo stems of ${SECONDS} s in ${dir} ...\n`);
 for (let t = 0; t < STEMS; t++) writeNoiseStem(join(dir, `stem${t}.wav`), SECONDS, RATE, 1000 + t, 24);
 writeFileSync(join(dir, 'bench.mix'), mixFile());
+writeFileSync(join(dir, 'bench-automated.mix'), mixFile(true));
 
 if (LARGE) {
   const two = renderOurs(2);
@@ -113,3 +132,17 @@ process.stdout.write(`${line('mixdown, 1 thread', one.seconds, `   peak RSS ${on
 process.stdout.write(`${line('mixdown, 2 threads', two.seconds, `   peak RSS ${two.peakMb.toFixed(0)} MB${runs(twoRuns.map((r) => r.seconds))}`)}\n`);
 process.stdout.write(`worst pairing (fastest ffmpeg run against our slowest 2-thread run): ${(Math.min(...ffmpegRuns) / Math.max(...twoRuns.map((r) => r.seconds))).toFixed(2)}x\n`);
 process.stdout.write(`target: at least 4x ffmpeg (aim 10x); peak RSS under 250 MB\n`);
+
+// Automation: the same mix with lanes on every track, one thread each, interleaved.
+const plainRuns: number[] = [];
+const automatedRuns: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  plainRuns.push(renderOurs(1).seconds);
+  automatedRuns.push(renderOurs(1, 'bench-automated.mix').seconds);
+}
+const plain = median(plainRuns);
+const automated = median(automatedRuns);
+process.stdout.write(`\nautomation: a gain, a pan and an EQ-frequency lane on every track, 1 thread; medians of ${ROUNDS} runs\n`);
+process.stdout.write(`without lanes ${plain.toFixed(2)} s${runs(plainRuns)}\n`);
+process.stdout.write(`with lanes    ${automated.toFixed(2)} s${runs(automatedRuns)}\n`);
+process.stdout.write(`cost of automation: ${(((automated / plain) - 1) * 100).toFixed(1)}% (target: at most 15%)\n`);

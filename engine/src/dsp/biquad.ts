@@ -20,53 +20,74 @@ export interface BiquadCoefficients {
   readonly a2: number;
 }
 
-function normalise(b0: number, b1: number, b2: number, a0: number, a1: number, a2: number): BiquadCoefficients {
-  return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0 };
-}
 
 export type RbjType = 'lowpass' | 'highpass' | 'bandpass' | 'notch' | 'bell' | 'lowshelf' | 'highshelf';
 
-/** One RBJ biquad. `gainDb` is used by bell and shelves only. */
-export function rbj(type: RbjType, freq: number, q: number, gainDb: number, sampleRate: number): BiquadCoefficients {
+/**
+ * One RBJ biquad. `gainDb` is used by bell and shelves only; `A`, its
+ * 10^(gainDb/40), may be passed when it is known already (automation
+ * retunes a band's frequency many times at one gain).
+ */
+export function rbj(type: RbjType, freq: number, q: number, gainDb: number, sampleRate: number, A = dbToGain(gainDb / 2)): BiquadCoefficients {
+  const c = RBJ_SCRATCH;
+  rbjInto(c, 0, type, freq, q, sampleRate, A);
+  return { b0: c[0]!, b1: c[1]!, b2: c[2]!, a1: c[3]!, a2: c[4]! };
+}
+
+const RBJ_SCRATCH = new Float64Array(5);
+
+/**
+ * `rbj`'s normalised b0, b1, b2, a1, a2 written to out[at … at+4], without
+ * making an object: how automation retunes a band every 32 frames.
+ */
+export function rbjInto(out: Float64Array, at: number, type: RbjType, freq: number, q: number, sampleRate: number, A: number): void {
   const w0 = (2 * Math.PI * freq) / sampleRate;
   const cos = pcos(w0);
   const sin = psin(w0);
   const alpha = sin / (2 * q);
-  const A = dbToGain(gainDb / 2);
+  let b0: number, b1: number, b2: number, a0: number, a1: number, a2: number;
   switch (type) {
     case 'lowpass':
-      return normalise((1 - cos) / 2, 1 - cos, (1 - cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
+      b0 = (1 - cos) / 2; b1 = 1 - cos; b2 = (1 - cos) / 2; a0 = 1 + alpha; a1 = -2 * cos; a2 = 1 - alpha;
+      break;
     case 'highpass':
-      return normalise((1 + cos) / 2, -(1 + cos), (1 + cos) / 2, 1 + alpha, -2 * cos, 1 - alpha);
+      b0 = (1 + cos) / 2; b1 = -(1 + cos); b2 = (1 + cos) / 2; a0 = 1 + alpha; a1 = -2 * cos; a2 = 1 - alpha;
+      break;
     case 'bandpass': // constant 0 dB peak gain
-      return normalise(alpha, 0, -alpha, 1 + alpha, -2 * cos, 1 - alpha);
+      b0 = alpha; b1 = 0; b2 = -alpha; a0 = 1 + alpha; a1 = -2 * cos; a2 = 1 - alpha;
+      break;
     case 'notch':
-      return normalise(1, -2 * cos, 1, 1 + alpha, -2 * cos, 1 - alpha);
+      b0 = 1; b1 = -2 * cos; b2 = 1; a0 = 1 + alpha; a1 = -2 * cos; a2 = 1 - alpha;
+      break;
     case 'bell':
-      return normalise(1 + alpha * A, -2 * cos, 1 - alpha * A, 1 + alpha / A, -2 * cos, 1 - alpha / A);
+      b0 = 1 + alpha * A; b1 = -2 * cos; b2 = 1 - alpha * A; a0 = 1 + alpha / A; a1 = -2 * cos; a2 = 1 - alpha / A;
+      break;
     case 'lowshelf': {
       const k = 2 * Math.sqrt(A) * alpha;
-      return normalise(
-        A * (A + 1 - (A - 1) * cos + k),
-        2 * A * (A - 1 - (A + 1) * cos),
-        A * (A + 1 - (A - 1) * cos - k),
-        A + 1 + (A - 1) * cos + k,
-        -2 * (A - 1 + (A + 1) * cos),
-        A + 1 + (A - 1) * cos - k,
-      );
+      b0 = A * (A + 1 - (A - 1) * cos + k);
+      b1 = 2 * A * (A - 1 - (A + 1) * cos);
+      b2 = A * (A + 1 - (A - 1) * cos - k);
+      a0 = A + 1 + (A - 1) * cos + k;
+      a1 = -2 * (A - 1 + (A + 1) * cos);
+      a2 = A + 1 + (A - 1) * cos - k;
+      break;
     }
     case 'highshelf': {
       const k = 2 * Math.sqrt(A) * alpha;
-      return normalise(
-        A * (A + 1 + (A - 1) * cos + k),
-        -2 * A * (A - 1 + (A + 1) * cos),
-        A * (A + 1 + (A - 1) * cos - k),
-        A + 1 - (A - 1) * cos + k,
-        2 * (A - 1 - (A + 1) * cos),
-        A + 1 - (A - 1) * cos - k,
-      );
+      b0 = A * (A + 1 + (A - 1) * cos + k);
+      b1 = -2 * A * (A - 1 + (A + 1) * cos);
+      b2 = A * (A + 1 + (A - 1) * cos - k);
+      a0 = A + 1 - (A - 1) * cos + k;
+      a1 = 2 * (A - 1 - (A + 1) * cos);
+      a2 = A + 1 - (A - 1) * cos - k;
+      break;
     }
   }
+  out[at] = b0 / a0;
+  out[at + 1] = b1 / a0;
+  out[at + 2] = b2 / a0;
+  out[at + 3] = a1 / a0;
+  out[at + 4] = a2 / a0;
 }
 
 /**
@@ -95,8 +116,8 @@ export function butterworthQs(order: number): { qs: number[]; firstOrder: boolea
   return { qs, firstOrder: true };
 }
 
-/** The sections that implement one EQ band of the model. */
-export function bandSections(band: BandModel, sampleRate: number): BiquadCoefficients[] {
+/** The sections that implement one EQ band of the model (`A` as for `rbj`, for a bell or shelf). */
+export function bandSections(band: BandModel, sampleRate: number, A?: number): BiquadCoefficients[] {
   if (band.type === 'highpass' || band.type === 'lowpass') {
     const slope = band.slope ?? 12;
     if (slope === 6) return [onePole(band.type, band.freq, sampleRate)];
@@ -106,7 +127,7 @@ export function bandSections(band: BandModel, sampleRate: number): BiquadCoeffic
     if (firstOrder) sections.unshift(onePole(band.type, band.freq, sampleRate));
     return sections;
   }
-  return [rbj(band.type, band.freq, band.q, band.gainDb, sampleRate)];
+  return [rbj(band.type, band.freq, band.q, band.gainDb, sampleRate, A)];
 }
 
 /** Magnitude response in dB of a chain of sections at `freq` (for EQ curves and tests). */
@@ -155,6 +176,16 @@ export class BiquadChain {
     sections.forEach((s, i) => this.coeffs.set([s.b0, s.b1, s.b2, s.a1, s.a2], i * 5));
   }
 
+  /** New RBJ coefficients for one section (see rbjInto), its state kept: automation retuning a band. */
+  setRbj(index: number, type: RbjType, freq: number, q: number, sampleRate: number, A: number): void {
+    rbjInto(this.coeffs, index * 5, type, freq, q, sampleRate, A);
+  }
+
+  /** Every section's coefficients into `out`, b0 b1 b2 a1 a2 a section. */
+  getAll(out: Float64Array): void {
+    out.set(this.coeffs);
+  }
+
   /** New coefficients for one section, its state kept (automation). */
   setSection(index: number, s: BiquadCoefficients): void {
     const c = this.coeffs;
@@ -174,51 +205,93 @@ export class BiquadChain {
   process(buffers: readonly Float64Array[], frames: number, offset = 0): void {
     const end = offset + frames;
     const c = this.coeffs;
-    const st = this.state;
     for (let s = 0; s < this.sections; s++) {
-      const b0 = c[s * 5]!, b1 = c[s * 5 + 1]!, b2 = c[s * 5 + 2]!, a1 = c[s * 5 + 3]!, a2 = c[s * 5 + 4]!;
-      if (this.channels === 2) {
-        // Both channels in one loop: two independent recursions run side by
-        // side, which the CPU overlaps (one alone waits on its own feedback).
-        const L = buffers[0]!;
-        const R = buffers[1]!;
-        const k = s * 4;
-        let l1 = st[k]!, l2 = st[k + 1]!, r1 = st[k + 2]!, r2 = st[k + 3]!;
-        for (let i = offset; i < end; i++) {
-          const xl = L[i]!;
-          const xr = R[i]!;
-          const yl = b0 * xl + l1;
-          const yr = b0 * xr + r1;
-          l1 = b1 * xl - a1 * yl + l2;
-          r1 = b1 * xr - a1 * yr + r2;
-          l2 = b2 * xl - a2 * yl;
-          r2 = b2 * xr - a2 * yr;
-          L[i] = yl;
-          R[i] = yr;
-        }
-        st[k] = Math.abs(l1) < 1e-300 ? 0 : l1;
-        st[k + 1] = Math.abs(l2) < 1e-300 ? 0 : l2;
-        st[k + 2] = Math.abs(r1) < 1e-300 ? 0 : r1;
-        st[k + 3] = Math.abs(r2) < 1e-300 ? 0 : r2;
-        continue;
-      }
-      for (let ch = 0; ch < this.channels; ch++) {
-        const buf = buffers[ch]!;
-        const k = (s * this.channels + ch) * 2;
-        let z1 = st[k]!;
-        let z2 = st[k + 1]!;
-        for (let i = offset; i < end; i++) {
-          const x = buf[i]!;
-          const y = b0 * x + z1;
-          z1 = b1 * x - a1 * y + z2;
-          z2 = b2 * x - a2 * y;
-          buf[i] = y;
-        }
-        // Flush state that has decayed to nothing (far below anything a
-        // float32 or 24-bit output can show): subnormal doubles are slow.
-        st[k] = Math.abs(z1) < 1e-300 ? 0 : z1;
-        st[k + 1] = Math.abs(z2) < 1e-300 ? 0 : z2;
-      }
+      this.runSection(s, c[s * 5]!, c[s * 5 + 1]!, c[s * 5 + 2]!, c[s * 5 + 3]!, c[s * 5 + 4]!, buffers, offset, end);
     }
+  }
+
+  /**
+   * Filters frames offset … offset+frames−1 with section s moving between
+   * two designs (automation, docs/engine.md §20): `from` and `to` hold the
+   * section's b0 b1 b2 a1 a2 at `at`; the design cell is [d0, d1) of the
+   * timeline and t is the timeline frame of `offset`. Each step of `step`
+   * frames from d0, starting at timeline frame s, runs with
+   * from + (to − from)·(s − d0)/(d1 − d0).
+   */
+  processSectionRamp(
+    s: number, buffers: readonly Float64Array[], frames: number, offset: number, t: number,
+    from: Float64Array, to: Float64Array, at: number, d0: number, d1: number, step: number,
+  ): void {
+    const f0 = from[at]!, f1 = from[at + 1]!, f2 = from[at + 2]!, f3 = from[at + 3]!, f4 = from[at + 4]!;
+    const e0 = to[at]! - f0, e1 = to[at + 1]! - f1, e2 = to[at + 2]! - f2, e3 = to[at + 3]! - f3, e4 = to[at + 4]! - f4;
+    const end = offset + frames;
+    if (e0 === 0 && e1 === 0 && e2 === 0 && e3 === 0 && e4 === 0) {
+      // Not moving (a band no lane touches): one run, no steps.
+      this.runSection(s, f0, f1, f2, f3, f4, buffers, offset, end);
+      return;
+    }
+    let i = offset;
+    while (i < end) {
+      const first = d0 + Math.floor((t + i - offset - d0) / step) * step;
+      const stop = Math.min(end, offset + Math.min(first + step, d1) - t);
+      if (first === d0) this.runSection(s, f0, f1, f2, f3, f4, buffers, i, stop);
+      else {
+        const x = (first - d0) / (d1 - d0);
+        this.runSection(s, f0 + e0 * x, f1 + e1 * x, f2 + e2 * x, f3 + e3 * x, f4 + e4 * x, buffers, i, stop);
+      }
+      i = stop;
+    }
+  }
+
+  /** One section over frames from … to−1, transposed direct form II, its state carried. */
+  private runSection(s: number, b0: number, b1: number, b2: number, a1: number, a2: number, buffers: readonly Float64Array[], from: number, to: number): void {
+    const st = this.state;
+    if (this.channels === 2) {
+      // Both channels in one loop: two independent recursions run side by
+      // side, which the CPU overlaps (one alone waits on its own feedback).
+      const L = buffers[0]!;
+      const R = buffers[1]!;
+      const k = s * 4;
+      let l1 = st[k]!, l2 = st[k + 1]!, r1 = st[k + 2]!, r2 = st[k + 3]!;
+      for (let i = from; i < to; i++) {
+        const xl = L[i]!;
+        const xr = R[i]!;
+        const yl = b0 * xl + l1;
+        const yr = b0 * xr + r1;
+        l1 = b1 * xl - a1 * yl + l2;
+        r1 = b1 * xr - a1 * yr + r2;
+        l2 = b2 * xl - a2 * yl;
+        r2 = b2 * xr - a2 * yr;
+        L[i] = yl;
+        R[i] = yr;
+      }
+      st[k] = Math.abs(l1) < 1e-300 ? 0 : l1;
+      st[k + 1] = Math.abs(l2) < 1e-300 ? 0 : l2;
+      st[k + 2] = Math.abs(r1) < 1e-300 ? 0 : r1;
+      st[k + 3] = Math.abs(r2) < 1e-300 ? 0 : r2;
+      return;
+    }
+    for (let ch = 0; ch < this.channels; ch++) {
+      const buf = buffers[ch]!;
+      const k = (s * this.channels + ch) * 2;
+      let z1 = st[k]!;
+      let z2 = st[k + 1]!;
+      for (let i = from; i < to; i++) {
+        const x = buf[i]!;
+        const y = b0 * x + z1;
+        z1 = b1 * x - a1 * y + z2;
+        z2 = b2 * x - a2 * y;
+        buf[i] = y;
+      }
+      // Flush state that has decayed to nothing (far below anything a
+      // float32 or 24-bit output can show): subnormal doubles are slow.
+      st[k] = Math.abs(z1) < 1e-300 ? 0 : z1;
+      st[k + 1] = Math.abs(z2) < 1e-300 ? 0 : z2;
+    }
+  }
+
+  /** Sections in the chain. */
+  get length(): number {
+    return this.sections;
   }
 }

@@ -3,8 +3,8 @@
  * (RBJ Audio EQ Cookbook; Butterworth cascades for steep passes), see
  * dsp/biquad.ts.
  */
-import type { EqModel } from '../../../grammar/src/model.js';
-import { BiquadChain, bandSections, type BiquadCoefficients } from '../dsp/biquad.js';
+import type { BandModel, EqModel } from '../../../grammar/src/model.js';
+import { BiquadChain, bandSections, rbjInto, type BiquadCoefficients } from '../dsp/biquad.js';
 import type { EngineProcessor } from './types.js';
 import { dbToGain, plog } from '../dsp/portable-math.js';
 
@@ -28,12 +28,10 @@ export const eqProcessor: EngineProcessor<EqModel> = {
   type: 'eq',
   reportsGainReduction: false,
   create(model, { channels, sampleRate }) {
-    const sections = model.bands.flatMap((b) => bandSections(b, sampleRate));
+    const perBand = model.bands.map((b) => bandSections(b, sampleRate));
+    const sections = perBand.flat();
     const chain = new BiquadChain(sections, channels);
-    // Automation retunes band by band: each band's first section and the band it was last designed for.
-    const firstSection: number[] = [];
-    model.bands.reduce((at, b) => (firstSection.push(at), at + bandSections(b, sampleRate).length), 0);
-    const designed = model.bands.map((b) => ({ freq: b.freq, gainDb: b.gainDb, q: b.q }));
+    const retuner = new BandRetuner(model, perBand, chain, sampleRate);
     return {
       latency: 0,
       gainReductionDb: 0,
@@ -43,17 +41,15 @@ export const eqProcessor: EngineProcessor<EqModel> = {
       reset: () => chain.reset(),
       reapply: () => {
         chain.setCoefficients(sections);
-        model.bands.forEach((b, i) => Object.assign(designed[i]!, { freq: b.freq, gainDb: b.gainDb, q: b.q }));
+        retuner.designedFor(model);
       },
-      retune: (m) => {
-        (m as EqModel).bands.forEach((b, i) => {
-          const was = designed[i]!;
-          if (b.freq === was.freq && b.gainDb === was.gainDb && b.q === was.q) return;
-          bandSections(b, sampleRate).forEach((s, j) => chain.setSection(firstSection[i]! + j, s));
-          was.freq = b.freq;
-          was.gainDb = b.gainDb;
-          was.q = b.q;
-        });
+      retune: (m) => retuner.retune(m as EqModel),
+      design: {
+        size: sections.length * 5,
+        designInto: (m, out) => retuner.designInto(m as EqModel, out),
+        processRamp: (buffers, frames, offset, t, from, to, d0, d1, step) => {
+          for (let s = 0; s < chain.length; s++) chain.processSectionRamp(s, buffers, frames, offset, t, from, to, s * 5, d0, d1, step);
+        },
       },
     };
   },
@@ -65,3 +61,99 @@ export const eqProcessor: EngineProcessor<EqModel> = {
   // Two units a band: kept as the thread split has always weighed an eq.
   cost: (model) => model.bands.length * 2,
 };
+
+/**
+ * Retunes an EQ's bands for automation: each band whose frequency, gain or
+ * q moved is redesigned (its own sections only) with the chain's state
+ * kept. Called every 32 frames while a lane moves, so it keeps its numbers
+ * in typed arrays and writes coefficients in place.
+ */
+class BandRetuner {
+  private readonly first: Int32Array;
+  private readonly count: Int32Array;
+  private readonly freq: Float64Array;
+  private readonly gainDb: Float64Array;
+  private readonly q: Float64Array;
+  /** 10^(G/40) of each band's gain: a frequency sweep keeps it. */
+  private readonly A: Float64Array;
+  /** The written model's coefficients and band values (designInto copies bands as written). */
+  private readonly written: Float64Array;
+  private readonly writtenFreq: Float64Array;
+  private readonly writtenGain: Float64Array;
+  private readonly writtenQ: Float64Array;
+  /** The gain designInto last worked out 10^(G/40) for, per band. */
+  private readonly designGain: Float64Array;
+  private readonly designA: Float64Array;
+
+  constructor(model: EqModel, perBand: readonly (readonly BiquadCoefficients[])[], private readonly chain: BiquadChain, private readonly sampleRate: number) {
+    const n = model.bands.length;
+    this.first = new Int32Array(n);
+    this.count = Int32Array.from(perBand, (s) => s.length);
+    for (let i = 1; i < n; i++) this.first[i] = this.first[i - 1]! + this.count[i - 1]!;
+    this.freq = new Float64Array(n);
+    this.gainDb = new Float64Array(n);
+    this.q = new Float64Array(n);
+    this.A = new Float64Array(n);
+    this.designedFor(model);
+    this.written = new Float64Array(perBand.reduce((sum, s) => sum + s.length, 0) * 5);
+    chain.getAll(this.written);
+    this.writtenFreq = this.freq.slice();
+    this.writtenGain = this.gainDb.slice();
+    this.writtenQ = this.q.slice();
+    this.designGain = this.gainDb.slice();
+    this.designA = this.A.slice();
+  }
+
+  /** The chain now has `model`'s coefficients (as made, or re-applied after a carry-over). */
+  designedFor(model: EqModel): void {
+    model.bands.forEach((b, i) => {
+      this.freq[i] = b.freq;
+      this.gainDb[i] = b.gainDb;
+      this.q[i] = b.q;
+      this.A[i] = dbToGain(b.gainDb / 2);
+    });
+  }
+
+  /**
+   * The whole chain's coefficients for `model` into `out` without touching
+   * the chain: each band designed for its values (bands as written are
+   * copied from the chain's design for the written model).
+   */
+  designInto(model: EqModel, out: Float64Array): void {
+    const written = this.written;
+    const bands = model.bands;
+    for (let i = 0; i < bands.length; i++) {
+      const b = bands[i]!;
+      const at = this.first[i]! * 5;
+      if (b.freq === this.writtenFreq[i] && b.gainDb === this.writtenGain[i] && b.q === this.writtenQ[i]) {
+        for (let c = 0; c < this.count[i]! * 5; c++) out[at + c] = written[at + c]!;
+        continue;
+      }
+      if (b.gainDb !== this.designGain[i]) {
+        this.designGain[i] = b.gainDb;
+        this.designA[i] = dbToGain(b.gainDb / 2);
+      }
+      if (this.isSingle(b, i)) rbjInto(out, at, b.type, b.freq, b.q, this.sampleRate, this.designA[i]!);
+      else bandSections(b, this.sampleRate, this.designA[i]).forEach((s, j) => out.set([s.b0, s.b1, s.b2, s.a1, s.a2], at + j * 5));
+    }
+  }
+
+  /** A band of one RBJ section (bells, shelves, notch, band-pass, a 12 dB/oct pass): redesigned in place. */
+  private isSingle(b: BandModel, i: number): boolean {
+    return this.count[i] === 1 && !((b.type === 'highpass' || b.type === 'lowpass') && b.slope !== 12);
+  }
+
+  retune(model: EqModel): void {
+    const bands = model.bands;
+    for (let i = 0; i < bands.length; i++) {
+      const b = bands[i]!;
+      if (b.freq === this.freq[i] && b.gainDb === this.gainDb[i] && b.q === this.q[i]) continue;
+      if (b.gainDb !== this.gainDb[i]) this.A[i] = dbToGain(b.gainDb / 2);
+      this.freq[i] = b.freq;
+      this.gainDb[i] = b.gainDb;
+      this.q[i] = b.q;
+      if (this.isSingle(b, i)) this.chain.setRbj(this.first[i]!, b.type, b.freq, b.q, this.sampleRate, this.A[i]!);
+      else bandSections(b, this.sampleRate, this.A[i]).forEach((s, j) => this.chain.setSection(this.first[i]! + j, s));
+    }
+  }
+}

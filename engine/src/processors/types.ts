@@ -51,6 +51,24 @@ export interface ProcessorInstance {
    * parameters themselves.
    */
   retune(model: ProcessorModel): void;
+  /**
+   * Optional, for a processor whose retune is a costly design (an EQ's
+   * filters): its coefficients as one vector, so automation can design
+   * exactly every 128 frames and move the coefficients linearly in between
+   * (render/automation.ts, DESIGN_CELL). `designInto` writes the vector for
+   * `model` (of the same structure) into `out`. `processRamp` processes
+   * frames offset … offset+frames−1 (timeline frames t …) inside the design
+   * cell [d0, d1) with coefficients from + (to − from)·(s − d0)/(d1 − d0)
+   * for each step of `step` frames from d0 starting at s, state kept.
+   */
+  readonly design?: RampedDesign;
+}
+
+/** See ProcessorInstance.design. */
+export interface RampedDesign {
+  readonly size: number;
+  designInto(model: ProcessorModel, out: Float64Array): void;
+  processRamp(buffers: Float64Array[], frames: number, offset: number, t: number, from: Float64Array, to: Float64Array, d0: number, d1: number, step: number): void;
 }
 
 export interface EngineProcessor<M extends ProcessorModel = ProcessorModel> {

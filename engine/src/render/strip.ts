@@ -12,11 +12,12 @@
  */
 import type { ChannelModel, ProcessorModel } from '../../../grammar/src/model.js';
 import { balanceGains, monoPanGains } from '../dsp/pan.js';
-import { applyCurve, fillCurve, gainOf } from './automation.js';
+import { FaderStage, fillCurve, gainOf } from './automation.js';
 import { StripAutomation } from './strip-automation.js';
 import type { TrackSources } from './sources.js';
 import { copyState } from './state.js';
 import { engineProcessor, type ProcessorInstance } from '../processors/index.js';
+import type { RampedDesign } from '../processors/types.js';
 import { dbToGain } from '../dsp/portable-math.js';
 
 export interface Insert {
@@ -31,6 +32,8 @@ export interface Insert {
   process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null, offset?: number): void;
   /** New values of its automatable parameters, state kept (see ProcessorInstance.retune). */
   retune(model: ProcessorModel): void;
+  /** Its coefficients as a vector, when its processor has them (see ProcessorInstance.design). */
+  readonly design: RampedDesign | undefined;
   /** Forgets the running state (as new, same settings). */
   reset(): void;
   readonly gainReductionDb: number;
@@ -60,6 +63,7 @@ export function createInsert(p: ProcessorModel, channels: number, sampleRate: nu
     get gainReductionDb() { return dsp.gainReductionDb; },
     process: (b, n, key, offset) => dsp.process(b, n, key, offset),
     retune: (m) => dsp.retune(m),
+    design: dsp.design,
     reset: () => dsp.reset(),
     structure: dsp.structure,
     adopt(other: Insert): boolean {
@@ -126,11 +130,10 @@ export class Strip {
   peakR = 0;
   /** The channel's automation lanes, or null: then the strip runs as it always did. */
   readonly automation: StripAutomation | null;
-  /** Gains per sample at the fader and pan, left and right (an automated trim's curve uses the left first). */
-  private readonly gainL: Float64Array;
-  private readonly gainR: Float64Array;
-  /** A curve's scratch, for automated strips. */
-  private readonly curveScratch: Float64Array;
+  /** An automated trim's gain per sample. */
+  private readonly trimCurve: Float64Array;
+  /** The fader, mute and pan lanes read together, or null when none of them moves. */
+  private readonly fader: FaderStage | null;
   private readonly polarity: number;
 
   constructor(
@@ -156,9 +159,7 @@ export class Strip {
     this.trimGain = options.trimGain * (model.polarityInvert ? -1 : 1);
     this.polarity = model.polarityInvert ? -1 : 1;
     this.automation = options.silenced ? null : StripAutomation.of(model, options.ignorePan, this.channels === 2, sampleRate);
-    this.gainL = new Float64Array(maxBlock);
-    this.gainR = new Float64Array(maxBlock);
-    this.curveScratch = new Float64Array(this.automation ? maxBlock : 0);
+    this.trimCurve = new Float64Array(this.automation?.trim ? maxBlock : 0);
     // A mute lane decides when the channel is heard; the written `mute` holds only before its first point.
     this.silent = options.silenced || (model.mute && !this.automation?.mute);
     this.faderGain = this.silent ? 0 : dbToGain(model.gainDb);
@@ -167,6 +168,8 @@ export class Strip {
     const g = this.stereoPan ? balanceGains(pan) : monoPanGains(pan);
     this.panL = g.left;
     this.panR = g.right;
+    const a = this.automation;
+    this.fader = a && (a.gain || a.mute || a.pan) ? new FaderStage(a.gain, a.mute, a.pan, this.faderGain, this.panL, this.panR, a.panLeft, a.panRight) : null;
   }
 
   /**
@@ -210,12 +213,11 @@ export class Strip {
       for (let c = 0; c < ch; c++) x[c]!.fill(0, 0, n);
       this.sources.render(t, n, x);
     }
-    const gl = this.gainL;
-    const gr = this.gainR;
     if (a?.trim) {
       const sign = this.polarity;
-      fillCurve(a.trim, t, n, gl, 0, gainOf);
-      for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= gl[i]! * sign; }
+      const g = this.trimCurve;
+      fillCurve(a.trim, t, n, g, 0, gainOf);
+      for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= g[i]! * sign; }
     } else {
       const trim = this.trimGain;
       if (trim !== 1) for (let c = 0; c < ch; c++) { const b = x[c]!; for (let i = 0; i < n; i++) b[i]! *= trim; }
@@ -235,45 +237,61 @@ export class Strip {
         for (let i = 0; i < n; i++) dst[i] = src[i]!;
       }
     }
-    // Fader and pan into the stereo output, as a gain per sample and side.
-    if (a) this.automatedGains(a, t - this.latency, n);
-    else {
-      gl.fill(this.faderGain * this.panL, 0, n);
-      gr.fill(this.faderGain * this.panR, 0, n);
-    }
+    this.faderAndPan(x, n, t - this.latency);
+  }
+
+  /**
+   * Fader, mute and pan into the stereo output, and the output's peaks. With
+   * automation of any of them, cell by cell (FaderStage): the gains at the
+   * cell's start and a step per frame. `tf` is the timeline frame of x[…][0].
+   */
+  private faderAndPan(x: Float64Array[], n: number, tf: number): void {
     const L = this.out[0]!;
     const R = this.out[1]!;
     const inL = x[0]!;
     const inR = this.stereoPan ? x[1]! : x[0]!;
+    const stage = this.fader;
     let pl = 0;
     let pr = 0;
-    for (let i = 0; i < n; i++) {
-      const l = inL[i]! * gl[i]!;
-      const r = inR[i]! * gr[i]!;
-      L[i] = l;
-      R[i] = r;
-      if (l > pl) pl = l; else if (-l > pl) pl = -l;
-      if (r > pr) pr = r; else if (-r > pr) pr = -r;
+    let i = 0;
+    while (i < n) {
+      let gl = this.faderGain * this.panL;
+      let gr = this.faderGain * this.panR;
+      let sl = 0;
+      let sr = 0;
+      let from = 0;
+      let end = n;
+      if (stage) {
+        stage.cell(tf + i);
+        gl = stage.left;
+        gr = stage.right;
+        sl = stage.slopeLeft;
+        sr = stage.slopeRight;
+        from = stage.start - tf;
+        end = Math.min(n, stage.end - tf);
+      }
+      if (sl === 0 && sr === 0) {
+        for (; i < end; i++) {
+          const l = inL[i]! * gl;
+          const r = inR[i]! * gr;
+          L[i] = l;
+          R[i] = r;
+          if (l > pl) pl = l; else if (-l > pl) pl = -l;
+          if (r > pr) pr = r; else if (-r > pr) pr = -r;
+        }
+      } else {
+        // Gains on a straight line from the cell's start: exact at its nodes whatever the block.
+        for (; i < end; i++) {
+          const l = inL[i]! * (gl + sl * (i - from));
+          const r = inR[i]! * (gr + sr * (i - from));
+          L[i] = l;
+          R[i] = r;
+          if (l > pl) pl = l; else if (-l > pl) pl = -l;
+          if (r > pr) pr = r; else if (-r > pr) pr = -r;
+        }
+      }
     }
     this.peakL = pl;
     this.peakR = pr;
-  }
-
-  /** Fader × mute × pan per sample into gainL and gainR, read at `tf`, the fader's timeline frame. */
-  private automatedGains(a: StripAutomation, tf: number, n: number): void {
-    const gl = this.gainL;
-    const gr = this.gainR;
-    if (a.gain) fillCurve(a.gain, tf, n, gl, 0, gainOf);
-    else gl.fill(this.faderGain, 0, n);
-    if (a.mute) applyCurve(a.mute, tf, n, gl, 0, this.curveScratch, (v) => v);
-    gr.set(gl.subarray(0, n));
-    if (a.pan) {
-      applyCurve(a.pan, tf, n, gl, 0, this.curveScratch, a.panLeft);
-      applyCurve(a.pan, tf, n, gr, 0, this.curveScratch, a.panRight);
-    } else {
-      const pl = this.panL;
-      const pr = this.panR;
-      for (let i = 0; i < n; i++) { gl[i]! *= pl; gr[i]! *= pr; }
-    }
   }
 }
