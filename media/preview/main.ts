@@ -9,8 +9,9 @@
  * reports: position, meters, gain reduction. The mix keeps playing through
  * every edit; an invalid edit leaves the last valid mix playing.
  */
-import { barSeconds, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
-import { eqCurveDb, logFrequencies, metersOver, reportsGainReduction, SourceError, type ChannelMeterEnvelope } from '../../engine/src/index.js';
+import { barSeconds, type AutomationModel, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
+import { eqCurveDb, Lane, logFrequencies, metersOver, reportsGainReduction, SourceError, writtenValue, type ChannelMeterEnvelope } from '../../engine/src/index.js';
+import { targetText, targetValueText } from '../../grammar/src/automation-text.js';
 import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioStreamer, type Placement } from './streamer.js';
@@ -189,6 +190,7 @@ function showSession(m: SessionMessage, structureChanged: boolean): void {
   else view.setListenOptions(listenOptions(), listening);
   if (!analysis) view.waveform.setMessage('Rendering overview…');
   showEq();
+  showLanes();
 }
 
 /** Applies sessions one at a time, in order; a session overtaken while its audio loads is skipped. */
@@ -383,6 +385,7 @@ function onAnalysis(a: Analysis): void {
   frozenMeters = new Map((a.channelMeters?.channels ?? []).map((c) => [c.name, c]));
   view.waveform.setOverview({ peaks: [...a.overview.peaks], duration: a.overview.duration });
   view.setAnalysis(a);
+  showLanes();
   if (headChanged) queueSession();
   if (listening) listen(listening);
 }
@@ -711,6 +714,8 @@ function showPosition(): void {
   const bar = barSeconds ? formatBars(position, barSeconds, model!.meter.beats) : '–';
   view.setPosition(bar, formatClock(position));
   view.waveform.setPosition(position);
+  view.lanes.setPosition(position);
+  followEqAutomation();
   const second = Math.floor(position);
   if (second !== lastSavedSecond) {
     lastSavedSecond = second;
@@ -736,6 +741,7 @@ function buildChannelRows(model: MixModel): void {
     select: (c) => {
       selected = c.name;
       showEq();
+      showLanes();
       saveState();
       placeWarm();
     },
@@ -778,8 +784,16 @@ function showEq(): void {
   const channel = model?.channels.find((c) => c.name === selected) ?? model?.channels.find((c) => c.inserts.some((i) => i.type === 'eq'));
   if (!model || !channel) {
     view.eq.setEmpty('Select a channel to see its EQ');
+    eqFollow = null;
     return;
   }
+  eqFollow = eqLanes(model, channel);
+  eqHeld = '';
+  drawEq(model, eqFollow ? eqFollow.at(frameAt(position)) : channel);
+}
+
+/** The EQ curve of `channel` (as the file has it, or as its lanes have it at the playhead). */
+function drawEq(model: MixModel, channel: ChannelModel): void {
   const eqs = channel.inserts.filter((i): i is EqModel => i.type === 'eq');
   if (eqs.length === 0) {
     view.eq.setEmpty(`${channel.name} has no EQ`);
@@ -788,6 +802,100 @@ function showEq(): void {
   const db = eqCurveDb(eqs, model.sampleRate, EQ_FREQS);
   const bands = eqs.flatMap((e) => (e.bypass ? [] : e.bands.map((b) => `${b.type} ${formatHz(b.freq)}${b.gainDb ? ` ${b.gainDb > 0 ? '+' : ''}${formatLevel(b.gainDb)} dB` : ''}`)));
   view.eq.setCurve(EQ_FREQS, db, channel.name, `EQ curve of ${channel.name}: ${bands.join(', ') || 'bypassed'}`);
+}
+
+// ---- Automation lanes ---------------------------------------------------
+
+/** The shown channel's EQ band lanes, compiled once per session, and the band values last drawn. */
+let eqFollow: { readonly at: (frame: number) => ChannelModel; readonly held: (frame: number) => string } | null = null;
+let eqHeld = '';
+
+/**
+ * A channel's EQ band lanes as the engine reads them (each value held over
+ * its 32-frame cell), or null when no band of it is automated.
+ */
+function eqLanes(model: MixModel, channel: ChannelModel) {
+  const lanes = (channel.automation ?? []).filter((l) => l.target.kind === 'param' && l.target.band !== null && channel.inserts[l.target.insert]?.type === 'eq');
+  if (lanes.length === 0) return null;
+  const compiled = lanes.map((l) => ({ model: l, lane: new Lane(l, writtenValue(channel, l), model.sampleRate) }));
+  return {
+    held: (frame: number) => compiled.map((c) => c.lane.heldValue(frame)).join(' '),
+    at: (frame: number): ChannelModel => ({
+      ...channel,
+      inserts: channel.inserts.map((p, k) => {
+        if (p.type !== 'eq') return p;
+        const mine = compiled.filter((c) => c.model.target.kind === 'param' && c.model.target.insert === k);
+        if (mine.length === 0) return p;
+        return {
+          ...p,
+          bands: p.bands.map((b, j) => {
+            const moved = mine.filter((c) => c.model.target.kind === 'param' && c.model.target.band === j);
+            return moved.reduce((band, c) => ({ ...band, [(c.model.target as { field: string }).field]: c.lane.heldValue(frame) }), b);
+          }),
+        };
+      }),
+    }),
+  };
+}
+
+/** While playing (or after a seek), the EQ curve shows the band values the lanes give at the playhead. */
+function followEqAutomation(): void {
+  const model = session?.model;
+  if (!eqFollow || !model) return;
+  const frame = frameAt(position);
+  const held = eqFollow.held(frame);
+  if (held === eqHeld) return;
+  eqHeld = held;
+  drawEq(model, eqFollow.at(frame));
+  body.dataset['eqFollows'] = held;
+}
+
+/** The selected channel's lanes under the waveform, sampled with the engine's own lane maths. */
+function showLanes(): void {
+  const model = session?.model;
+  const channel = model?.channels.find((c) => c.name === selected);
+  const duration = analysis?.overview.duration ?? 0;
+  if (!model || !channel?.automation || duration <= 0) {
+    view.lanes.setLanes(channel?.name ?? '', [], 0);
+    return;
+  }
+  view.lanes.setMarkers(model.markers.map((k) => ({ time: k.time, label: k.name })));
+  const columns = view.lanes.columns;
+  view.lanes.setLanes(channel.name, channel.automation.map((l) => laneCurve(model, channel, l, duration, columns)), duration);
+}
+
+function laneCurve(model: MixModel, channel: ChannelModel, l: AutomationModel, duration: number, columns: number) {
+  const lane = new Lane(l, writtenValue(channel, l), model.sampleRate);
+  const values = new Float64Array(columns);
+  for (let c = 0; c < columns; c++) {
+    const frame = Math.round(((c + 0.5) / columns) * duration * model.sampleRate);
+    values[c] = lane.valueIn(lane.segmentAt(frame), frame);
+  }
+  const finite = [...values].filter(Number.isFinite);
+  let lo = finite.length > 0 ? Math.min(...finite) : -Infinity;
+  let hi = finite.length > 0 ? Math.max(...finite) : -Infinity;
+  const octave = l.scale === 'octave';
+  const scaled = (v: number) => (v === -Infinity ? -Infinity : octave ? Math.log2(v) : v);
+  const shownLo = lo;
+  const shownHi = hi;
+  lo = scaled(lo);
+  hi = scaled(hi);
+  // Silence (-inf dB) sits at the bottom; a flat lane in the middle.
+  const heights = new Float32Array(columns);
+  for (let c = 0; c < columns; c++) {
+    const v = scaled(values[c]!);
+    heights[c] = v === -Infinity ? 0 : hi > lo ? 0.08 + (0.84 * (v - lo)) / (hi - lo) : 0.5;
+  }
+  const silent = values.some((v) => v === -Infinity);
+  const switched = l.target.kind === 'mute';
+  const text = (v: number) => targetValueText(channel, l.target, v);
+  return {
+    label: targetText(channel, l.target),
+    heights: switched ? Float32Array.from(values) : heights,
+    switched,
+    range: switched ? 'muted spans' : finite.length === 0 ? text(-Infinity) : `${silent ? text(-Infinity) : text(shownLo)} … ${text(shownHi)}`,
+    points: l.points.map((p) => p.time),
+  };
 }
 
 const formatHz = (f: number) => (f >= 1000 ? `${+(f / 1000).toFixed(2)} kHz` : `${+f.toFixed(1)} Hz`);

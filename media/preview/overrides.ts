@@ -51,13 +51,25 @@ export class ChannelOverrides {
     return { muted: names(this.mute, true), unmuted: names(this.mute, false), soloed: names(this.solo, true), unsoloed: names(this.solo, false) };
   }
 
-  /** The model to play: the file's, with the panel's mute and solo. */
+  /**
+   * The model to play: the file's, with the panel's mute and solo. A channel
+   * the panel mutes or unmutes is so for the whole song: its mute lane, if it
+   * has one, gives way while the button is on.
+   */
   apply(model: MixModel): MixModel {
     if (this.empty) return model;
     return {
       ...model,
-      channels: model.channels.map((c) => (c.kind === 'master' ? c : { ...c, mute: this.muted(c), solo: this.soloed(c) })),
+      channels: model.channels.map((c) => (c.kind === 'master' ? c : this.applyTo(c))),
     };
+  }
+
+  private applyTo(c: ChannelModel): ChannelModel {
+    const out: ChannelModel = { ...c, mute: this.muted(c), solo: this.soloed(c) };
+    if (!this.mute.has(c.name) || !c.automation?.some((l) => l.target.kind === 'mute')) return out;
+    const lanes = c.automation.filter((l) => l.target.kind !== 'mute');
+    const { automation: _lanes, ...rest } = out;
+    return lanes.length > 0 ? { ...rest, automation: lanes } : rest;
   }
 
   private set(map: Map<string, boolean>, name: string, value: boolean, fileValue: boolean): void {

@@ -8,7 +8,7 @@
 import type { ChannelModel } from '../../grammar/src/model.js';
 import { reportsGainReduction } from '../../engine/src/index.js';
 import type { Analysis, Problem } from './protocol.js';
-import { EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatLevel, type LoudnessValues } from './widgets/index.js';
+import { AutomationLanesView, EqCurveView, GainReductionMeter, LoudnessReadout, PeakMeter, SpectrumView, WaveformView, formatLevel, type LoudnessValues } from './widgets/index.js';
 
 /** How long the spectrum keeps drawing after the audio stops: long enough for its columns to fall. */
 const SPECTRUM_FALL_MS = 3000;
@@ -120,6 +120,8 @@ export interface ListenOption {
 
 export class PreviewView {
   readonly waveform: WaveformView;
+  /** The selected channel's automation lanes, under the waveform. */
+  readonly lanes: AutomationLanesView;
   readonly eq: EqCurveView;
   onPlay: () => void = () => undefined;
   onStop: () => void = () => undefined;
@@ -178,6 +180,7 @@ export class PreviewView {
 
     const waveformHost = el('div', { class: 'waveform-host' });
     this.waveform = new WaveformView(waveformHost);
+    this.lanes = new AutomationLanesView(waveformHost);
 
     this.channelList = el('ul', { id: 'channels', class: 'channels', 'aria-label': 'Channels' });
     const channels = el('section', { class: 'panel channels-panel', 'aria-labelledby': 'channels-title' }, el('h2', { id: 'channels-title' }, 'Channels'), this.channelList);

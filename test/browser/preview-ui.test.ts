@@ -450,6 +450,32 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     await again.close();
   });
 
+  it("draws the selected channel's automation lanes under the waveform, and its EQ curve follows them at the playhead", async () => {
+    // The example's lead vocal rides its fader, opens its air band for the chorus and throws its last word into a send.
+    const vox = session.model.channels.find((c) => c.name === 'vox')!;
+    expect(vox.automation?.length).toBe(3);
+    await page.click('li[data-channel="vox"] .channel-name');
+    await page.waitForFunction(() => document.querySelector('.md-lanes')?.getAttribute('data-lanes') === 'gain,air.gain,send crush', undefined, { timeout: 10_000 });
+    expect(await page.isVisible('.md-lanes')).toBe(true);
+    const label = (await page.getAttribute('.md-lanes', 'aria-label')) ?? '';
+    expect(label).toContain('Automation of vox: gain (5 points, -1 dB … +1 dB)');
+    expect(label).toContain('air.gain (2 points, +2 dB … +3.5 dB)');
+    // Before the air lane's first point the written +2 dB holds; after the chorus, +3.5 dB.
+    await page.focus('.md-waveform-top');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => /highshelf 10 kHz \+2\.0 dB/.test(document.querySelector('.md-eq-curve')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 10_000 });
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => /highshelf 10 kHz \+3\.5 dB/.test(document.querySelector('.md-eq-curve')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 10_000 });
+    await page.keyboard.press('Home');
+    // The seek to the end stopped playback: play on, as the next test expects.
+    if (await page.evaluate(() => document.body.dataset['state'] !== 'playing')) await page.click('#play');
+    await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
+    // A channel without lanes shows none.
+    const plain = session.model.channels.find((c) => c.kind === 'track' && !c.hidden && !c.automation)!;
+    await page.click(`li[data-channel="${plain.name}"] .channel-name`);
+    await page.waitForSelector('.md-lanes', { state: 'hidden', timeout: 10_000 });
+  });
+
   it('pauses with the Space bar, and has thrown nothing', async () => {
     // Space on the page (not on a button, which Space presses).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

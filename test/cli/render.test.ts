@@ -58,6 +58,11 @@ track b {
   file "b.wav"
   gain -6 dB
   send fx -10 dB
+  eq { bell air 3 kHz +3 dB }
+  # Lanes on a track that renders in a worker thread when there are two.
+  automate gain { 1 s -6 dB; 3 s 0 dB smooth; 5 s -9 dB }
+  automate air.freq { 1 s 1 kHz; 5 s 8 kHz }
+  automate send fx { 2 s -10 dB; 4 s -inf dB }
 }
 track c {
   clip "c.wav" from verse
@@ -115,7 +120,7 @@ describe('mixdown render', () => {
     expect(j.durationS).toBeCloseTo(6, 5);
   });
 
-  it('is bit-identical from run to run and between 1 and 2 threads', async () => {
+  it('is bit-identical from run to run and between 1 and 2 threads (automation lanes included)', async () => {
     await run(['render', 'song.mix', '-o', 'one.wav', '--threads', '1'], dir);
     await run(['render', 'song.mix', '-o', 'one-again.wav', '--threads', '1'], dir);
     await run(['render', 'song.mix', '-o', 'two.wav', '--threads', '2'], dir);

@@ -26,4 +26,16 @@ describe('preview-only mute and solo', () => {
     expect(o.empty).toBe(true);
     expect(o.apply(model)).toBe(model);
   });
+
+  it('a channel muted or unmuted in the panel is so for the whole song: its mute lane gives way, its other lanes stay', () => {
+    const laned = check('track v {\n  file "v.wav"\n  automate mute { 1 s on; 2 s off }\n  automate gain { 1 s -3 dB }\n}\n', { fileName: 'x.mix' }).model;
+    const v = laned.channels.find((c) => c.name === 'v')!;
+    const o = new ChannelOverrides();
+    o.toggleMute(v);
+    const played = o.apply(laned).channels.find((c) => c.name === 'v')!;
+    expect(played.mute).toBe(true);
+    expect(played.automation!.map((l) => l.target.kind)).toEqual(['gain']);
+    o.toggleMute(v);
+    expect(o.apply(laned)).toBe(laned); // the lane is back
+  });
 });
