@@ -1,6 +1,7 @@
 /**
  * Synthesises the audio of the example session examples/night-drive/ (124 bpm,
- * 4/4, 24 bars, A minor): kick, bass, a stereo drum loop, a stereo pad, three
+ * 4/4, 24 bars, A minor, slowing down over the last four bars as the
+ * session's tempo map says): kick, bass, a stereo drum loop, a stereo pad, three
  * sung takes (a sawtooth through vowel formants) and a loud reference master. Everything comes from a fixed
  * seed, so every run writes the same files. The files are generated rather
  * than committed (they are about 70 MB); see .gitignore.
@@ -14,20 +15,25 @@
  * 48 kHz 24-bit PCM, one 16-bit file (bass), one 32-bit float file (pad) and
  * one take at 44.1 kHz (vox_2).
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { check, TempoMap } from '../grammar/src/index.js';
 
 // ---- the song -------------------------------------------------------------------------
 
-const BPM = 124;
 const BEATS_PER_BAR = 4;
 const BARS = 24;
-const BEAT = 60 / BPM;
-const BAR = BEAT * BEATS_PER_BAR;
-/** Seconds at `bar N beat B` (both 1-based), as the language defines it. */
-const at = (bar: number, beat = 1) => ((bar - 1) * BEATS_PER_BAR + (beat - 1)) * BEAT;
-const SONG_SECONDS = BARS * BAR;
+/** The session's own tempo map (its tempo and the outro's ritardando), read from the mix file. */
+const SESSION = readFileSync(fileURLToPath(new URL('../examples/night-drive/night-drive.mix', import.meta.url)), 'utf8');
+const MAP = TempoMap.of(check(SESSION).model)!;
+/** Seconds at `bar N beat B` (both 1-based; B may run past the bar, or fall between beats), as the language defines it. */
+const at = (bar: number, beat = 1) => MAP.seconds(bar, beat);
+/** Seconds of a beat of bar N (the outro's get longer). */
+const beatOf = (bar: number) => MAP.barLength(bar) / BEATS_PER_BAR;
+/** Seconds of a bar at the starting tempo (the pad's slow swell keeps it). */
+const BAR = MAP.barLength(1);
+const SONG_SECONDS = at(BARS + 1);
 
 /** Sections, as the example's markers name them. */
 const VERSE = 5;
@@ -245,8 +251,8 @@ function bass(sr: number): Float32Array {
       if (bar === BARS && k > 0) continue;
       const last = bar === BARS;
       const midi = root + (k % 2 === 1 ? 12 : 0);
-      const start = frames(sr, at(bar) + (k * BEAT) / 2);
-      const hold = frames(sr, last ? 2 * BEAT : 0.42 * BEAT);
+      const start = frames(sr, at(bar, 1 + k / 2));
+      const hold = frames(sr, last ? 2 * beatOf(bar) : 0.42 * beatOf(bar));
       const dRelease = decay(sr, (last ? 0.6 : 0.03) / 4);
       const attack = frames(sr, 0.003);
       const n = Math.min(out.length - start, hold + frames(sr, last ? 0.6 : 0.03));
@@ -323,10 +329,10 @@ function drumLoop(sr: number): [Float32Array, Float32Array] {
 
   for (let bar = 1; bar <= BARS; bar++) {
     for (let k = 0; k < 8; k++) {
-      const time = at(bar) + (k * BEAT) / 2;
+      const time = at(bar, 1 + k / 2);
       if (k % 2 === 1) hit(time, closedHat, 0.55 + 0.15 * randV(), 1, 0.72, hatFilters);
       // Quiet sixteenths in the chorus.
-      if (bar >= CHORUS && bar < OUTRO) hit(time + BEAT / 4, ghostHat, 0.18 + 0.06 * randV(), 0.8, 0.8, hatFilters);
+      if (bar >= CHORUS && bar < OUTRO) hit(at(bar, 1.25 + k / 2), ghostHat, 0.18 + 0.06 * randV(), 0.8, 0.8, hatFilters);
     }
     if (bar % 2 === 0) hit(at(bar, 4.5), openHat, 0.5, 0.72, 1, hatFilters);
     if (bar >= VERSE) {
@@ -364,7 +370,7 @@ function pad(sr: number, fromBar: number): [Float32Array, Float32Array] {
   const detune = [[-9, 4], [9, -4]] as const; // cents per channel, two voices each
   for (let bar = fromBar; bar <= BARS; bar++) {
     const last = bar === BARS;
-    const hold = frames(sr, last ? 2 * BEAT : BAR);
+    const hold = frames(sr, last ? 2 * beatOf(bar) : MAP.barLength(bar));
     const release = last ? 1.4 : 0.35;
     const start = frames(sr, at(bar) - offset);
     const n = Math.min(len - start, hold + frames(sr, release));
@@ -499,8 +505,8 @@ function take(sr: number, o: TakeOptions): Float32Array {
   let prevEnd = -Infinity;
   for (const phrase of o.phrases) {
     for (const [beat, beats, midi] of phrase.notes) {
-      const t0 = at(phrase.bar) + beat * BEAT + (rand() * 2 - 1) * o.timing;
-      const t1 = t0 + beats * BEAT - 0.04 - rand() * 0.03;
+      const t0 = at(phrase.bar, 1 + beat) + (rand() * 2 - 1) * o.timing;
+      const t1 = t0 + (at(phrase.bar, 1 + beat + beats) - at(phrase.bar, 1 + beat)) - 0.04 - rand() * 0.03;
       if (t0 - prevEnd > 0.5) breaths.push(t0 - 0.3);
       prevEnd = t1;
       const f = hz(midi) * 2 ** (((rand() * 2 - 1) * o.pitch) / 1200);

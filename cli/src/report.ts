@@ -1,5 +1,5 @@
 /** Printing diagnostics: a compiler-style line and the source line with a marker, or JSON. */
-import { LineIndex, type Diagnostic } from '../../grammar/src/index.js';
+import { LineIndex, TempoMap, type Diagnostic, type MixModel } from '../../grammar/src/index.js';
 
 export interface JsonDiagnostic {
   file: string;
@@ -46,4 +46,25 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   ] as const;
   const said = parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}${n === 1 ? '' : 's'}`);
   return said.length === 0 ? 'no problems' : said.join(', ');
+}
+
+/**
+ * The tempo map a session resolves to, for `check --json`: every tempo and
+ * meter from bar 1 on, each with the time its bar starts; null without a
+ * tempo (bar times then mean nothing).
+ */
+export function tempoMapJson(model: MixModel): TempoMapJson | null {
+  const map = TempoMap.of(model);
+  if (!map || model.tempo === null) return null;
+  const changes = model.tempoMap ?? { tempos: [], meters: [] };
+  const at = (bar: number) => Math.round(map.seconds(bar) * 1e6) / 1e6;
+  return {
+    tempos: [{ bar: 1, bpm: model.tempo, ramp: false }, ...changes.tempos].map((t) => ({ bar: t.bar, seconds: at(t.bar), bpm: t.bpm, ramp: t.ramp })),
+    meters: [{ bar: 1, ...model.meter }, ...changes.meters].map((m) => ({ bar: m.bar, seconds: at(m.bar), beats: m.beats, unit: m.unit })),
+  };
+}
+
+export interface TempoMapJson {
+  readonly tempos: readonly { bar: number; seconds: number; bpm: number; ramp: boolean }[];
+  readonly meters: readonly { bar: number; seconds: number; beats: number; unit: number }[];
 }

@@ -57,11 +57,26 @@ interface StatementBase {
 
 export interface TitleStatement extends StatementBase { readonly kind: 'title'; readonly value: StringValue | null }
 export interface SampleRateStatement extends StatementBase { readonly kind: 'samplerate'; readonly value: Quantity | null }
-export interface TempoStatement extends StatementBase { readonly kind: 'tempo'; readonly value: Quantity | null }
+/** `at bar N` of a tempo or meter change. */
+export interface ChangeAt {
+  readonly keywordSpan: Span;
+  readonly time: TimeExpr | null;
+  readonly span: Span;
+}
+export interface TempoStatement extends StatementBase {
+  readonly kind: 'tempo';
+  readonly value: Quantity | null;
+  /** `tempo 96 bpm at bar 33`: a change; null for the tempo the song starts with. */
+  readonly at: ChangeAt | null;
+  /** `… ramp`: the tempo ramps to this one from the change before. */
+  readonly ramp: { readonly span: Span } | null;
+}
 export interface MeterStatement extends StatementBase {
   readonly kind: 'meter';
   readonly beats: Quantity | null;
   readonly unit: Quantity | null;
+  /** `meter 7/8 at bar 49`: a change; null for the meter the song starts with. */
+  readonly at: ChangeAt | null;
 }
 export interface OutputStatement extends StatementBase {
   readonly kind: 'output';

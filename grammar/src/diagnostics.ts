@@ -45,6 +45,8 @@ export const CODES = {
   pointsOutOfOrder: 'points-out-of-order',
   /** An automation target that does not exist or that automation cannot move. */
   notAutomatable: 'not-automatable',
+  /** A tempo or meter change off a bar start, out of order, without the tempo it changes, or a ramp across a meter change. */
+  misplacedChange: 'misplaced-change',
 } as const;
 
 export type DiagnosticCode = (typeof CODES)[keyof typeof CODES];

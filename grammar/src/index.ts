@@ -14,6 +14,7 @@ export * from './facts.js';
 export * from './model.js';
 export { analyze, CHECKS, type Analysis, type AnalyzeOptions, type CheckContext, type MixSymbol, type ModelCheck, type NameUse, type SymbolKind } from './analysis/index.js';
 export { targetText, targetValueText } from './automation-text.js';
+export { TempoMap, type TempoMapModel, type TempoChangeModel, type MeterChangeModel } from './tempo-map.js';
 export { parse, nextTokenTypes, tokenLabel, parseClock, type AssistRule, type ParseResult, type SyntaxProblem } from './parser.js';
 export * from './walk.js';
 export { KEYWORDS, UNIT_IMAGES, type Keyword, type UnitImage } from './tokens.js';

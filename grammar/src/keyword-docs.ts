@@ -28,8 +28,8 @@ const CH: Level[] = ['channel'];
 export const KEYWORD_DOCS: Partial<Record<Keyword, KeywordDoc>> = {
   title: { syntax: 'title "NAME"', summary: 'The name of the session.', default: 'the file name', levels: ['top'], snippet: 'title "${1:Song}"' },
   samplerate: { syntax: 'samplerate N [Hz]', summary: 'The sample rate of the render. Sources at other rates are resampled.', unit: 'Hz (may be left out)', range: '8000 – 192000 Hz', default: '48000 Hz', levels: ['top'], snippet: 'samplerate ${1:48000} Hz' },
-  tempo: { syntax: 'tempo N [bpm]', summary: 'Beats per minute; needed for `bar` times. Constant for the whole song.', unit: 'bpm (may be left out)', range: '20 – 400 bpm', default: 'none: `bar` times are then errors', levels: ['top'], snippet: 'tempo ${1:120} bpm' },
-  meter: { syntax: 'meter A/B', summary: 'Time signature, used to turn `bar N beat B` into seconds.', default: '4/4', levels: ['top'], snippet: 'meter ${1:4}/${2:4}' },
+  tempo: { syntax: 'tempo N [bpm] [at bar M [ramp]]', summary: 'Beats per minute (of the first meter’s note); needed for `bar` times. `at bar M` changes the tempo at the start of bar M; `ramp` ramps to it linearly from the change before.', unit: 'bpm (may be left out)', range: '20 – 400 bpm', default: 'none: `bar` times are then errors', levels: ['top'], snippet: 'tempo ${1:120} bpm' },
+  meter: { syntax: 'meter A/B [at bar M]', summary: 'Time signature, used to turn `bar N beat B` into seconds. `at bar M` changes it at the start of bar M; bars are counted across changes.', default: '4/4', levels: ['top'], snippet: 'meter ${1:4}/${2:4}' },
   output: { syntax: 'output stereo|mono', summary: 'Channel layout of the render. With `mono` the master is folded to (L+R)/2 and pan is ignored.', default: 'stereo', levels: ['top'], snippet: 'output ${1|stereo,mono|}' },
   length: { syntax: 'length TIME', summary: 'Render length.', default: 'the end of the last clip', levels: ['top'], snippet: 'length ${1:3:30}' },
   reference: { syntax: 'reference NAME "FILE" [gain DB]', summary: 'A reference track for A/B comparison in the preview. Never mixed in.', levels: ['top'], snippet: 'reference ${1:pro} "${2:refs/reference.wav}"' },
@@ -74,6 +74,7 @@ export const KEYWORD_DOCS: Partial<Record<Keyword, KeywordDoc>> = {
   pre: { syntax: 'send BUS DB pre', summary: 'The send is taken before the fader and pan.' },
   bar: { syntax: 'bar N [beat B]', summary: 'Musical time: seconds = ((N-1)·beats per bar + (B-1)) · 60 / tempo. Needs `tempo`.' },
   beat: { syntax: 'bar N beat B', summary: 'Beat within the bar, from 1.' },
+  ramp: { syntax: 'tempo N bpm at bar M ramp', summary: 'The tempo moves linearly (in beats) from the change before to this one, reaching it at bar M.' },
   linear: { syntax: 'TIME VALUE linear', summary: 'The segment after this point moves in a straight line in the parameter’s own scale (dB, %, octaves for frequencies, ms) to the next point. The default.' },
   hold: { syntax: 'TIME VALUE hold', summary: 'The value stays until the next point, then steps there on the exact sample.' },
   smooth: { syntax: 'TIME VALUE smooth', summary: 'The segment after this point follows a cosine S-curve to the next point: it leaves and arrives gently.' },

@@ -10,14 +10,21 @@
  * files compare equal.
  */
 import type { Span, BandType, ChannelKind } from './ast.js';
+import type { TempoMapModel } from './tempo-map.js';
 
 export interface MixModel {
   readonly title: string;
   /** Render rate in Hz. */
   readonly sampleRate: number;
-  /** Beats per minute, or null when the file sets no tempo. */
+  /** Beats per minute at bar 1, or null when the file sets no tempo. */
   readonly tempo: number | null;
+  /** The meter at bar 1. */
   readonly meter: { readonly beats: number; readonly unit: number };
+  /**
+   * Tempo and meter changes after bar 1 (tempo-map.ts); absent when the
+   * tempo and meter never change, so such a model is what it always was.
+   */
+  readonly tempoMap?: TempoMapModel;
   readonly output: 'stereo' | 'mono';
   /** Render length in seconds; null means "to the end of the last clip". */
   readonly length: number | null;

@@ -295,7 +295,19 @@ class MixParser extends EmbeddedActionsParser {
     const k = this.CONSUME(kw('tempo'));
     const value = this.OPTION(() => this.SUBRULE(this.quantity)) ?? null;
     if (!value) this.missing(k, `'tempo' needs beats per minute, e.g. tempo 120 bpm`);
-    return { kind: 'tempo', keyword: 'tempo', keywordSpan: this.spanOf(k), value, span: this.join(this.spanOf(k), value?.span) };
+    const at = this.OPTION2(() => this.SUBRULE(this.changeAt)) ?? null;
+    let ramp = null as { span: Span } | null;
+    this.OPTION3(() => { ramp = { span: this.spanOf(this.CONSUME(kw('ramp'))) }; });
+    const end: Span | null = (ramp as { span: Span } | null)?.span ?? at?.span ?? value?.span ?? null;
+    return { kind: 'tempo', keyword: 'tempo', keywordSpan: this.spanOf(k), value, at, ramp, span: this.join(this.spanOf(k), end) };
+  });
+
+  /** `at bar 33` of a tempo or meter change (on the statement's line: `at` is a clip clause too). */
+  private changeAt = this.RULE('changeAt', (): ast.ChangeAt => {
+    const a = this.CONSUME(kw('at'));
+    const time = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
+    if (!time) this.missing(a, `'at' needs the bar where the change happens, e.g. at bar 33`);
+    return { keywordSpan: this.spanOf(a), time, span: this.join(this.spanOf(a), time?.span) };
   });
 
   private meterStatement = this.RULE('meterStatement', (): ast.MeterStatement => {
@@ -310,8 +322,9 @@ class MixParser extends EmbeddedActionsParser {
       });
     });
     if (!beats || !unit) this.missing(k, `'meter' needs a time signature, e.g. meter 4/4`);
-    const end: ast.Quantity | null = unit ?? beats;
-    return { kind: 'meter', keyword: 'meter', keywordSpan: this.spanOf(k), beats, unit, span: this.join(this.spanOf(k), end?.span) };
+    const at = this.OPTION4(() => this.SUBRULE(this.changeAt)) ?? null;
+    const end: Span | null = at?.span ?? (unit as ast.Quantity | null)?.span ?? (beats as ast.Quantity | null)?.span ?? null;
+    return { kind: 'meter', keyword: 'meter', keywordSpan: this.spanOf(k), beats, unit, at, span: this.join(this.spanOf(k), end) };
   });
 
   private outputStatement = this.RULE('outputStatement', (): ast.OutputStatement => {

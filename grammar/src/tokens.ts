@@ -106,6 +106,8 @@ export const CORE_KEYWORDS = [
   'at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat',
   // automation points: shapes of the segment that follows, and mute's values
   'linear', 'hold', 'smooth', 'on', 'off',
+  // tempo changes
+  'ramp',
   // any processor block
   'bypass',
 ] as const;

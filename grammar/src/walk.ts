@@ -84,6 +84,7 @@ export function forEachTime(doc: ast.MixDocument, visit: (t: ast.TimeExpr) => vo
   for (const s of doc.statements) {
     if (s.kind === 'marker' && s.time) visit(s.time);
     else if (s.kind === 'length' && s.time) visit(s.time);
+    else if ((s.kind === 'tempo' || s.kind === 'meter') && s.at?.time) visit(s.at.time);
     else if (s.kind === 'channel') {
       for (const item of s.body) {
         if (item.kind === 'clip') for (const c of item.clauses) if (c.clause !== 'gain' && c.time) visit(c.time);
@@ -91,6 +92,7 @@ export function forEachTime(doc: ast.MixDocument, visit: (t: ast.TimeExpr) => vo
           if (item.from) visit(item.from);
           if (item.to) visit(item.to);
         }
+        if (item.kind === 'automate') for (const p of item.points) if (p.time) visit(p.time);
       }
     }
   }

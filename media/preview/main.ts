@@ -9,9 +9,10 @@
  * reports: position, meters, gain reduction. The mix keeps playing through
  * every edit; an invalid edit leaves the last valid mix playing.
  */
-import { barSeconds, type AutomationModel, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
+import { type AutomationModel, type ChannelModel, type EqModel, type MixModel } from '../../grammar/src/model.js';
 import { eqCurveDb, Lane, logFrequencies, metersOver, reportsGainReduction, SourceError, writtenValue, type ChannelMeterEnvelope } from '../../engine/src/index.js';
 import { targetText, targetValueText } from '../../grammar/src/automation-text.js';
+import { TempoMap } from '../../grammar/src/tempo-map.js';
 import type { MetersMessage, SessionSpec } from '../worklet/protocol.js';
 import { AudioOutput } from './audio.js';
 import { AudioStreamer, type Placement } from './streamer.js';
@@ -19,7 +20,7 @@ import { freezePlan, type FreezePlan } from './freeze-plan.js';
 import { ChannelOverrides } from './overrides.js';
 import { fromWire, type Analysis, type AudioRef, type ComparedVersion, type FromPage, type PageState, type SessionMessage, type ToPage, type FrozenStemRef } from './protocol.js';
 import { ChannelRow, PreviewView, type ListenOption } from './view.js';
-import { formatBars, formatClock, formatLevel } from './widgets/index.js';
+import { formatBarBeat, formatClock, formatLevel } from './widgets/index.js';
 
 interface VsCodeApi {
   postMessage(message: FromPage): void;
@@ -709,10 +710,10 @@ function onMeters(m: MetersMessage): void {
 
 let lastSavedSecond = -1;
 function showPosition(): void {
-  const model = session?.model;
-  const barSeconds = model ? barLength(model) : null;
-  const bar = barSeconds ? formatBars(position, barSeconds, model!.meter.beats) : '–';
-  view.setPosition(bar, formatClock(position));
+  const map = session ? TempoMap.of(session.model) : null;
+  view.setPosition(map ? formatBarBeat(map.position(position)) : '–', formatClock(position));
+  // A bar is the waveform's Shift+Arrow step: the bar the playhead is in, through the tempo map.
+  if (map) view.waveform.barSeconds = barLength(session!.model, position) ?? 2;
   view.waveform.setPosition(position);
   view.lanes.setPosition(position);
   followEqAutomation();
@@ -723,9 +724,10 @@ function showPosition(): void {
   }
 }
 
-/** Seconds of one bar (as the language counts bars), or null when the file sets no tempo. */
-function barLength(model: MixModel): number | null {
-  return model.tempo ? barSeconds(2, 1, model.tempo, model.meter.beats) : null;
+/** Seconds of the bar at `seconds` (as the language counts bars, through the tempo map), or null when the file sets no tempo. */
+function barLength(model: MixModel, seconds = 0): number | null {
+  const map = TempoMap.of(model);
+  return map ? map.barLength(map.position(seconds).bar) : null;
 }
 
 const toDb = (x: number) => (x > 0 ? 20 * Math.log10(x) : -Infinity);
@@ -913,7 +915,7 @@ view.onLoopToggle = () => {
   else {
     const len = analysis?.overview.duration ?? 0;
     // Without a selection, loop the next 4 bars (or 8 seconds) from the playhead.
-    const bar = session ? barLength(session.model) : null;
+    const bar = session ? barLength(session.model, position) : null;
     const span = bar ? 4 * bar : 8;
     setLoop({ from: position, to: len > 0 ? Math.min(len, position + span) : position + span });
   }

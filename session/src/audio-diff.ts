@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { MixChange, MixModel } from '../../grammar/src/index.js';
-import { barSeconds, channelOfChange, renamedChannels, showClock } from '../../grammar/src/index.js';
+import { TempoMap, channelOfChange, renamedChannels, showClock } from '../../grammar/src/index.js';
 import { LoudnessMeter, type LoudnessReport } from '../../engine/src/index.js';
 import { renderMix, type RenderProgress } from './render.js';
 
@@ -199,10 +199,8 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
   const newNameOf = new Map([...renamed].map(([neu, old]) => [old, neu]));
   const rate = newer.model.sampleRate;
   // Bars of the new version where it has a tempo, else seconds.
-  const tempo = newer.model.tempo;
-  const beats = newer.model.meter.beats;
-  const barFrames = tempo !== null ? barSeconds(2, 1, tempo, beats) * rate : rate;
-  const nullMeter = new NullMeter((frame) => Math.floor(frame / barFrames));
+  const map = TempoMap.of(newer.model);
+  const nullMeter = new NullMeter(map ? (frame) => map.position(frame / rate).bar - 1 : (frame) => Math.floor(frame / rate));
 
   const outChannels = (m: MixModel) => (m.output === 'mono' ? 1 : 2);
   const render = async (side: AudioSide, names: ReadonlySet<string>, onOutput: (b: readonly Float64Array[], n: number) => void) => {
@@ -244,9 +242,10 @@ export async function audioDiff(older: AudioSide, newer: AudioSide, changes: rea
   let largest: NullTest['largest'] = null;
   if (totalDiff > 0 && !nulls && !ratesDiffer) {
     const k = diff.indexOf(Math.max(...diff));
-    const from = (k * barFrames) / rate;
-    const to = ((k + 1) * barFrames) / rate;
-    const frames = Math.min(barFrames, Math.max(1, Math.round(to * rate) - Math.round(from * rate)));
+    // Bucket k is bar k+1 (through the tempo map) or second k.
+    const from = map ? map.seconds(k + 1) : k;
+    const to = map ? map.seconds(k + 2) : k + 1;
+    const frames = Math.max(1, Math.round(to * rate) - Math.round(from * rate));
     const outChannels = newer.model.output === 'mono' ? 1 : 2;
     largest = { from, to, where: describeStretch(k, from, to, newer.model), rmsDbfs: 10 * Math.log10(diff[k]! / (frames * outChannels)) };
   }

@@ -198,8 +198,9 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     expect(result.autoTrims).toEqual([...nodeTrims]);
     expect(result.autoTrims.length).toBeGreaterThan(0);
 
-    // The expected length and shape: stereo, 48 kHz, `length bar 25`.
-    expect(frames).toBe(2_229_677); // 24 bars of 4/4 at 124 bpm
+    // The expected length and shape: stereo, 48 kHz, `length bar 25`: 20 bars of 4/4 at 124 bpm, then 16 beats
+    // ramping to 100 bpm, (60/k)·ln(100/124) with k = -24/16 bpm a beat.
+    expect(frames).toBe(Math.round(((80 * 60) / 124 + (60 / (-24 / 16)) * Math.log(100 / 124)) * 48_000));
     expect(result).toMatchObject({ sampleRate: 48_000, channels: 2, frames });
     const upload = server.uploads.get('worklet');
     expect(upload?.byteLength).toBe(frames * 2 * 4);

@@ -460,15 +460,17 @@ describe.skipIf(!HAVE_CHROMIUM)('the preview page in Chromium', () => {
     const label = (await page.getAttribute('.md-lanes', 'aria-label')) ?? '';
     expect(label).toContain('Automation of vox: gain (5 points, -1 dB … +1 dB)');
     expect(label).toContain('air.gain (2 points, +2 dB … +3.5 dB)');
-    // Before the air lane's first point the written +2 dB holds; after the chorus, +3.5 dB.
+    // Before the air lane's first point the written +2 dB holds; after the chorus, +3.5 dB. Paused, so the seeks stay put.
+    if (await page.evaluate(() => document.body.dataset['state'] === 'playing')) await page.click('#play');
+    await page.waitForFunction(() => document.body.dataset['state'] !== 'playing', undefined, { timeout: 10_000 });
     await page.focus('.md-waveform-top');
     await page.keyboard.press('Home');
     await page.waitForFunction(() => /highshelf 10 kHz \+2\.0 dB/.test(document.querySelector('.md-eq-curve')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 10_000 });
     await page.keyboard.press('End');
     await page.waitForFunction(() => /highshelf 10 kHz \+3\.5 dB/.test(document.querySelector('.md-eq-curve')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 10_000 });
     await page.keyboard.press('Home');
-    // The seek to the end stopped playback: play on, as the next test expects.
-    if (await page.evaluate(() => document.body.dataset['state'] !== 'playing')) await page.click('#play');
+    // Play on from the start, as the next test expects.
+    await page.click('#play');
     await page.waitForFunction(() => document.body.dataset['state'] === 'playing', undefined, { timeout: 10_000 });
     // A channel without lanes shows none.
     const plain = session.model.channels.find((c) => c.kind === 'track' && !c.hidden && !c.automation)!;

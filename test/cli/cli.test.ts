@@ -60,13 +60,34 @@ describe('mixdown check', () => {
     await writeFile(join(dir, 'files.mix'), 'track a { file "nope.wav" }\ntrack b { file "notaudio.wav" }\ntrack c { file "slow.wav" }\n');
     const r = await run(['check', 'files.mix', '--json'], dir);
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.stdout) as { code: string; severity: string; line: number; file: string }[];
+    const json = (JSON.parse(r.stdout) as { diagnostics: { code: string; severity: string; line: number; file: string }[] }).diagnostics;
     expect(json.map((d) => [d.line, d.code, d.severity])).toEqual([
       [1, 'audio-missing', 'error'],
       [2, 'audio-unreadable', 'error'],
       [3, 'samplerate-differs', 'information'],
     ]);
     expect(json[0]!.file).toBe('files.mix');
+  });
+
+  it('--json reports the tempo map it resolved: each tempo and meter with the time its bar starts', async () => {
+    await writeFile(join(dir, 'tempo.mix'), [
+      'tempo 120 bpm', 'meter 4/4', 'tempo 90 bpm at bar 3', 'tempo 180 bpm at bar 5 ramp', 'meter 7/8 at bar 6',
+      'track a { file "kick.wav" }', '',
+    ].join('\n'));
+    const r = await run(['check', 'tempo.mix', '--json'], dir);
+    expect(r.code).toBe(0);
+    const { tempoMap } = JSON.parse(r.stdout) as { tempoMap: { tempos: { bar: number; seconds: number; bpm: number; ramp: boolean }[]; meters: { bar: number; seconds: number }[] } };
+    // Bars 1-2 at 120 bpm: 4 s. Bars 3-4 ramp from 90 to 180 bpm over 8 beats: (60/k)·ln(180/90), k = 90/8.
+    const rampSeconds = (60 / (90 / 8)) * Math.log(2);
+    expect(tempoMap.tempos).toEqual([
+      { bar: 1, seconds: 0, bpm: 120, ramp: false },
+      { bar: 3, seconds: 4, bpm: 90, ramp: false },
+      { bar: 5, seconds: Math.round((4 + rampSeconds) * 1e6) / 1e6, bpm: 180, ramp: true },
+    ]);
+    // Bar 5 at 180 bpm: 4 quarters of 1/3 s; bar 6 is the first in 7/8.
+    expect(tempoMap.meters.map((m) => [m.bar, m.seconds])).toEqual([[1, 0], [6, Math.round((4 + rampSeconds + 4 / 3) * 1e6) / 1e6]]);
+    const none = await run(['check', 'files.mix', '--json'], dir);
+    expect((JSON.parse(none.stdout) as { tempoMap: unknown }).tempoMap).toBe(null);
   });
 
   it('warnings alone do not fail the check', async () => {

@@ -117,6 +117,13 @@ const CASES: readonly Case[] = [
   { code: CODES.invalidValue, name: 'a shape on a mute point', source: 'track a { file "a.wav"; automate mute { 1 s on «linear»; 2 s off } }', severity: 'error', says: ['hold'] },
   { code: CODES.wrongUnit, name: 'a ceiling lane in the other unit', source: 'track a { file "a.wav"; limit { ceiling -1 dBTP }; automate limit#1.ceiling { 1 s «-2 dBFS» } }', severity: 'error', says: ['dBTP'] },
   { code: CODES.duplicateSetting, name: 'two lanes for one target', source: 'track a { file "a.wav"; automate gain { 1 s 0 dB }; «automate» gain { 2 s 0 dB } }', severity: 'error' },
+  { code: CODES.misplacedChange, name: 'a tempo change off a bar start', source: 'tempo 120 bpm\ntempo 90 bpm at «bar 5 beat 3»', severity: 'error', says: ['beat 3'] },
+  { code: CODES.misplacedChange, name: 'a meter change at a time', source: 'tempo 120 bpm\nmeter 3/4 at «1:00»', severity: 'error', says: ['at bar N'] },
+  { code: CODES.misplacedChange, name: 'changes out of order', source: 'tempo 120 bpm\ntempo 90 bpm at bar 9\ntempo 100 bpm «at bar 5»', severity: 'error', says: ['bar order'] },
+  { code: CODES.misplacedChange, name: 'a tempo change without a tempo', source: '«tempo» 90 bpm at bar 5', severity: 'error', says: ['starts with'] },
+  { code: CODES.misplacedChange, name: 'a ramp into a meter change', source: 'tempo 120 bpm\ntempo 90 bpm at bar 9 «ramp»\nmeter 3/4 at bar 5', severity: 'error', says: ['bar 5'] },
+  { code: CODES.misplacedChange, name: 'a ramp on the starting tempo', source: 'tempo 120 bpm «ramp»', severity: 'error' },
+  { code: CODES.outOfRange, name: 'a beat past a changed meter', source: 'tempo 120 bpm\nmeter 3/4 at bar 5\nmarker m bar 6 beat «4»', severity: 'error', says: ['3/4'] },
   { code: CODES.sampleRateDiffers, name: '44.1 kHz file in a 48 kHz session', source: 'track a { file «"cd.wav"» }', severity: 'information', says: ['44100 Hz', '48000 Hz'] },
 ];
 

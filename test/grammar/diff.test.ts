@@ -75,6 +75,11 @@ describe('no mix change', () => {
     expect(diff(BASE, same)).toEqual([]);
   });
 
+  it('when a tempo or meter change is added to the map, only it is reported, not the bar times it moves', () => {
+    expect(lines(BASE, BASE.replace('tempo 120 bpm', 'tempo 120 bpm\ntempo 90 bpm at bar 3 ramp'))).toEqual(['~ session: tempo changes none -> 90 bpm at bar 3 ramp']);
+    expect(lines(BASE, BASE.replace('tempo 120 bpm', 'tempo 120 bpm\nmeter 7/8 at bar 4'))).toEqual(['~ session: meter changes none -> 7/8 at bar 4']);
+  });
+
   it('when a tempo change moves times written in bars (only the tempo is reported)', () => {
     expect(lines(BASE, BASE.replace('tempo 120 bpm', 'tempo 96 bpm'))).toEqual(['~ session: tempo 120 bpm -> 96 bpm']);
   });

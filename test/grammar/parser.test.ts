@@ -510,7 +510,7 @@ describe('error recovery', () => {
     const r = parse(MANY_MISTAKES);
     expect(stripSpans(r.document.statements)).toEqual([
       { kind: 'title', keyword: 'title', value: null },
-      { kind: 'tempo', keyword: 'tempo', value: q(120, '120', 'bpm') },
+      { kind: 'tempo', keyword: 'tempo', value: q(120, '120', 'bpm'), at: null, ramp: null },
       {
         kind: 'channel', keyword: 'track', channelKind: 'track', name: { name: 'kick' }, body: [
           { kind: 'file', keyword: 'file', value: { value: 'kick.wav', terminated: true } },

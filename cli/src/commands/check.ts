@@ -2,14 +2,14 @@
 import { checkWithFacts, readMixFile } from '../../../session/src/index.js';
 import type { Command, CommandSpec } from '../options.js';
 import { CliError, EXIT } from '../output.js';
-import { summary, toJson, toText } from '../report.js';
+import { summary, tempoMapJson, toJson, toText } from '../report.js';
 
 const spec: CommandSpec = {
   name: 'check',
   usage: 'usage: mixdown check SONG.mix [--json]',
   summary: 'Reports the problems in a mix file, with its audio files read as the editor reads them; exits 1 on any error.',
   options: {
-    json: { type: 'boolean', help: 'print the problems as JSON' },
+    json: { type: 'boolean', help: 'print the problems, and the tempo map the session resolves to, as JSON' },
   },
 };
 
@@ -21,7 +21,7 @@ export const check: Command = {
     const text = await readMixFile(file);
     const checked = await checkWithFacts(file, text);
     if (values['json']) {
-      out.stdout(JSON.stringify(toJson(file, text, checked.diagnostics), null, 2) + '\n');
+      out.stdout(JSON.stringify({ diagnostics: toJson(file, text, checked.diagnostics), tempoMap: tempoMapJson(checked.model) }, null, 2) + '\n');
     } else {
       out.stdout(toText(file, text, checked.diagnostics));
       out.stdout(`${file}: ${summary(checked.diagnostics)}\n`);

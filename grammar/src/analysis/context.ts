@@ -9,6 +9,7 @@ import type { Diagnostic, DiagnosticCode, DiagnosticData, Severity } from '../di
 import { CODES } from '../diagnostics.js';
 import { noFacts, type AudioFacts } from '../facts.js';
 import { DEFAULTS, type ClipModel } from '../model.js';
+import type { TempoMap, TempoMapModel } from '../tempo-map.js';
 import type { ValueContext } from '../processors/index.js';
 import type { ValueKind } from '../units.js';
 import type { AnalyzeOptions, MixSymbol, NameUse } from './types.js';
@@ -36,8 +37,12 @@ export class AnalysisContext implements ValueContext, Reporter {
   readonly facts: AudioFacts;
 
   sampleRate = DEFAULTS.sampleRate;
+  /** The tempo and meter at bar 1, and the changes after it (set by the session pass). */
   tempo: number | null = null;
   meter = { ...DEFAULTS.meter };
+  tempoChanges: TempoMapModel = { tempos: [], meters: [] };
+  /** Bar times through the tempo map; null without a tempo. */
+  tempoMap: TempoMap | null = null;
 
   /** Every defined name (names are unique; duplicates are reported and left out). */
   readonly symbolsByName = new Map<string, MixSymbol>();

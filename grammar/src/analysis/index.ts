@@ -43,6 +43,7 @@ export function analyze(document: ast.MixDocument, options: AnalyzeOptions = {})
     sampleRate: ctx.sampleRate,
     tempo: ctx.tempo,
     meter: ctx.meter,
+    ...(ctx.tempoChanges.tempos.length + ctx.tempoChanges.meters.length > 0 ? { tempoMap: ctx.tempoChanges } : {}),
     output: session.output,
     length,
     references,

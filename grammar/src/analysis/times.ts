@@ -5,7 +5,7 @@
  */
 import type * as ast from '../ast.js';
 import { CODES } from '../diagnostics.js';
-import { barSeconds, type MarkerModel } from '../model.js';
+import type { MarkerModel } from '../model.js';
 import type { AnalysisContext } from './context.js';
 import { unknownName } from './symbols.js';
 
@@ -27,7 +27,8 @@ export function time(ctx: AnalysisContext, t: ast.TimeExpr | null | undefined): 
       const bar = t.bar.value;
       const beat = t.beat ? t.beat.value : 1;
       if (Number.isNaN(bar) || Number.isNaN(beat)) return undefined;
-      if (ctx.tempo === null) {
+      const map = ctx.tempoMap;
+      if (ctx.tempo === null || !map) {
         ctx.report(CODES.barWithoutTempo, t.span, `'bar' times need a tempo: add e.g. 'tempo 120 bpm' at the top of the file`);
         return undefined;
       }
@@ -35,12 +36,13 @@ export function time(ctx: AnalysisContext, t: ast.TimeExpr | null | undefined): 
         ctx.report(CODES.outOfRange, t.bar.span, `bars count from 1: bar ${t.bar.text} does not exist`);
         return undefined;
       }
-      if (t.beat && (!Number.isInteger(beat) || beat < 1 || beat > ctx.meter.beats)) {
-        ctx.report(CODES.outOfRange, t.beat.span, `beats count from 1 to ${ctx.meter.beats} in ${ctx.meter.beats}/${ctx.meter.unit}`);
+      const meter = map.meterAt(bar);
+      if (t.beat && (!Number.isInteger(beat) || beat < 1 || beat > meter.beats)) {
+        ctx.report(CODES.outOfRange, t.beat.span, `beats count from 1 to ${meter.beats} in ${meter.beats}/${meter.unit}${ctx.tempoChanges.meters.length > 0 ? ` (the meter of bar ${bar})` : ''}`);
         return undefined;
       }
-      // Beats are the meter's beats, each 60/tempo seconds long (design §2).
-      return barSeconds(bar, beat, ctx.tempo, ctx.meter.beats);
+      // Through the tempo map (tempo-map.ts); with one tempo and meter, ((N-1)·beats per bar + (B-1)) · 60 / tempo (design §2).
+      return map.seconds(bar, beat);
     }
     case 'marker': {
       const name = t.ref.name;

@@ -62,7 +62,7 @@ class ChangeList {
       const [was, is] = [show(s.old, 'old'), show(s.neu, 'neu')];
       if (was === is) {
         // `bar 17` stays `bar 17` when only the tempo moved it: the tempo is the change.
-        if (s.time && this.oldModel.tempo !== this.newModel.tempo) continue;
+        if (s.time && tempoMoved(this.oldModel, this.newModel)) continue;
         // Otherwise a real change too small for the written units (a clip moved by 0.4 ms) is shown in full.
         this.changes.push({ op: 'change', path: [...path, s.name], old: `${was} (${precise(s.old, !!s.time)})`, new: `${is} (${precise(s.neu, !!s.time)})` });
         continue;
@@ -109,6 +109,8 @@ function sessionChanges(list: ChangeList, o: MixModel, n: MixModel): void {
     { name: 'samplerate', old: o.sampleRate, neu: n.sampleRate, show: (v: number) => showValue(v, 'Hz') },
     { name: 'tempo', old: o.tempo, neu: n.tempo, show: (v: number | null) => (v === null ? 'none' : showValue(v, 'bpm')) },
     { name: 'meter', old: o.meter, neu: n.meter, show: (v: MixModel['meter']) => `${v.beats}/${v.unit}` },
+    { name: 'tempo changes', old: o.tempoMap?.tempos ?? [], neu: n.tempoMap?.tempos ?? [], show: (v: NonNullable<MixModel['tempoMap']>['tempos']) => (v.length === 0 ? 'none' : v.map((t) => `${showValue(t.bpm, 'bpm')} at bar ${t.bar}${t.ramp ? ' ramp' : ''}`).join(', ')) },
+    { name: 'meter changes', old: o.tempoMap?.meters ?? [], neu: n.tempoMap?.meters ?? [], show: (v: NonNullable<MixModel['tempoMap']>['meters']) => (v.length === 0 ? 'none' : v.map((m) => `${m.beats}/${m.unit} at bar ${m.bar}`).join(', ')) },
     { name: 'output', old: o.output, neu: n.output, show: (v: string) => v },
     { name: 'length', old: o.length, neu: n.length, show: (v: number | null, side) => (v === null ? 'end of the last clip' : list.time(v, side)), time: true },
   ]);
@@ -641,7 +643,7 @@ type PointStep =
  */
 function lanePoints(list: ChangeList, path: Path, o: LaneSide, n: LaneSide): void {
   // `bar 17` at another tempo is the same time: the tempo is the change.
-  const tempoChanged = list.oldModel.tempo !== list.newModel.tempo;
+  const tempoChanged = tempoMoved(list.oldModel, list.newModel);
   const sameTime = (a: number, b: number) => a === b || (tempoChanged && list.time(a, 'old') === list.time(b, 'neu'));
   const steps = alignPoints(o.lane.points, n.lane.points, sameTime);
   const edits = steps.filter((s) => s.kind !== 'same');
@@ -764,4 +766,9 @@ function alignMiddle(
     else { steps.push({ kind: 'add', neu: y! }); j++; }
   }
   return steps;
+}
+
+/** Whether bar times mean other seconds in the new version: its tempo, meter or their changes moved. */
+function tempoMoved(o: MixModel, n: MixModel): boolean {
+  return o.tempo !== n.tempo || !same(o.meter, n.meter) || !same(o.tempoMap ?? null, n.tempoMap ?? null);
 }

@@ -3,6 +3,7 @@
  * in (`300 Hz`, `3 kHz`, `-4.5 dB`, `10 ms`, `4:1`, `bar 17`), never in the
  * model's base units.
  */
+import { TempoMap } from '../tempo-map.js';
 import type { MixModel } from '../model.js';
 import { showValue } from '../units.js';
 
@@ -51,15 +52,13 @@ export function showClock(seconds: number): string {
  * A position in the song: `bar 17` or `bar 17 beat 3` when it falls exactly
  * on a beat of the session's tempo and meter, else a clock time.
  */
-export function showTime(seconds: number, model: Pick<MixModel, 'tempo' | 'meter'>): string {
-  if (model.tempo !== null) {
-    const beats = (seconds * model.tempo) / 60;
-    const whole = Math.round(beats);
-    if (Math.abs(beats - whole) < 1e-9 && whole >= 0) {
-      const bar = Math.floor(whole / model.meter.beats) + 1;
-      const beat = (whole % model.meter.beats) + 1;
-      return beat === 1 ? `bar ${bar}` : `bar ${bar} beat ${beat}`;
-    }
+export function showTime(seconds: number, model: Pick<MixModel, 'tempo' | 'meter' | 'tempoMap'>): string {
+  const map = TempoMap.of(model);
+  if (map && seconds >= 0) {
+    // Through the tempo map; on a beat when the bar and beat it finds give the same time back.
+    const { bar, beat } = map.position(seconds);
+    const whole = Math.round(beat);
+    if (Math.abs(map.seconds(bar, whole) - seconds) < 1e-9 && whole >= 1) return whole === 1 ? `bar ${bar}` : `bar ${bar} beat ${whole}`;
   }
   return showClock(seconds);
 }

@@ -17,5 +17,5 @@ export {
 } from './meters.js';
 export { EqCurveView, EQ_MIN_HZ, EQ_MAX_HZ } from './eq-curve-view.js';
 export { SpectrumView } from './spectrum.js';
-export { formatClock, formatBars } from './time-format.js';
+export { formatClock, formatBars, formatBarBeat } from './time-format.js';
 export { AutomationLanesView, type LaneCurve } from './automation-lanes.js';

@@ -32,6 +32,11 @@ export function formatBars(seconds: number, barSeconds: number, beatsPerBar: num
   return `${Math.floor(whole / beats) + 1}.${(whole % beats) + 1}`;
 }
 
+/** `bar.beat` of a position the tempo map found (tempo-map.ts): the beat it is in, a hair under the next counting as that. */
+export function formatBarBeat(p: { readonly bar: number; readonly beat: number }): string {
+  return `${p.bar}.${Math.max(1, Math.floor(p.beat + 1e-9))}`;
+}
+
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }

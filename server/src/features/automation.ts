@@ -5,7 +5,7 @@
  * and model point a written lane and point became.
  */
 import {
-  automatableParams, PROCESSORS, showValue, UNIT_RULES, type AutomateStatement, type AutomationModel, type AutomationPoint,
+  TempoMap, automatableParams, PROCESSORS, showValue, UNIT_RULES, type AutomateStatement, type AutomationModel, type AutomationPoint,
   type AutomationTargetNode, type BandModel, type ChannelModel, type ParamDecl, type ProcessorDecl, type ProcessorModel, type ValueKind,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
@@ -260,14 +260,16 @@ export function clockMs(seconds: number): string {
 }
 
 /**
- * `bar.beat` at a constant tempo: `17.1`; a time between beats gets the
+ * `bar.beat` through the tempo map: `17.1`; a time between beats gets the
  * hundredths of a beat as a third field, as DAWs write it (`17.2.50`).
  */
-export function barBeat(seconds: number, tempo: number, beatsPerBar: number): string {
-  const hundredths = Math.round((seconds * tempo / 60) * 100);
-  const beats = Math.floor(hundredths / 100);
-  const frac = hundredths - beats * 100;
-  const bar = Math.floor(beats / beatsPerBar) + 1;
-  const beat = beats - (bar - 1) * beatsPerBar + 1;
-  return `${bar}.${beat}${frac ? `.${String(frac).padStart(2, '0')}` : ''}`;
+export function barBeat(seconds: number, map: TempoMap): string {
+  const { bar, beat } = map.position(seconds);
+  const hundredths = Math.round((beat - 1) * 100);
+  const whole = Math.floor(hundredths / 100);
+  const frac = hundredths - whole * 100;
+  const beats = map.meterAt(bar).beats;
+  // A hair under the next bar reads as its first beat.
+  if (whole >= beats) return `${bar + 1}.1`;
+  return `${bar}.${whole + 1}${frac ? `.${String(frac).padStart(2, '0')}` : ''}`;
 }

@@ -7,7 +7,7 @@
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import {
-  bandText, barSeconds, durationOf, forEachTime, KEYWORD_DOCS, laneAt, lanesOf, processorText, tokens as T, type AudioFact, type AutomateStatement,
+  bandText, durationOf, TempoMap, forEachTime, KEYWORD_DOCS, laneAt, lanesOf, processorText, tokens as T, type AudioFact, type AutomateStatement,
   type AutomationModel, type ChannelModel, type ChannelStatement, type Keyword, type MixSymbol, type ProcessorModel, type Span,
 } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
@@ -55,13 +55,13 @@ export async function hover(doc: DocState, position: Position, audio: AudioInfoS
 
 /** The `bar N [beat B]` time starting at `offset`, as written and in seconds (needs a tempo). */
 function barTimeAt(doc: DocState, offset: number): { text: string; seconds: number } | null {
-  const { tempo, meter } = doc.checked.model;
-  if (tempo === null) return null;
+  const map = TempoMap.of(doc.checked.model);
+  if (!map) return null;
   let hit: { text: string; seconds: number } | null = null;
   forEachTime(doc.checked.document, (t) => {
     if (t.kind !== 'bar' || t.span.start !== offset || Number.isNaN(t.bar.value)) return;
     const beat = t.beat && !Number.isNaN(t.beat.value) ? t.beat.value : 1;
-    hit = { text: doc.text.slice(t.span.start, t.span.end), seconds: barSeconds(t.bar.value, beat, tempo, meter.beats) };
+    hit = { text: doc.text.slice(t.span.start, t.span.end), seconds: map.seconds(t.bar.value, beat) };
   });
   return hit;
 }
@@ -70,7 +70,8 @@ async function symbolMarkdown(doc: DocState, symbol: MixSymbol, audio: AudioInfo
   const model = doc.checked.model;
   if (symbol.kind === 'marker') {
     const m = model.markers.find((x) => x.name === symbol.name);
-    return `**marker ${symbol.name}**` + (m ? ` at ${clockTime(m.time)}` + (model.tempo ? ` (bar ${barOf(m.time, model.tempo, model.meter.beats)})` : '') : '');
+    const map = TempoMap.of(model);
+    return `**marker ${symbol.name}**` + (m ? ` at ${clockTime(m.time)}` + (map ? ` (bar ${barOf(m.time, map)})` : '') : '');
   }
   if (symbol.kind === 'reference') {
     const r = model.references.find((x) => x.name === symbol.name);
@@ -145,10 +146,8 @@ async function fileMarkdown(folder: string, path: string, audio: AudioInfoSource
   }
 }
 
-function barOf(seconds: number, tempo: number, beatsPerBar: number): string {
-  const beats = seconds * tempo / 60;
-  const bar = Math.floor(beats / beatsPerBar) + 1;
-  const beat = beats - (bar - 1) * beatsPerBar + 1;
+function barOf(seconds: number, map: TempoMap): string {
+  const { bar, beat } = map.position(seconds);
   return Math.abs(beat - 1) < 1e-9 ? `${bar}` : `${bar} beat ${Number(beat.toFixed(2))}`;
 }
 
@@ -188,8 +187,8 @@ function laneFacts(doc: DocState, channel: ChannelStatement, lane: AutomateState
 
 /** `0:32.000 (bar 17.1)`: the clock time, and the bar and beat when the session has a tempo. */
 function timeText(doc: DocState, seconds: number): string {
-  const { tempo, meter } = doc.checked.model;
-  return `${clockMs(seconds)}${tempo !== null && seconds >= 0 ? ` (bar ${barBeat(seconds, tempo, meter.beats)})` : ''}`;
+  const map = TempoMap.of(doc.checked.model);
+  return `${clockMs(seconds)}${map && seconds >= 0 ? ` (bar ${barBeat(seconds, map)})` : ''}`;
 }
 
 function targetMarkdown(doc: DocState, channel: ChannelStatement, lane: AutomateStatement): string {

@@ -1,6 +1,6 @@
 /** Inlay hints: bar times and marker names shown as clock times. */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import { barSeconds, forEachTime, type TimeExpr } from '../../../grammar/src/index.js';
+import { forEachTime, TempoMap, type TimeExpr } from '../../../grammar/src/index.js';
 import type { DocState } from '../documents.js';
 
 /** `m:ss.fff`, trailing zeros of the fraction dropped: 31 s -> `0:31`, 31.5 -> `0:31.5`. */
@@ -18,12 +18,13 @@ export function inlayHints(doc: DocState, range: Range): InlayHint[] {
   const end = doc.lines.offset(range.end);
   const { model } = doc.checked;
   const hints: InlayHint[] = [];
+  const map = TempoMap.of(model);
   forEachTime(doc.checked.document, (t: TimeExpr) => {
     if (t.span.end < start || t.span.start > end) return;
     let seconds: number | null = null;
-    if (t.kind === 'bar' && model.tempo !== null && !Number.isNaN(t.bar.value)) {
+    if (t.kind === 'bar' && map && !Number.isNaN(t.bar.value)) {
       const beat = t.beat && !Number.isNaN(t.beat.value) ? t.beat.value : 1;
-      seconds = barSeconds(t.bar.value, beat, model.tempo, model.meter.beats);
+      seconds = map.seconds(t.bar.value, beat);
     } else if (t.kind === 'marker') {
       seconds = model.markers.find((m) => m.name === t.ref.name)?.time ?? null;
     }
