@@ -65,7 +65,7 @@ const KEYWORD_GROUPS: readonly { readonly id: string; readonly scope: string; re
   {
     id: 'clause',
     scope: 'keyword.other.clause.mix',
-    words: ['at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat', 'linear', 'hold', 'smooth', 'ramp'],
+    words: ['at', 'from', 'fade', 'fadein', 'fadeout', 'auto', 'peak', 'rms', 'invert', 'pre', 'bar', 'beat', 'linear', 'hold', 'smooth', 'ramp', 'equal', 'exp'],
   },
   // Fixed values.
   { id: 'constant', scope: 'constant.language.mix', words: ['stereo', 'mono', 'inf', 'on', 'off'] },

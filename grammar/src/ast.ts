@@ -137,10 +137,14 @@ export interface ValueSetting extends StatementBase {
 }
 
 export type ClipClauseKind = 'at' | 'from' | 'to' | 'fade' | 'fadein' | 'fadeout';
+export type FadeShape = 'equal' | 'linear' | 's' | 'exp';
+
 export interface ClipTimeClause {
   readonly clause: ClipClauseKind;
   readonly keywordSpan: Span;
   readonly time: TimeExpr | null;
+  /** `fade 20 ms linear`: a fade clause's shape, or null (equal-power). */
+  readonly shape: { readonly shape: FadeShape; readonly span: Span } | null;
   readonly span: Span;
 }
 export interface ClipGainClause {
@@ -160,6 +164,8 @@ export interface CutStatement extends StatementBase {
   readonly kind: 'cut';
   readonly from: TimeExpr | null;
   readonly to: TimeExpr | null;
+  /** `cut 1:00 to 1:02 linear`: the shape of its edge fades, or null (equal-power). */
+  readonly shape: { readonly shape: FadeShape; readonly span: Span } | null;
 }
 export interface TrimStatement extends StatementBase {
   readonly kind: 'trim';

@@ -9,7 +9,7 @@
  * kept beside it in a `SourceMap`, so two models of differently formatted
  * files compare equal.
  */
-import type { Span, BandType, ChannelKind } from './ast.js';
+import type { Span, BandType, ChannelKind, FadeShape } from './ast.js';
 import type { TempoMapModel } from './tempo-map.js';
 
 export interface MixModel {
@@ -138,6 +138,9 @@ export interface ClipModel {
    */
   readonly fadeInWritten: boolean;
   readonly fadeOutWritten: boolean;
+  /** The fades' shapes (design §10.4); absent for `equal`, the equal-power default. */
+  readonly fadeInShape?: FadeShape;
+  readonly fadeOutShape?: FadeShape;
   readonly gainDb: number;
 }
 
@@ -146,6 +149,8 @@ export interface CutModel {
   readonly to: number;
   /** Each edge is faded over this many seconds, centred on the edge. */
   readonly fade: number;
+  /** The edges' fade shape; absent for `equal`. */
+  readonly shape?: FadeShape;
 }
 
 export type TrimModel =

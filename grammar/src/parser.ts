@@ -20,7 +20,7 @@ import type * as ast from './ast.js';
 import { statementKeywords } from './keyword-docs.js';
 import { BANDS, paramByKeyword, PROCESSOR_TYPES, type ProcessorType } from './processors/index.js';
 import {
-  allTokens, BandKw, ChannelParamKw, Clock, ClipTimeKw, Colon, Dot, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
+  allTokens, BandKw, ChannelParamKw, Clock, ClipTimeKw, Colon, Dot, FadeShapeKw, Identifier, FlagKw, kw, LCurly, lex, Name, NumberLike, NumberLit, ParamKw,
   PartIndex, ProcessorKw, RatioParamKw, RCurly, Semicolon, ShapeKw, Slash, StringLike, StringSettingKw, SwitchKw, ValueSettingKw,
   StringLit, Unit, UnterminatedString, type Keyword, type UnitImage,
 } from './tokens.js';
@@ -509,7 +509,7 @@ class MixParser extends EmbeddedActionsParser {
             const c = this.CONSUME2(kw('to'));
             const time = this.OPTION2(() => this.SUBRULE2(this.time)) ?? null;
             if (!time) this.missing(c, `'to' needs a time, e.g. to bar 17`);
-            clauses.push({ clause: 'to', keywordSpan: this.spanOf(c), time, span: this.join(this.spanOf(c), time?.span) });
+            clauses.push({ clause: 'to', keywordSpan: this.spanOf(c), time, shape: null, span: this.join(this.spanOf(c), time?.span) });
             line = this.LA(0).endLine ?? line;
           },
         },
@@ -533,7 +533,15 @@ class MixParser extends EmbeddedActionsParser {
     const c = this.CONSUME(ClipTimeKw);
     const time = this.OPTION(() => this.SUBRULE(this.time)) ?? null;
     if (!time) this.missing(c, `'${c.image}' needs a ${c.image.startsWith('fade') ? 'duration, e.g. fade 20 ms' : 'time, e.g. from bar 9'}`);
-    return { clause: c.image as ast.ClipClauseKind, keywordSpan: this.spanOf(c), time, span: this.join(this.spanOf(c), time?.span) };
+    // `fade 20 ms linear`: only a fade has a shape (analysis says so of `at 1 s linear`).
+    const shape = this.OPTION2(() => this.SUBRULE(this.fadeShape)) ?? null;
+    const end: Span | null = shape?.span ?? time?.span ?? null;
+    return { clause: c.image as ast.ClipClauseKind, keywordSpan: this.spanOf(c), time, shape, span: this.join(this.spanOf(c), end) };
+  });
+
+  private fadeShape = this.RULE('fadeShape', (): { shape: ast.FadeShape; span: Span } => {
+    const t = this.CONSUME(FadeShapeKw);
+    return { shape: t.image as ast.FadeShape, span: this.spanOf(t) };
   });
 
   private cutStatement = this.RULE('cutStatement', (): ast.CutStatement => {
@@ -546,8 +554,10 @@ class MixParser extends EmbeddedActionsParser {
       return tk;
     });
     if (!from || !to) this.missing(k, `'cut' needs a span, e.g. cut 2:03.2 to 2:04`);
-    const end: ast.TimeExpr | null = to ?? from;
-    return { kind: 'cut', keyword: 'cut', keywordSpan: this.spanOf(k), from, to, span: this.join(this.spanOf(k), end?.span ?? (t ? this.spanOf(t) : null)) };
+    // `cut 1:00 to 1:02 linear`: the shape of its edge fades, on the cut's line.
+    const shape = this.OPTION4({ GATE: () => this.LA(1).startLine === k.startLine, DEF: () => this.SUBRULE(this.fadeShape) }) ?? null;
+    const end: Span | null = shape?.span ?? (to as ast.TimeExpr | null)?.span ?? (from as ast.TimeExpr | null)?.span ?? (t ? this.spanOf(t) : null);
+    return { kind: 'cut', keyword: 'cut', keywordSpan: this.spanOf(k), from, to, shape, span: this.join(this.spanOf(k), end) };
   });
 
   private trimStatement = this.RULE('trimStatement', (): ast.TrimStatement => {

@@ -108,6 +108,8 @@ export const CORE_KEYWORDS = [
   'linear', 'hold', 'smooth', 'on', 'off',
   // tempo changes
   'ramp',
+  // fade shapes (with 'linear' and the unit 's', for the S-curve)
+  'equal', 'exp',
   // any processor block
   'bypass',
 ] as const;
@@ -142,6 +144,8 @@ export const ChannelParamKw = createToken({ name: 'ChannelParamKw', pattern: Lex
 export const ClipTimeKw = createToken({ name: 'ClipTimeKw', pattern: Lexer.NA, label: "'at', 'from' or a fade" });
 /** The shape of an automation segment. */
 export const ShapeKw = createToken({ name: 'ShapeKw', pattern: Lexer.NA, label: "'linear', 'hold' or 'smooth'" });
+/** The shape of a fade: `equal`, `linear`, `s` (the unit's spelling) or `exp`. */
+export const FadeShapeKw = createToken({ name: 'FadeShapeKw', pattern: Lexer.NA, label: "'equal', 'linear', 's' or 'exp'" });
 /** A value of a `mute` lane. */
 export const SwitchKw = createToken({ name: 'SwitchKw', pattern: Lexer.NA, label: "'on' or 'off'" });
 
@@ -158,10 +162,13 @@ const GROUPS: Partial<Record<Keyword, TokenType>> = {
   ...Object.fromEntries(PARAM_KEYWORDS.map((k) => [k, PARAM_GROUPS[paramByKeyword(k)!.syntax]])),
 };
 
+/** Words in a second group: `linear` shapes automation segments and fades. */
+const ALSO: Partial<Record<Keyword, TokenType>> = { linear: FadeShapeKw, equal: FadeShapeKw, exp: FadeShapeKw };
+
 export const keywordTokens: ReadonlyMap<Keyword, TokenType> = new Map(
   KEYWORDS.map((kw) => [
     kw,
-    createToken({ name: `Kw_${kw}`, pattern: Lexer.NA, categories: GROUPS[kw] ? [Name, GROUPS[kw]!] : [Name], label: `'${kw}'` }),
+    createToken({ name: `Kw_${kw}`, pattern: Lexer.NA, categories: [Name, ...(GROUPS[kw] ? [GROUPS[kw]!] : []), ...(ALSO[kw] ? [ALSO[kw]!] : [])], label: `'${kw}'` }),
   ]),
 );
 
@@ -209,7 +216,7 @@ export const allTokens: TokenType[] = [
   ...[...unitTokens.values()].filter((t) => t !== unitToken('dB/oct') && t !== unitToken('%')),
   Unit,
   Name,
-  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, RatioParamKw, ChannelParamKw, ClipTimeKw, ShapeKw, SwitchKw,
+  FlagKw, StringSettingKw, ValueSettingKw, ProcessorKw, BandKw, ParamKw, RatioParamKw, ChannelParamKw, ClipTimeKw, ShapeKw, SwitchKw, FadeShapeKw,
   NumberLike,
   StringLike,
 ];
@@ -217,6 +224,8 @@ export const allTokens: TokenType[] = [
 // Categories must be attached before the lexer and parser see the token types.
 for (const t of [NumberLit, NegInf]) (t.CATEGORIES ??= []).push(NumberLike);
 for (const t of [StringLit, UnterminatedString]) (t.CATEGORIES ??= []).push(StringLike);
+// `fade 20 ms s`: the unit's spelling is also the S-curve's name.
+(unitToken('s').CATEGORIES ??= []).push(FadeShapeKw);
 
 export const mixLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
 

@@ -142,12 +142,12 @@ describe('channel statements (design §4)', () => {
     expect(clip.kind).toBe('clip');
     expect(clip.path?.value).toBe('takes/vox.wav');
     expect(stripSpans(clip.clauses)).toEqual([
-      { clause: 'at', time: { kind: 'duration', quantity: q(1, '1', 's') } },
-      { clause: 'from', time: { kind: 'duration', quantity: q(2, '2', 's') } },
-      { clause: 'to', time: { kind: 'clock', text: '3:00', seconds: 180 } },
-      { clause: 'fade', time: { kind: 'duration', quantity: q(20, '20', 'ms') } },
-      { clause: 'fadein', time: { kind: 'duration', quantity: q(5, '5', 'ms') } },
-      { clause: 'fadeout', time: { kind: 'duration', quantity: q(1, '1', 's') } },
+      { clause: 'at', time: { kind: 'duration', quantity: q(1, '1', 's') }, shape: null },
+      { clause: 'from', time: { kind: 'duration', quantity: q(2, '2', 's') }, shape: null },
+      { clause: 'to', time: { kind: 'clock', text: '3:00', seconds: 180 }, shape: null },
+      { clause: 'fade', time: { kind: 'duration', quantity: q(20, '20', 'ms') }, shape: null },
+      { clause: 'fadein', time: { kind: 'duration', quantity: q(5, '5', 'ms') }, shape: null },
+      { clause: 'fadeout', time: { kind: 'duration', quantity: q(1, '1', 's') }, shape: null },
       { clause: 'gain', gain: q(-2, '-2', 'dB') },
     ]);
     expect(textOf(text, clip.span)).toBe('clip "takes/vox.wav" at 1 s from 2 s to 3:00 fade 20 ms fadein 5 ms fadeout 1 s gain -2 dB');
@@ -163,7 +163,19 @@ describe('channel statements (design §4)', () => {
       kind: 'cut', keyword: 'cut',
       from: { kind: 'clock', text: '2:03.2', seconds: 123.2 },
       to: { kind: 'clock', text: '2:04.0', seconds: 124 },
+      shape: null,
     });
+  });
+
+  it('fade shapes: after a fade clause\'s duration, and after a cut (`s` is the unit\'s spelling too)', () => {
+    const clip = items('clip "a.wav" from 1 s to 3 s fadein 20 ms s fadeout 1 s linear fade 2 s exp')[0] as ClipStatement;
+    expect(clip.clauses.map((c) => [c.clause, c.clause === 'gain' ? null : c.shape?.shape ?? null])).toEqual([
+      ['from', null], ['to', null], ['fadein', 's'], ['fadeout', 'linear'], ['fade', 'exp'],
+    ]);
+    // `fade 2 s` alone: the s is the duration's unit.
+    const plain = items('clip "a.wav" fade 2 s')[0] as ClipStatement;
+    expect(plain.clauses[0]).toMatchObject({ clause: 'fade', shape: null, time: { kind: 'duration', quantity: { unit: 's' } } });
+    expect(items('cut 1:00 to 1:02 equal')[0]).toMatchObject({ kind: 'cut', shape: { shape: 'equal' } });
   });
 
   it('trim, trim auto, trim auto peak / rms', () => {
@@ -445,7 +457,7 @@ describe('the clip line rule: `to` and `gain` are clauses only on the clip\'s li
   it('on the next line they are the channel\'s own statements', () => {
     const body = items(`clip "a.wav" from chorus\nto drums\ngain -3 dB`);
     expect(stripSpans(body)).toEqual([
-      { kind: 'clip', keyword: 'clip', path: { value: 'a.wav', terminated: true }, clauses: [{ clause: 'from', time: { kind: 'marker', ref: { name: 'chorus' } } }] },
+      { kind: 'clip', keyword: 'clip', path: { value: 'a.wav', terminated: true }, clauses: [{ clause: 'from', time: { kind: 'marker', ref: { name: 'chorus' } }, shape: null }] },
       { kind: 'to', keyword: 'to', target: { name: 'drums' } },
       { kind: 'gain', keyword: 'gain', value: q(-3, '-3', 'dB') },
     ]);

@@ -187,9 +187,10 @@ const time = fc.oneof(
 );
 const duration = unitOf(num(0, 2000), 'ms', 's');
 
+const fadeShape = fc.constantFrom('', 'equal', 'linear', 's', 'exp');
 const clipClause = fc.oneof(
   time.map((t) => `at ${t}`), time.map((t) => `from ${t}`), time.map((t) => `to ${t}`),
-  duration.map((d) => `fade ${d}`), duration.map((d) => `fadein ${d}`), duration.map((d) => `fadeout ${d}`),
+  ...(['fade', 'fadein', 'fadeout'] as const).map((k) => fc.tuple(duration, fadeShape).map(([d, sh]) => joinWords(`${k} ${d}`, sh))),
   dB.map((g) => `gain ${g}`),
 );
 /** Names of processors and bands, keywords included (analysis refuses those; the parser reads them). */
@@ -250,7 +251,7 @@ const channelItem = fc.oneof(
   fc.constantFrom('hidden', 'mute', 'solo', 'polarity invert'),
   path.map((p) => `file "${p}"`),
   fc.tuple(path, fc.array(clipClause, { maxLength: 4 })).map(([p, cs]) => joinWords(`clip "${p}"`, ...cs)),
-  fc.tuple(time, time).map(([a, b]) => `cut ${a} to ${b}`),
+  fc.tuple(time, time, fadeShape).map(([a, b, sh]) => joinWords(`cut ${a} to ${b}`, sh)),
   unitOf(num(-24, 24), 'dB').map((v) => `trim ${v}`),
   fc.tuple(unitOf(num(-40, 0), 'dBFS'), fc.constantFrom('', 'peak', 'rms')).map(([v, m]) => joinWords('trim auto', v, m)),
   dB.map((v) => `gain ${v}`),

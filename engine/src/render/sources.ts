@@ -7,7 +7,7 @@
  * memory. The engine never touches a file system.
  */
 import type { ClipModel, CutModel } from '../../../grammar/src/model.js';
-import { fadeInGain, fadeOutGain } from './fades.js';
+import { FADE_SHAPES, fadeInGain, fadeOutGain } from './fades.js';
 import { dbToGain } from '../dsp/portable-math.js';
 
 export interface AudioSource {
@@ -44,6 +44,9 @@ interface PlacedClip {
   readonly outEdge: number;
   readonly fadeIn: number;
   readonly fadeOut: number;
+  /** FADE_SHAPES of the two fades. */
+  readonly inShape: number;
+  readonly outShape: number;
   readonly gain: number;
 }
 
@@ -51,6 +54,7 @@ interface PlacedCut {
   readonly from: number;
   readonly to: number;
   readonly fade: number;
+  readonly shape: number;
 }
 
 export class TrackSources {
@@ -84,9 +88,11 @@ export class TrackSources {
       const outEdge = ownEnd ? fileEnd - fadeOut / 2 : to;
       const start = Math.max(at, Math.floor(inEdge - fadeIn / 2));
       const end = Math.min(fileEnd, Math.ceil(outEdge + fadeOut / 2));
-      return { source, at, start, end, inEdge, outEdge, fadeIn, fadeOut, gain: dbToGain(c.gainDb) };
+      const inShape = FADE_SHAPES[c.fadeInShape ?? 'equal'];
+      const outShape = FADE_SHAPES[c.fadeOutShape ?? 'equal'];
+      return { source, at, start, end, inEdge, outEdge, fadeIn, fadeOut, inShape, outShape, gain: dbToGain(c.gainDb) };
     });
-    this.cuts = cuts.map((c) => ({ from: c.from * sampleRate, to: c.to * sampleRate, fade: c.fade * sampleRate }));
+    this.cuts = cuts.map((c) => ({ from: c.from * sampleRate, to: c.to * sampleRate, fade: c.fade * sampleRate, shape: FADE_SHAPES[c.shape ?? 'equal'] }));
     this.end = this.clips.reduce((m, c) => Math.max(m, c.end), 0);
     this.start = Math.min(this.end, ...this.clips.map((c) => c.start));
     this.scratch = [new Float64Array(maxBlock), new Float64Array(maxBlock)];
@@ -122,7 +128,7 @@ export class TrackSources {
         } else {
           for (let i = 0; i < count; i++) {
             const t = a + i;
-            const g = clip.gain * fadeInGain(t, edgeIn, clip.fadeIn) * fadeOutGain(t, edgeOut, clip.fadeOut);
+            const g = clip.gain * fadeInGain(t, edgeIn, clip.fadeIn, clip.inShape) * fadeOutGain(t, edgeOut, clip.fadeOut, clip.outShape);
             dst[a - t0 + i]! += src[i]! * g;
           }
         }
@@ -133,7 +139,7 @@ export class TrackSources {
       const b = Math.min(t1, Math.ceil(cut.to + cut.fade / 2));
       for (let t = a; t < b; t++) {
         // Silence between the edges: fade out at `from`, fade back in at `to`.
-        const g = fadeOutGain(t, cut.from, cut.fade) + fadeInGain(t, cut.to, cut.fade);
+        const g = fadeOutGain(t, cut.from, cut.fade, cut.shape) + fadeInGain(t, cut.to, cut.fade, cut.shape);
         for (let c = 0; c < this.channels; c++) out[c]![t - t0]! *= Math.min(1, g);
       }
     }

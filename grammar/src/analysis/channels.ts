@@ -92,7 +92,7 @@ function channel(ctx: AnalysisContext, s: ast.ChannelStatement): ChannelModel {
         if (from === undefined || to === undefined) break;
         if (to <= from) { ctx.report(CODES.outOfRange, item.span, `a cut must end after it starts`); break; }
         ctx.sources[`${key}/cut:${cuts.length}`] = item.span;
-        cuts.push({ from, to, fade: DEFAULTS.editFade });
+        cuts.push(item.shape && item.shape.shape !== 'equal' ? { from, to, fade: DEFAULTS.editFade, shape: item.shape.shape } : { from, to, fade: DEFAULTS.editFade });
         break;
       }
       case 'trim': {

@@ -58,6 +58,8 @@ export function clip(ctx: AnalysisContext, item: ast.ClipStatement): ClipModel |
   let to: number | null = null;
   let fadeIn: number | undefined;
   let fadeOut: number | undefined;
+  let inShape: ast.FadeShape = 'equal';
+  let outShape: ast.FadeShape = 'equal';
   let gainDb = 0;
   let uncertain = false;
   for (const c of item.clauses) {
@@ -69,6 +71,8 @@ export function clip(ctx: AnalysisContext, item: ast.ClipStatement): ClipModel |
       continue;
     }
     const isFade = c.clause.startsWith('fade');
+    if (c.shape && !isFade) ctx.report(CODES.notAllowedHere, c.shape.span, `only a fade has a shape: '${c.shape.shape}' belongs after fade, fadein or fadeout`);
+    const shape = isFade ? c.shape?.shape ?? 'equal' : 'equal';
     const t = isFade ? fadeLength(ctx, c.time) : time(ctx, c.time);
     if (t === undefined) {
       uncertain = true;
@@ -78,9 +82,12 @@ export function clip(ctx: AnalysisContext, item: ast.ClipStatement): ClipModel |
       case 'at': at = t; break;
       case 'from': from = t; break;
       case 'to': to = t; break;
-      case 'fade': fadeIn ??= t; fadeOut ??= t; break;
-      case 'fadein': fadeIn = t; break;
-      case 'fadeout': fadeOut = t; break;
+      case 'fade':
+        if (fadeIn === undefined) { fadeIn = t; inShape = shape; }
+        if (fadeOut === undefined) { fadeOut = t; outShape = shape; }
+        break;
+      case 'fadein': fadeIn = t; inShape = shape; break;
+      case 'fadeout': fadeOut = t; outShape = shape; break;
     }
   }
   if (seen.has('fade:fade') && (seen.has('fade:fadein') || seen.has('fade:fadeout'))) {
@@ -104,6 +111,9 @@ export function clip(ctx: AnalysisContext, item: ast.ClipStatement): ClipModel |
     fadeOut: fadeOut ?? (to !== null ? DEFAULTS.editFade : 0),
     fadeInWritten: fadeIn !== undefined,
     fadeOutWritten: fadeOut !== undefined,
+    // Equal-power is left out, so a model without shapes is what it always was.
+    ...(inShape !== 'equal' ? { fadeInShape: inShape } : {}),
+    ...(outShape !== 'equal' ? { fadeOutShape: outShape } : {}),
     gainDb,
   };
   if (uncertain) ctx.uncertainClips.add(model);

@@ -292,8 +292,8 @@ function clipSettings(list: ChangeList, c: ClipModel, side: 'old' | 'neu'): stri
   if (c.at !== 0) parts.push(`at ${list.time(c.at, side)}`);
   if (c.from !== c.at) parts.push(`from ${list.time(c.from, side)}`);
   if (c.to !== null) parts.push(`to ${list.time(c.to, side)}`);
-  if (c.fadeInWritten) parts.push(`fadein ${showDuration(c.fadeIn)}`);
-  if (c.fadeOutWritten) parts.push(`fadeout ${showDuration(c.fadeOut)}`);
+  if (c.fadeInWritten) parts.push(`fadein ${showDuration(c.fadeIn)}${c.fadeInShape ? ` ${c.fadeInShape}` : ''}`);
+  if (c.fadeOutWritten) parts.push(`fadeout ${showDuration(c.fadeOut)}${c.fadeOutShape ? ` ${c.fadeOutShape}` : ''}`);
   if (c.gainDb !== 0) parts.push(`gain ${showDb(c.gainDb)}`);
   return parts.length > 0 ? parts.join(' ') : 'the whole file';
 }
@@ -315,6 +315,9 @@ function clips(list: ChangeList, path: Path, o: readonly ClipModel[], n: readonl
       // Writing out a default fade is no change: the length is what is heard.
       { name: 'fadein', old: p.old.fadeIn, neu: p.neu.fadeIn, show: (v: number) => showDuration(v) },
       { name: 'fadeout', old: p.old.fadeOut, neu: p.neu.fadeOut, show: (v: number) => showDuration(v) },
+      // A shape left out is equal-power: writing `equal` is no change.
+      { name: 'fadein shape', old: p.old.fadeInShape ?? 'equal', neu: p.neu.fadeInShape ?? 'equal', show: (v: string) => v },
+      { name: 'fadeout shape', old: p.old.fadeOutShape ?? 'equal', neu: p.neu.fadeOutShape ?? 'equal', show: (v: string) => v },
       { name: 'gain', old: p.old.gainDb, neu: p.neu.gainDb, show: (v: number) => showDb(v) },
     ]);
   }
@@ -324,7 +327,7 @@ function clips(list: ChangeList, path: Path, o: readonly ClipModel[], n: readonl
 function cuts(list: ChangeList, path: Path, o: readonly CutModel[], n: readonly CutModel[]): void {
   // A cut is its span: one moved is one removed and one added.
   const { removed, added } = pairByKey(o, n, canonical);
-  const written = (c: CutModel, side: 'old' | 'neu') => `${list.time(c.from, side)} to ${list.time(c.to, side)}`;
+  const written = (c: CutModel, side: 'old' | 'neu') => `${list.time(c.from, side)} to ${list.time(c.to, side)}${c.shape ? ` ${c.shape}` : ''}`;
   for (const r of removed) list.remove([...path, 'cut'], written(r.item, 'old'));
   for (const a of added) list.add([...path, 'cut'], written(a.item, 'neu'));
 }
