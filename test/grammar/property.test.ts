@@ -266,6 +266,9 @@ const topStatement = fc.oneof(
   str.map((s) => `title ${s}`),
   fc.oneof(fc.constantFrom('44100', '48000', '96000 Hz', '44.1 kHz', '48 kHz')).map((r) => `samplerate ${r}`),
   fc.tuple(num(20, 400), fc.constantFrom('', ' bpm')).map(([t, u]) => `tempo ${t}${u}`),
+  // Tempo and meter changes (many generated ones are misplaced; parsing and formatting must hold all the same).
+  fc.tuple(num(20, 400), int(1, 80), fc.constantFrom('', ' ramp')).map(([t, b, r]) => `tempo ${t} bpm at bar ${b}${r}`),
+  fc.tuple(int(1, 12), fc.constantFrom(2, 4, 8), int(1, 80)).map(([a, u, b]) => `meter ${a}/${u} at bar ${b}`),
   fc.tuple(int(1, 12), fc.constantFrom(2, 4, 8)).map(([a, b]) => `meter ${a}/${b}`),
   fc.constantFrom('output stereo', 'output mono'),
   time.map((t) => `length ${t}`),
