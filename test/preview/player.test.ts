@@ -137,6 +137,30 @@ describe('the preview player', () => {
     expect(maxStep(spliced, editAt - 1, editAt + 1)).toBeGreaterThan(musicStep * 1.5);
   });
 
+  it('plays automation as the engine renders it, and an edit to a lane is taken in without a click', () => {
+    // A fader ride and a swept band, moving while the edit comes in; the edit moves the ride's second point.
+    const laned = (rideTo: string) => model(`
+track a {
+  file "a.wav"
+  eq { bell sweep 500 Hz +6 dB q 1 }
+  automate gain { 0 s -12 dB; 0.5 s ${rideTo} smooth; 1 s -6 dB }
+  automate sweep.freq { 0 s 300 Hz; 1 s 3 kHz }
+}
+`);
+    const editAt = 8192;
+    const total = editAt + FADE + 8 * BLOCK;
+    const { heard, old, next } = edit(laned('0 dB'), laned('-20 dB'), editAt, total);
+    // Before the edit, the engine's render of the lanes; after the crossfade, exactly the edited lanes.
+    expect(maxAbsDiff(heard, old, 0, editAt)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(heard, next, editAt + FADE, total)).toBeLessThan(1e-6);
+    // The two versions differ by about 15 dB there, yet the switch glides: no step beyond the music's own.
+    const musicStep = Math.max(maxStep(old, editAt, editAt + FADE), maxStep(next, editAt, editAt + FADE));
+    expect(maxStep(heard, editAt - 1, editAt + FADE + 1)).toBeLessThanOrEqual(musicStep * 1.01);
+    const spliced = Float64Array.from(old);
+    spliced.set(next.subarray(editAt), editAt);
+    expect(maxStep(spliced, editAt - 1, editAt + 1)).toBeGreaterThan(musicStep * 1.5);
+  });
+
   it("carries a compressor's envelope over an edit, so its gain reduction does not restart", () => {
     const comp = (gain: string) => model(`
 track a {
