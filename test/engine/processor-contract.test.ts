@@ -10,7 +10,7 @@
  * so a new processor is covered as soon as it is registered.
  */
 import { describe, expect, it } from 'vitest';
-import { PROCESSOR_LIST, type ProcessorModel } from '../../grammar/src/index.js';
+import { automatableParams, PROCESSOR_LIST, PROCESSORS, type ProcessorModel } from '../../grammar/src/index.js';
 import { createInsert, ENGINE_PROCESSORS, independentTracks, stripOptionsFor, type Insert } from '../../engine/src/index.js';
 import { modelOf, noise, renderMix } from './fixtures.js';
 
@@ -44,6 +44,33 @@ function processorModel(block: string): ProcessorModel {
 
 function withBypass(block: string): string {
   return block.replace('{', '{ bypass;');
+}
+
+/**
+ * `m` with each automatable parameter (and each band's frequency, gain and
+ * q where the band has them) moved a quarter of the way up its range in
+ * its own scale, from the registry's declarations.
+ */
+function retunedModel(m: ProcessorModel): ProcessorModel {
+  const decl = PROCESSORS[m.type];
+  const moved: Record<string, unknown> = { ...m };
+  for (const p of automatableParams(m.type)) {
+    const { min, max } = p.range!;
+    const v = (m as unknown as Record<string, number>)[p.field]!;
+    moved[p.field] = Number.isFinite(v) ? Math.min(max, v + (max - min) / 4) : v;
+  }
+  if (m.type === 'eq') {
+    moved['bands'] = m.bands.map((b) => {
+      const out: Record<string, unknown> = { ...b };
+      for (const bp of decl.bands!.params) {
+        if (!bp.appliesTo(b)) continue;
+        const { min, max } = bp.range(RATE);
+        out[bp.field] = Math.min(max, (b as unknown as Record<string, number>)[bp.field]! + (max - min) / 4);
+      }
+      return out;
+    });
+  }
+  return moved as unknown as ProcessorModel;
 }
 
 /** Two channels of noise, loud enough to make every dynamics processor work. */
@@ -116,6 +143,25 @@ describe.each(cases)('$type: $block', ({ type, block }) => {
     const edited = make(processorModel(block));
     expect(edited.adopt(playing)).toBe(true);
     expect(run(edited, copy(part2), [128])).toEqual(run(playing, copy(part2), [128]));
+  });
+
+  it('retunes to new values of its automatable parameters as if made with them, and offset processing is processing', () => {
+    // Every automatable parameter moved inside its range: a retuned fresh instance is a fresh instance of the new model.
+    const moved = retunedModel(model);
+    const fresh = make(moved);
+    const retuned = make();
+    retuned.retune(moved);
+    const input = signal(4800, 61);
+    expect(run(retuned, copy(input), [128])).toEqual(run(fresh, copy(input), [128]));
+    if (retuned.design) {
+      // A design vector made current through a flat ramp is the same thing.
+      const v = new Float64Array(retuned.design.size);
+      retuned.design.designInto(moved, v);
+      const ramped = make();
+      const out = copy(input);
+      ramped.design!.processRamp(out, 4800, 0, 0, v, v, 0, Infinity, 32);
+      expect(out).toEqual(run(make(moved), copy(input), [4800]));
+    }
   });
 
   it('declares its latency, and a quiet impulse comes out exactly that late', () => {

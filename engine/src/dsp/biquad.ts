@@ -176,25 +176,9 @@ export class BiquadChain {
     sections.forEach((s, i) => this.coeffs.set([s.b0, s.b1, s.b2, s.a1, s.a2], i * 5));
   }
 
-  /** New RBJ coefficients for one section (see rbjInto), its state kept: automation retuning a band. */
-  setRbj(index: number, type: RbjType, freq: number, q: number, sampleRate: number, A: number): void {
-    rbjInto(this.coeffs, index * 5, type, freq, q, sampleRate, A);
-  }
-
-  /** Every section's coefficients into `out`, b0 b1 b2 a1 a2 a section. */
-  getAll(out: Float64Array): void {
-    out.set(this.coeffs);
-  }
-
-  /** New coefficients for one section, its state kept (automation). */
-  setSection(index: number, s: BiquadCoefficients): void {
-    const c = this.coeffs;
-    const k = index * 5;
-    c[k] = s.b0;
-    c[k + 1] = s.b1;
-    c[k + 2] = s.b2;
-    c[k + 3] = s.a1;
-    c[k + 4] = s.a2;
+  /** Every section's coefficients at once, b0 b1 b2 a1 a2 a section, state kept (automation). */
+  setAll(coefficients: Float64Array): void {
+    this.coeffs.set(coefficients);
   }
 
   reset(): void {

@@ -3,7 +3,7 @@
  * (RBJ Audio EQ Cookbook; Butterworth cascades for steep passes), see
  * dsp/biquad.ts.
  */
-import type { BandModel, EqModel } from '../../../grammar/src/model.js';
+import type { EqModel } from '../../../grammar/src/model.js';
 import { BiquadChain, bandSections, rbjInto, type BiquadCoefficients } from '../dsp/biquad.js';
 import type { EngineProcessor } from './types.js';
 import { dbToGain, plog } from '../dsp/portable-math.js';
@@ -31,7 +31,8 @@ export const eqProcessor: EngineProcessor<EqModel> = {
     const perBand = model.bands.map((b) => bandSections(b, sampleRate));
     const sections = perBand.flat();
     const chain = new BiquadChain(sections, channels);
-    const retuner = new BandRetuner(model, perBand, chain, sampleRate);
+    const designer = new BandDesigner(model, perBand, sampleRate);
+    const scratch = new Float64Array(sections.length * 5);
     return {
       latency: 0,
       gainReductionDb: 0,
@@ -39,14 +40,15 @@ export const eqProcessor: EngineProcessor<EqModel> = {
       state: chain,
       process: (buffers, frames, _key, offset) => chain.process(buffers, frames, offset),
       reset: () => chain.reset(),
-      reapply: () => {
-        chain.setCoefficients(sections);
-        retuner.designedFor(model);
+      reapply: () => chain.setCoefficients(sections),
+      // Automation moves an EQ through `design`; a retune is one design made current.
+      retune: (m) => {
+        designer.designInto(m as EqModel, scratch);
+        chain.setAll(scratch);
       },
-      retune: (m) => retuner.retune(m as EqModel),
       design: {
         size: sections.length * 5,
-        designInto: (m, out) => retuner.designInto(m as EqModel, out),
+        designInto: (m, out) => designer.designInto(m as EqModel, out),
         processRamp: (buffers, frames, offset, t, from, to, d0, d1, step) => {
           for (let s = 0; s < chain.length; s++) chain.processSectionRamp(s, buffers, frames, offset, t, from, to, s * 5, d0, d1, step);
         },
@@ -63,62 +65,37 @@ export const eqProcessor: EngineProcessor<EqModel> = {
 };
 
 /**
- * Retunes an EQ's bands for automation: each band whose frequency, gain or
- * q moved is redesigned (its own sections only) with the chain's state
- * kept. Called every 32 frames while a lane moves, so it keeps its numbers
- * in typed arrays and writes coefficients in place.
+ * An EQ's coefficients for automated values of its bands, as one vector
+ * (b0 b1 b2 a1 a2 a section): each band moved from its written values is
+ * designed again (its own sections only, a one-section band in place, its
+ * 10^(G/40) kept while its gain holds still); a band as written is copied
+ * from the written design. Called every 128 frames while a lane moves.
  */
-class BandRetuner {
+class BandDesigner {
   private readonly first: Int32Array;
   private readonly count: Int32Array;
-  private readonly freq: Float64Array;
-  private readonly gainDb: Float64Array;
-  private readonly q: Float64Array;
-  /** 10^(G/40) of each band's gain: a frequency sweep keeps it. */
-  private readonly A: Float64Array;
-  /** The written model's coefficients and band values (designInto copies bands as written). */
+  /** The written model's coefficients and band values. */
   private readonly written: Float64Array;
   private readonly writtenFreq: Float64Array;
   private readonly writtenGain: Float64Array;
   private readonly writtenQ: Float64Array;
-  /** The gain designInto last worked out 10^(G/40) for, per band. */
+  /** The gain 10^(G/40) was last worked out for, per band, and its value. */
   private readonly designGain: Float64Array;
   private readonly designA: Float64Array;
 
-  constructor(model: EqModel, perBand: readonly (readonly BiquadCoefficients[])[], private readonly chain: BiquadChain, private readonly sampleRate: number) {
+  constructor(model: EqModel, perBand: readonly (readonly BiquadCoefficients[])[], private readonly sampleRate: number) {
     const n = model.bands.length;
     this.first = new Int32Array(n);
     this.count = Int32Array.from(perBand, (s) => s.length);
     for (let i = 1; i < n; i++) this.first[i] = this.first[i - 1]! + this.count[i - 1]!;
-    this.freq = new Float64Array(n);
-    this.gainDb = new Float64Array(n);
-    this.q = new Float64Array(n);
-    this.A = new Float64Array(n);
-    this.designedFor(model);
-    this.written = new Float64Array(perBand.reduce((sum, s) => sum + s.length, 0) * 5);
-    chain.getAll(this.written);
-    this.writtenFreq = this.freq.slice();
-    this.writtenGain = this.gainDb.slice();
-    this.writtenQ = this.q.slice();
-    this.designGain = this.gainDb.slice();
-    this.designA = this.A.slice();
+    this.written = Float64Array.from(perBand.flat().flatMap((s) => [s.b0, s.b1, s.b2, s.a1, s.a2]));
+    this.writtenFreq = Float64Array.from(model.bands, (b) => b.freq);
+    this.writtenGain = Float64Array.from(model.bands, (b) => b.gainDb);
+    this.writtenQ = Float64Array.from(model.bands, (b) => b.q);
+    this.designGain = this.writtenGain.slice();
+    this.designA = Float64Array.from(model.bands, (b) => dbToGain(b.gainDb / 2));
   }
 
-  /** The chain now has `model`'s coefficients (as made, or re-applied after a carry-over). */
-  designedFor(model: EqModel): void {
-    model.bands.forEach((b, i) => {
-      this.freq[i] = b.freq;
-      this.gainDb[i] = b.gainDb;
-      this.q[i] = b.q;
-      this.A[i] = dbToGain(b.gainDb / 2);
-    });
-  }
-
-  /**
-   * The whole chain's coefficients for `model` into `out` without touching
-   * the chain: each band designed for its values (bands as written are
-   * copied from the chain's design for the written model).
-   */
   designInto(model: EqModel, out: Float64Array): void {
     const written = this.written;
     const bands = model.bands;
@@ -133,27 +110,10 @@ class BandRetuner {
         this.designGain[i] = b.gainDb;
         this.designA[i] = dbToGain(b.gainDb / 2);
       }
-      if (this.isSingle(b, i)) rbjInto(out, at, b.type, b.freq, b.q, this.sampleRate, this.designA[i]!);
+      // A band of one RBJ section (bells, shelves, notch, band-pass, a 12 dB/oct pass) is designed in place.
+      const single = this.count[i] === 1 && !((b.type === 'highpass' || b.type === 'lowpass') && b.slope !== 12);
+      if (single) rbjInto(out, at, b.type, b.freq, b.q, this.sampleRate, this.designA[i]!);
       else bandSections(b, this.sampleRate, this.designA[i]).forEach((s, j) => out.set([s.b0, s.b1, s.b2, s.a1, s.a2], at + j * 5));
-    }
-  }
-
-  /** A band of one RBJ section (bells, shelves, notch, band-pass, a 12 dB/oct pass): redesigned in place. */
-  private isSingle(b: BandModel, i: number): boolean {
-    return this.count[i] === 1 && !((b.type === 'highpass' || b.type === 'lowpass') && b.slope !== 12);
-  }
-
-  retune(model: EqModel): void {
-    const bands = model.bands;
-    for (let i = 0; i < bands.length; i++) {
-      const b = bands[i]!;
-      if (b.freq === this.freq[i] && b.gainDb === this.gainDb[i] && b.q === this.q[i]) continue;
-      if (b.gainDb !== this.gainDb[i]) this.A[i] = dbToGain(b.gainDb / 2);
-      this.freq[i] = b.freq;
-      this.gainDb[i] = b.gainDb;
-      this.q[i] = b.q;
-      if (this.isSingle(b, i)) this.chain.setRbj(this.first[i]!, b.type, b.freq, b.q, this.sampleRate, this.A[i]!);
-      else bandSections(b, this.sampleRate, this.A[i]).forEach((s, j) => this.chain.setSection(this.first[i]! + j, s));
     }
   }
 }
