@@ -191,6 +191,12 @@ describe('names', () => {
     await c.expectCompletion(session('cut <|>'), { includes: ['verse', 'chorus', 'bar'], excludes: ['drums', 'to'] });
   });
 
+  it('after a fade\'s length: the fade shapes; after a tempo: its change clause, then `ramp`', async () => {
+    await c.expectCompletion(session('clip "v.wav" from verse fade 20 ms <|>'), { includes: ['equal', 'linear', 's', 'exp'] });
+    await c.expectCompletion('tempo 120 bpm\ntempo 96 bpm <|>', { includes: ['at'] });
+    await c.expectCompletion('tempo 120 bpm\ntempo 96 bpm at bar 9 <|>', { includes: ['ramp'] });
+  });
+
   it('accepting a name writes it at the cursor', async () => {
     expect(await c.acceptCompletion(session('to <|>'), 'drums')).toBe(session('to drums'));
   });

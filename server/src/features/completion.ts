@@ -99,6 +99,13 @@ export async function completion(doc: DocState, position: Position, files: Audio
           textEdit: { range: { start: position, end: position }, newText: text },
         });
       }
+    } else if (type === T.FadeShapeKw) {
+      // `fade 20 ms ` — the shapes: a category of tokens (`s` is the unit's spelling), offered by name.
+      for (const shape of ['equal', 'linear', 'exp']) add({ ...keywordItem(shape), sortText: `1${shape}` });
+      add({
+        label: 's', kind: CompletionItemKind.Keyword, sortText: '1s', detail: 'fade DUR s',
+        documentation: { kind: MarkupKind.Markdown, value: 'An S-curve fade, (1 − cos πu)/2: like `linear` it keeps the sum of two correlated takes flat, with gentle ends.' },
+      });
     } else if (type === T.Name || type === T.Identifier) {
       for (const item of nameCompletions(doc, prefix, type === T.Identifier, ctx.channel?.name.name ?? null)) add(item);
     } else if (isKeywordType(type)) {
