@@ -24,6 +24,9 @@ import { dbToGain } from '../dsp/portable-math.js';
 import { applyCurve, fillCurve, gainOf, type Lane } from './automation.js';
 
 const CENTRE = Math.SQRT1_2; // a mono pre-fader send spreads like a centred pan
+/** An automated send's level as a factor; a mono pre-fader send's spread like a centred pan (no function made per block). */
+const centredGainOf = (db: number) => gainOf(db) * CENTRE;
+const identity = (v: number) => v;
 
 /**
  * Tracks (their routes and sends) summed into one group before a bus. A
@@ -616,10 +619,9 @@ export class MixGraph {
       // Automated: the level per sample, read at the timeline frame the bus input holds.
       const t = p - e.to.inputLag;
       const g = this.sendCurve;
-      const centre = e.pre && e.from.channels === 1 ? CENTRE : 1;
-      if (e.lane) fillCurve(e.lane, t, n, g, 0, (db) => gainOf(db) * centre);
+      if (e.lane) fillCurve(e.lane, t, n, g, 0, e.pre && e.from.channels === 1 ? centredGainOf : gainOf);
       else g.fill(gain, 0, n);
-      if (e.mute) applyCurve(e.mute, t, n, g, 0, this.curveScratch, (v) => v);
+      if (e.mute) applyCurve(e.mute, t, n, g, 0, this.curveScratch, identity);
       for (let i = 0; i < n; i++) { L[i]! += sl[i]! * g[i]!; R[i]! += sr[i]! * g[i]!; }
       return;
     }
