@@ -710,10 +710,11 @@ function onMeters(m: MetersMessage): void {
 
 let lastSavedSecond = -1;
 function showPosition(): void {
-  const map = session ? TempoMap.of(session.model) : null;
-  view.setPosition(map ? formatBarBeat(map.position(position)) : '–', formatClock(position));
+  const map = session ? tempoMapOf(session.model) : null;
+  const at = map?.position(position);
+  view.setPosition(at ? formatBarBeat(at) : '–', formatClock(position));
   // A bar is the waveform's Shift+Arrow step: the bar the playhead is in, through the tempo map.
-  if (map) view.waveform.barSeconds = barLength(session!.model, position) ?? 2;
+  if (map && at) view.waveform.barSeconds = map.barLength(at.bar);
   view.waveform.setPosition(position);
   view.lanes.setPosition(position);
   followEqAutomation();
@@ -726,8 +727,15 @@ function showPosition(): void {
 
 /** Seconds of the bar at `seconds` (as the language counts bars, through the tempo map), or null when the file sets no tempo. */
 function barLength(model: MixModel, seconds = 0): number | null {
-  const map = TempoMap.of(model);
+  const map = tempoMapOf(model);
   return map ? map.barLength(map.position(seconds).bar) : null;
+}
+
+/** The tempo map of a model, made once per model (the position is shown every frame). */
+let tempoMapCache: { readonly model: MixModel; readonly map: TempoMap | null } | null = null;
+function tempoMapOf(model: MixModel): TempoMap | null {
+  if (tempoMapCache?.model !== model) tempoMapCache = { model, map: TempoMap.of(model) };
+  return tempoMapCache.map;
 }
 
 const toDb = (x: number) => (x > 0 ? 20 * Math.log10(x) : -Infinity);
