@@ -24,5 +24,5 @@ export * from './render/state.js';
 export * from './render/strip.js';
 export * from './render/target.js';
 export * from './processors/index.js';
-export { Lane, CELL, MUTE_RAMP, muteFactorLane } from './render/automation.js';
+export { Lane } from './render/automation.js';
 export { writtenValue } from './render/strip-automation.js';

@@ -6,6 +6,7 @@
 import type { AutomationModel, ChannelModel, ProcessorModel } from '../../../grammar/src/model.js';
 import { pcos, psin } from '../dsp/portable-math.js';
 import type { RampedDesign } from '../processors/types.js';
+import type { Insert } from './strip.js';
 import { CELL, DESIGN_CELL, Lane, muteFactorLane } from './automation.js';
 
 /** A lane that moves one field of an insert (or of one of its bands). */
@@ -15,13 +16,8 @@ interface ParamLane {
   readonly field: string;
 }
 
-/** The parts of an insert automation needs: its retune, and its processing of a span of the block. */
-export interface RetunableInsert {
-  readonly bypass: boolean;
-  process(buffers: Float64Array[], frames: number, key: readonly Float64Array[] | null, offset?: number): void;
-  retune(model: ProcessorModel): void;
-  readonly design?: RampedDesign;
-}
+/** The parts of an insert automation needs: its retune, its design vector if it has one, and its processing of a span of the block. */
+type RetunableInsert = Pick<Insert, 'process' | 'retune' | 'design'>;
 
 /** A ramp between two exact designs of an insert (see DESIGN_CELL): the design cell and both ends. */
 interface Ramp {
